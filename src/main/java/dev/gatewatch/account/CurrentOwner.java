@@ -1,0 +1,35 @@
+package dev.gatewatch.account;
+
+import jakarta.enterprise.context.RequestScoped;
+
+import io.quarkus.security.UnauthorizedException;
+import io.quarkus.security.identity.SecurityIdentity;
+
+/** The owner behind the current request, whichever way they authenticated. */
+@RequestScoped
+public class CurrentOwner {
+
+    public static final String OWNER_ID = "gatewatch.owner_id";
+
+    private final SecurityIdentity identity;
+
+    public CurrentOwner(SecurityIdentity identity) {
+        this.identity = identity;
+    }
+
+    public long id() {
+        Long id = identity.getAttribute(OWNER_ID);
+        if (id == null) {
+            throw new UnauthorizedException();
+        }
+        return id;
+    }
+
+    public String email() {
+        return identity.getPrincipal().getName();
+    }
+
+    public boolean present() {
+        return !identity.isAnonymous() && identity.getAttribute(OWNER_ID) != null;
+    }
+}

@@ -1,0 +1,25 @@
+package dev.gatewatch.account.security;
+
+import dev.gatewatch.account.CurrentOwner;
+import dev.gatewatch.account.Owner;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.runtime.QuarkusPrincipal;
+import io.quarkus.security.runtime.QuarkusSecurityIdentity;
+
+/** Builds the security identity every authentication path ends in. */
+final class OwnerIdentities {
+
+    static final String ROLE = "owner";
+
+    private OwnerIdentities() {
+    }
+
+    static SecurityIdentity of(Owner owner, String via) {
+        return QuarkusSecurityIdentity.builder()
+                .setPrincipal(new QuarkusPrincipal(owner.email))
+                .addRole(ROLE)
+                .addAttribute(CurrentOwner.OWNER_ID, owner.id)
+                .addAttribute("gatewatch.auth", via)
+                .build();
+    }
+}

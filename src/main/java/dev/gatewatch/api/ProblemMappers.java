@@ -1,0 +1,152 @@
+package dev.gatewatch.api;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+
+import jakarta.validation.ConstraintViolationException;
+
+/** Every error leaves the API as problem+json; nothing internal leaks in a 500. */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    @ServerExceptionMapper
+    public Response invalid(InvalidInputException e, UriInfo uri) {
+        return Problem.invalid(e.errors()).at(uri.getPath()).toResponse();
+    }
+
+    @ServerExceptionMapper
+    public Response notFound(NotFoundProblem e, UriInfo uri) {
+        return Problem.of(Response.Status.NOT_FOUND, e.getMessage()).at(uri.getPath()).toResponse();
+    }
+
+    @ServerExceptionMapper
+    public Response constraint(ConstraintViolationException e, UriInfo uri) {
+        List<FieldError> errors = new ArrayList<>();
+        e.getConstraintViolations().forEach(v -> {
+            String path = v.getPropertyPath().toString();
+            // "create.arg0.name" -> "name": drop the method and parameter segments
+            String[] parts = path.split("\\.", 3);
+            errors.add(new FieldError(parts.length == 3 ? parts[2] : parts[parts.length - 1], v.getMessage()));
+        });
+        return Problem.invalid(errors).at(uri.getPath()).toResponse();
+    }
+
+    /** Quarkus maps this one itself (bare 400); ours names the field. */
+    @ServerExceptionMapper(priority = 1)
+    public Response mismatch(MismatchedInputException e, UriInfo uri) {
+        return json(e, uri);
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response json(JsonProcessingException e, UriInfo uri) {
+        if (e instanceof JsonParseException parse) {
+            var loc = parse.getLocation();
+            String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+            return Problem.of(400, "Malformed JSON", "The request body is not valid JSON" + where + ": "
+                    + parse.getOriginalMessage()).at(uri.getPath()).toResponse();
+        }
+        if (e instanceof JsonMappingException mapping) {
+            String field = fieldPath(mapping.getPath());
+            String message;
+            if (e instanceof UnrecognizedPropertyException unknown) {
+                field = fieldPath(unknown.getPath());
+                message = "unknown field";
+            } else if (e instanceof InvalidFormatException format) {
+                message = "must be " + typeName(format.getTargetType()) + ", got " + format.getValue();
+            } else if (e instanceof MismatchedInputException mismatch) {
+                message = mismatch.getTargetType() == null ? "has the wrong type" : "must be " + typeName(mismatch.getTargetType());
+            } else {
+                message = "cannot be read: " + mapping.getOriginalMessage();
+            }
+            if (field.isEmpty()) {
+                return Problem.of(400, "Bad request body", "The request body " + message).at(uri.getPath()).toResponse();
+            }
+            return Problem.invalid(List.of(new FieldError(field, message))).at(uri.getPath()).toResponse();
+        }
+        return Problem.of(400, "Bad request body", e.getOriginalMessage()).at(uri.getPath()).toResponse();
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e, UriInfo uri) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return json(json, uri);
+        }
+        Response r = e.getResponse();
+        int status = r.getStatus();
+        if (r.getLocation() != null || status < 400) {
+            return r;
+        }
+        var reason = Response.Status.fromStatusCode(status);
+        String title = reason == null ? "HTTP " + status : reason.getReasonPhrase();
+        String detail = switch (status) {
+            case 415 -> "Send the request body as application/json";
+            case 405 -> "This method is not allowed here";
+            case 404 -> "No such resource";
+            case 406 -> "This resource answers application/json";
+            default -> e.getMessage();
+        };
+        return Problem.of(status, title, detail).at(uri.getPath()).toResponse();
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(RuntimeException e, UriInfo uri) {
+        LOG.errorf(e, "Unexpected error on %s", uri.getPath());
+        return Problem.of(500, "Internal Server Error", "Something went wrong on our side; it has been logged.")
+                .at(uri.getPath()).toResponse();
+    }
+
+    static String fieldPath(List<JsonMappingException.Reference> path) {
+        StringBuilder field = new StringBuilder();
+        for (var ref : path) {
+            if (ref.getFieldName() != null) {
+                if (field.length() > 0) {
+                    field.append('.');
+                }
+                field.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                field.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return field.toString();
+    }
+
+    private static String typeName(Class<?> type) {
+        if (type == null) {
+            return "of another type";
+        }
+        if (Number.class.isAssignableFrom(type) || type == int.class || type == long.class) {
+            return "a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "an array";
+        }
+        if (java.util.Map.class.isAssignableFrom(type)) {
+            return "an object";
+        }
+        if (type.isEnum()) {
+            return "one of " + java.util.Arrays.toString(type.getEnumConstants());
+        }
+        return "an object";
+    }
+}

@@ -1,0 +1,13 @@
+package dev.gatewatch.monitor;
+
+import java.util.List;
+
+/**
+ * When a failing monitor becomes an incident and whom it tells.
+ *
+ * @param confirmationWindowSeconds how long failures must last before they count as an outage (15-600, default 60)
+ * @param successThreshold          consecutive good checks needed to close an incident (1-10, default 2)
+ * @param channels                  ids of the owner's alert channels
+ */
+public record AlertPolicy(Integer confirmationWindowSeconds, Integer successThreshold, List<Long> channels) {
+}
