@@ -23,15 +23,15 @@ import io.smallrye.config.ConfigValue;
 public class EmbeddedDatabaseConfigSourceFactory implements ConfigSourceFactory {
 
     static final String URL_KEY = "quarkus.datasource.jdbc.url";
-    static final String STARTED_URL = "gatewatch.internal.embedded-jdbc-url";
-    static final String STARTED_DESCRIPTION = "gatewatch.internal.embedded-description";
+    static final String STARTED_URL = "dev.gatewatch.embedded.jdbc-url";
+    static final String STARTED_DESCRIPTION = "dev.gatewatch.embedded.description";
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
         var settings = new EmbeddedPostgres.Settings(
                 Path.of(value(context, "gatewatch.database.embedded.data-dir", GatewatchConfig.Database.Embedded.DEFAULT_DATA_DIR)),
                 Integer.parseInt(value(context, "gatewatch.database.embedded.port", "0")),
-                Boolean.parseBoolean(value(context, "gatewatch.database.embedded.clean", "false")),
+                Boolean.parseBoolean(value(context, "gatewatch.database.embedded.temporary", "false")),
                 value(context, "gatewatch.database.embedded.database", "gatewatch"));
         return List.of(new LazySource(settings));
     }

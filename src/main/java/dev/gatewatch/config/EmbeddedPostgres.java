@@ -31,7 +31,7 @@ import org.tukaani.xz.XZInputStream;
 public final class EmbeddedPostgres implements AutoCloseable {
 
     /** How the embedded server is laid out; see {@link GatewatchConfig.Database.Embedded}. */
-    public record Settings(Path dataDirectory, int port, boolean clean, String database) {
+    public record Settings(Path dataDirectory, int port, boolean temporary, String database) {
     }
 
     private static final Logger LOG = Logger.getLogger(EmbeddedPostgres.class);
@@ -40,12 +40,14 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private static final long START_TIMEOUT_SECONDS = 60;
 
     private final Settings settings;
+    private final Path dataDirectory;
     private final Path binaries;
     private final int port;
     private final boolean dropPrivileges;
 
     private EmbeddedPostgres(Settings settings, Path binaries, int port, boolean dropPrivileges) {
         this.settings = settings;
+        this.dataDirectory = settings.temporary() ? temporaryDirectory() : settings.dataDirectory().toAbsolutePath();
         this.binaries = binaries;
         this.port = port;
         this.dropPrivileges = dropPrivileges;
@@ -78,12 +80,22 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
 
     public Path dataDirectory() {
-        return settings.dataDirectory();
+        return dataDirectory;
+    }
+
+    private static Path temporaryDirectory() {
+        try {
+            // the server user (nobody, when we are root) must be able to enter it
+            return Files.createTempDirectory("gatewatch-postgres-data",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public String version() {
         try {
-            return Files.readString(settings.dataDirectory().resolve("PG_VERSION")).trim();
+            return Files.readString(dataDirectory.resolve("PG_VERSION")).trim();
         } catch (IOException e) {
             return "unknown";
         }
@@ -93,17 +105,16 @@ public final class EmbeddedPostgres implements AutoCloseable {
     public void close() {
         try {
             run(List.of(bin("pg_ctl"), "-D", dataDir(), "-m", "fast", "-w", "stop"), false);
+            if (settings.temporary()) {
+                deleteTree(dataDirectory);
+            }
         } catch (IOException e) {
             LOG.warnf("Could not stop the embedded PostgreSQL server: %s", e.getMessage());
         }
     }
 
     private void startServer() throws IOException {
-        Path data = settings.dataDirectory().toAbsolutePath();
-        if (settings.clean() && Files.exists(data)) {
-            stopLeftover();
-            deleteTree(data);
-        }
+        Path data = dataDirectory;
         Files.createDirectories(data);
         if (!Files.exists(data.resolve("PG_VERSION"))) {
             giveToServerUser(data);
@@ -125,7 +136,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     /** A server left running by a killed JVM holds the data directory; stop it so ours can start. */
     private void stopLeftover() throws IOException {
-        if (Files.exists(settings.dataDirectory().resolve("postmaster.pid"))) {
+        if (Files.exists(dataDirectory.resolve("postmaster.pid"))) {
             run(List.of(bin("pg_ctl"), "-D", dataDir(), "-m", "fast", "-w", "stop"), false);
         }
     }
@@ -152,7 +163,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
 
     private String dataDir() {
-        return settings.dataDirectory().toAbsolutePath().toString();
+        return dataDirectory.toString();
     }
 
     private String bin(String name) {
@@ -184,7 +195,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
 
     private String serverLogTail() {
-        Path log = settings.dataDirectory().resolve("server.log");
+        Path log = dataDirectory.resolve("server.log");
         try {
             List<String> lines = Files.readAllLines(log);
             return "\nserver.log:\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));

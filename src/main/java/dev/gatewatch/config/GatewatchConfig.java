@@ -41,9 +41,12 @@ public interface GatewatchConfig {
             @WithDefault("0")
             int port();
 
-            /** Wipe the data directory before starting (used by the test profile). */
+            /**
+             * Use a fresh directory under the system temp directory instead, deleted at exit (the test profile does,
+             * so test runs never touch real data and two runs never collide).
+             */
             @WithDefault("false")
-            boolean clean();
+            boolean temporary();
 
             /** Name of the database created inside the server. */
             @WithDefault("gatewatch")

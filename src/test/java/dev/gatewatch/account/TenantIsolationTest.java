@@ -1,0 +1,95 @@
+package dev.gatewatch.account;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import dev.gatewatch.support.Owners;
+import dev.gatewatch.support.Owners.TestOwner;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
+
+/**
+ * Another owner's resources are invisible. The endpoints come from the OpenAPI document, so a new endpoint with a
+ * resource id is covered the day it is added (and this test fails until it knows how to make that resource).
+ */
+@QuarkusTest
+class TenantIsolationTest {
+
+    private static final Pattern PARAM = Pattern.compile("\\{([^}]+)}");
+
+    @Test
+    void everyEndpointWithAnIdAnswers404ForAnotherOwnersResource() {
+        TestOwner alice = Owners.create();
+        TestOwner mallory = Owners.create();
+        long monitor = ((Number) alice.api().body("{\"name\":\"alice's\",\"url\":\"http://127.0.0.1/alice\"}")
+                .post("/api/v1/monitors").then().statusCode(201).extract().path("id")).longValue();
+        long token = ((Number) alice.api().body("{\"name\":\"alice-ci\"}").post("/api/v1/tokens")
+                .then().statusCode(201).extract().path("token.id")).longValue();
+        Map<String, Long> ids = Map.of("monitorId", monitor, "tokenId", token);
+
+        JsonPath openapi = given().accept("application/json").get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath();
+        Map<String, Map<String, Object>> paths = openapi.getMap("paths");
+        List<String> checked = new ArrayList<>();
+        for (var path : paths.entrySet()) {
+            if (!path.getKey().contains("{")) {
+                continue;
+            }
+            for (String method : path.getValue().keySet()) {
+                if (!List.of("get", "put", "post", "delete", "patch").contains(method)) {
+                    continue;
+                }
+                Matcher m = PARAM.matcher(path.getKey());
+                StringBuilder url = new StringBuilder();
+                while (m.find()) {
+                    Long id = ids.get(m.group(1));
+                    if (id == null) {
+                        fail("TenantIsolationTest does not know how to create a resource for {" + m.group(1) + "} in "
+                                + path.getKey() + "; add it so the endpoint is covered");
+                    }
+                    m.appendReplacement(url, Long.toString(id));
+                }
+                m.appendTail(url);
+                String target = url.toString();
+                RequestSpecification request = target.startsWith("/api/")
+                        ? mallory.api().body(body(target, method))
+                        : mallory.web().formParam("csrf", mallory.csrf()).formParam("name", "x");
+                int status = request.request(method.toUpperCase(), target).then().extract().statusCode();
+                assertEquals(404, status, method.toUpperCase() + " " + target + " as another owner");
+                checked.add(method.toUpperCase() + " " + path.getKey());
+            }
+        }
+        assertTrue(checked.containsAll(List.of("GET /api/v1/monitors/{monitorId}", "PUT /api/v1/monitors/{monitorId}",
+                "DELETE /api/v1/monitors/{monitorId}", "POST /api/v1/monitors/{monitorId}/pause",
+                "POST /api/v1/monitors/{monitorId}/resume", "DELETE /api/v1/tokens/{tokenId}",
+                "POST /account/tokens/{tokenId}/revoke")), "every id endpoint must be checked, got " + checked);
+
+        // Alice's resources are untouched by all of that
+        alice.api().get("/api/v1/monitors/" + monitor).then().statusCode(200).body("name", equalTo("alice's")).body("paused", equalTo(false));
+        alice.api().get("/api/v1/tokens").then().body("find { it.name == 'alice-ci' }.revokedAt", org.hamcrest.Matchers.nullValue());
+        // and lists never show them
+        mallory.api().get("/api/v1/monitors").then().body("total", equalTo(0)).body("items.name", not(hasItem("alice's")));
+        mallory.api().get("/api/v1/tokens").then().body("name", not(hasItem("alice-ci")));
+        mallory.web().get("/").then().statusCode(200).body(not(org.hamcrest.Matchers.containsString("alice's")));
+    }
+
+    private static String body(String target, String method) {
+        if (target.startsWith("/api/v1/monitors/") && method.equals("put")) {
+            return "{\"name\":\"taken over\",\"url\":\"http://127.0.0.1/mallory\"}";
+        }
+        return "{}";
+    }
+}

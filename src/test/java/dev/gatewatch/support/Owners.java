@@ -1,0 +1,65 @@
+package dev.gatewatch.support;
+
+import static io.restassured.RestAssured.given;
+
+import java.util.UUID;
+
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+
+/** Drives the real sign-up, login and token pages to get owners for tests, as a browser would. */
+public final class Owners {
+
+    /** An owner with a web session and an API token. */
+    public record TestOwner(String email, String password, String session, String csrf, String token) {
+        public io.restassured.specification.RequestSpecification api() {
+            return given().header("Authorization", "Bearer " + token).contentType(ContentType.JSON);
+        }
+
+        public io.restassured.specification.RequestSpecification web() {
+            return given().redirects().follow(false).cookie("quarkus-credential", session).cookie("gw-csrf", csrf);
+        }
+    }
+
+    private Owners() {
+    }
+
+    public static String csrfCookie() {
+        return given().get("/signup").then().statusCode(200).extract().cookie("gw-csrf");
+    }
+
+    public static TestOwner create() {
+        String email = "owner-" + UUID.randomUUID() + "@example.com";
+        String password = "long-enough-password";
+        String csrf = csrfCookie();
+        given().redirects().follow(false).cookie("gw-csrf", csrf)
+                .formParam("email", email).formParam("password", password).formParam("csrf", csrf)
+                .post("/signup").then().statusCode(303);
+        String session = login(email, password);
+        String token = createToken(session, csrf, "test");
+        return new TestOwner(email, password, session, csrf, token);
+    }
+
+    public static String login(String email, String password) {
+        Response login = given().redirects().follow(false)
+                .formParam("j_username", email).formParam("j_password", password)
+                .post("/j_security_check");
+        login.then().statusCode(302);
+        String session = login.getCookie("quarkus-credential");
+        if (session == null || session.isEmpty()) {
+            throw new AssertionError("login of " + email + " gave no session cookie; location " + login.getHeader("Location"));
+        }
+        return session;
+    }
+
+    public static String createToken(String session, String csrf, String name) {
+        String page = given().redirects().follow(false).cookie("quarkus-credential", session).cookie("gw-csrf", csrf)
+                .formParam("name", name).formParam("csrf", csrf)
+                .post("/account/tokens").then().statusCode(201).extract().asString();
+        var m = java.util.regex.Pattern.compile("id=\"new-token\" class=\"secret\">(gw_[A-Za-z0-9_-]+)<").matcher(page);
+        if (!m.find()) {
+            throw new AssertionError("token page did not show the new token");
+        }
+        return m.group(1);
+    }
+}
