@@ -28,8 +28,4 @@ public class CurrentOwner {
     public String email() {
         return identity.getPrincipal().getName();
     }
-
-    public boolean present() {
-        return !identity.isAnonymous() && identity.getAttribute(OWNER_ID) != null;
-    }
 }

@@ -127,7 +127,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
             stopLeftover();
         }
         String options = "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=''"
-                + " -c max_connections=200 -c shared_buffers=128MB -c fsync=on";
+                + " -c max_connections=200 -c shared_buffers=128MB";
         run(List.of(bin("pg_ctl"), "-D", dataDir(), "-o", options, "-l", data.resolve("server.log").toString(),
                 "-t", Long.toString(START_TIMEOUT_SECONDS), "-w", "start"), true);
         Runtime.getRuntime().addShutdownHook(new Thread(this::close, "embedded-postgres-stop"));

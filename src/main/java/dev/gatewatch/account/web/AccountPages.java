@@ -89,7 +89,7 @@ public class AccountPages {
     @GET
     @Path("account/tokens")
     public String tokens(RoutingContext rc) {
-        return Templates.tokens(Csrf.token(rc), owner.email(), accounts.tokens(owner.id()), null, List.of()).render();
+        return tokensPage(rc, null, List.of());
     }
 
     @POST
@@ -102,13 +102,17 @@ public class AccountPages {
             Integer days = expiresInDays == null || expiresInDays.isBlank() ? null : parseDays(expiresInDays);
             CreatedToken created = accounts.createToken(owner.id(), name, days);
             return Response.status(201)
-                    .entity(Templates.tokens(Csrf.token(rc), owner.email(), accounts.tokens(owner.id()), created, List.of()).render())
+                    .entity(tokensPage(rc, created, List.of()))
                     .build();
         } catch (InvalidInputException e) {
             return Response.status(400)
-                    .entity(Templates.tokens(Csrf.token(rc), owner.email(), accounts.tokens(owner.id()), null, e.errors()).render())
+                    .entity(tokensPage(rc, null, e.errors()))
                     .build();
         }
+    }
+
+    private String tokensPage(RoutingContext rc, CreatedToken created, List<FieldError> errors) {
+        return Templates.tokens(Csrf.token(rc), owner.email(), accounts.tokens(owner.id()), created, errors).render();
     }
 
     private static Integer parseDays(String text) {

@@ -1,7 +1,6 @@
 package dev.gatewatch.monitor.target;
 
 import java.net.InetAddress;
-import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
@@ -56,14 +55,10 @@ public class TargetGuard {
     }
 
     /**
-     * Why the URL's host may not be fetched, or empty if it may. A host name that does not resolve now is allowed
-     * (its checks will report the DNS failure); one that resolves to any refused address is refused.
+     * Why this host (a URL host in any spelling, or a DNS resolver's address) may not be fetched, or empty if it may.
+     * A host name that does not resolve now is allowed (its checks will report the DNS failure); one that resolves to
+     * any refused address is refused.
      */
-    public Optional<String> refusal(URI url) {
-        return hostRefusal(url.getHost());
-    }
-
-    /** Same as {@link #refusal(URI)} for a bare host (a URL host, or a DNS resolver's address). */
     public Optional<String> hostRefusal(String host) {
         if (host == null || host.isEmpty()) {
             return Optional.of("has no host");
