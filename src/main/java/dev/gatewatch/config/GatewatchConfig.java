@@ -3,6 +3,7 @@ package dev.gatewatch.config;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -25,6 +26,24 @@ public interface GatewatchConfig {
 
     /** Web UI and session settings. */
     Web web();
+
+    /**
+     * What this instance does: {@code api} (REST API and web UI), {@code checker} (runs checks for its region),
+     * {@code analyzer} (turns results into verdicts), {@code notifier} (delivers alerts). A region's checker is the
+     * same jar started with {@code gatewatch.roles=checker}.
+     */
+    @WithDefault("api,checker,analyzer,notifier")
+    Set<Role> roles();
+
+    /** The checker role: scheduling, probing and the result writer. */
+    Checker checker();
+
+    /** Stored check results: partitions, retention and rollups. */
+    Results results();
+
+    enum Role {
+        api, checker, analyzer, notifier
+    }
 
     interface Database {
         /** The embedded PostgreSQL server started when no datasource URL is configured. */
@@ -109,5 +128,106 @@ public interface GatewatchConfig {
         /** Whether anyone may create an account through the sign-up page. */
         @WithDefault("true")
         boolean signupOpen();
+    }
+
+    interface Checker {
+        /** Region this checker reports as; monitors with no region list are checked from every live region. */
+        @WithDefault("local")
+        String region();
+
+        /** Most checks in flight at once on this instance (each is one fresh connection). */
+        @WithDefault("2000")
+        int concurrency();
+
+        /** How often the scheduler asks PostgreSQL for due work. */
+        @WithDefault("250ms")
+        Duration pollInterval();
+
+        /** Work due this far ahead is claimed early and started on time by a local timer. */
+        @WithDefault("1s")
+        Duration lookahead();
+
+        /** Most (monitor, region) rows claimed in one query. */
+        @WithDefault("1000")
+        int claimBatch();
+
+        /**
+         * How long a claim is held. If this instance dies, another one of the region takes the work over after
+         * this; it must be longer than the longest check timeout.
+         */
+        @WithDefault("90s")
+        Duration lease();
+
+        /** How often this node writes its heartbeat (and load) to the database. */
+        @WithDefault("5s")
+        Duration heartbeatInterval();
+
+        /** A node without a heartbeat for this long counts as gone; a region with no live node is silent. */
+        @WithDefault("30s")
+        Duration nodeTimeout();
+
+        /** Response body read for assertions; a larger body fails the check as body_too_large. */
+        @WithDefault("1048576")
+        int bodyLimit();
+
+        /** Start of an error response body kept with the result, for telling who generated it. */
+        @WithDefault("2048")
+        int errorBodyLimit();
+
+        /** User-Agent header sent unless the monitor sets its own. */
+        @WithDefault("Gatewatch/0.1 (+https://gatewatch.dev/bot)")
+        String userAgent();
+
+        /**
+         * Extra trusted CA certificates (PEM files) on top of the JVM's, e.g. an intranet CA. Certificates that chain
+         * to neither fail as tls_untrusted.
+         */
+        Optional<List<String>> extraTrust();
+
+        /** Threads for the system resolver, which blocks. */
+        @WithDefault("32")
+        int systemResolverThreads();
+
+        /** Result writer: batching and the buffer kept while the database is unreachable. */
+        Writer writer();
+
+        interface Writer {
+            /** Most results written in one statement batch. */
+            @WithDefault("1000")
+            int batchSize();
+
+            /** Longest a result waits before being written. */
+            @WithDefault("500ms")
+            Duration flushInterval();
+
+            /**
+             * Results kept in memory while the database is unreachable; past this the oldest are dropped, logged and
+             * counted (metric gatewatch_check_results_dropped_total).
+             */
+            @WithDefault("200000")
+            int bufferLimit();
+        }
+    }
+
+    interface Results {
+        /** How long raw check results are kept (whole daily partitions are dropped). */
+        @WithDefault("30d")
+        Duration retention();
+
+        /** How many daily partitions are created ahead of today. */
+        @WithDefault("3")
+        int partitionsAhead();
+
+        /** How long per-minute rollups are kept. */
+        @WithDefault("3d")
+        Duration minuteRollupRetention();
+
+        /** How long per-hour rollups are kept. */
+        @WithDefault("400d")
+        Duration hourRollupRetention();
+
+        /** How often partitions and retention are maintained. */
+        @WithDefault("1h")
+        Duration maintenanceInterval();
     }
 }

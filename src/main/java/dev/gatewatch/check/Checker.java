@@ -1,0 +1,117 @@
+package dev.gatewatch.check;
+
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import dev.gatewatch.check.probe.Probe;
+import dev.gatewatch.check.schedule.CheckerEngine;
+import dev.gatewatch.check.schedule.NodeRegistry;
+import dev.gatewatch.check.schedule.ScheduleStore;
+import dev.gatewatch.check.store.ResultPartitions;
+import dev.gatewatch.check.store.ResultWriter;
+import dev.gatewatch.config.GatewatchConfig;
+import dev.gatewatch.monitor.target.TargetGuard;
+import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.vertx.core.Vertx;
+
+/**
+ * The checker role of this instance: keeps result partitions ahead, and with {@code gatewatch.roles} containing
+ * {@code checker} runs one {@link CheckerEngine} for {@code gatewatch.checker.region}.
+ */
+@ApplicationScoped
+public class Checker {
+
+    private static final Logger LOG = Logger.getLogger(Checker.class);
+
+    private final GatewatchConfig config;
+    private final AgroalDataSource dataSource;
+    private final Vertx vertx;
+    private final TargetGuard guard;
+    private final MeterRegistry metrics;
+    private final ResultPartitions partitions;
+    private Probe probe;
+    private ResultWriter writer;
+    private CheckerEngine engine;
+
+    public Checker(GatewatchConfig config, AgroalDataSource dataSource, Vertx vertx, TargetGuard guard, MeterRegistry metrics) {
+        this.config = config;
+        this.dataSource = dataSource;
+        this.vertx = vertx;
+        this.guard = guard;
+        this.metrics = metrics;
+        var results = config.results();
+        this.partitions = new ResultPartitions(dataSource, List.of(
+                new ResultPartitions.Table("check_result", false, results.retention()),
+                new ResultPartitions.Table("check_rollup_minute", false, results.minuteRollupRetention()),
+                new ResultPartitions.Table("check_rollup_hour", true, results.hourRollupRetention())),
+                results.partitionsAhead());
+    }
+
+    void start(@Observes StartupEvent event) throws SQLException {
+        maintainPartitions();
+        if (!config.roles().contains(GatewatchConfig.Role.checker)) {
+            return;
+        }
+        var c = config.checker();
+        probe = new Probe(vertx, new Probe.Settings(c.bodyLimit(), c.errorBodyLimit(), c.userAgent(),
+                c.extraTrust().orElse(List.of()).stream().map(Path::of).toList(), c.systemResolverThreads()), guard::refusal);
+        writer = new ResultWriter(dataSource, new ResultWriter.Settings(c.writer().batchSize(), c.writer().flushInterval(),
+                c.writer().bufferLimit()), this::maintainPartitions);
+        DistributionSummary lag = DistributionSummary.builder("gatewatch.check.start.lag").baseUnit("milliseconds")
+                .description("How late checks start after their due time").publishPercentiles(0.5, 0.99)
+                .tag("region", c.region()).register(metrics);
+        String host = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("localhost");
+        String nodeId = host + "-" + UUID.randomUUID().toString().substring(0, 8);
+        engine = new CheckerEngine(new CheckerEngine.Settings(nodeId, c.region(), host, version(), c.concurrency(),
+                c.pollInterval(), c.lookahead(), c.claimBatch(), c.lease(), c.heartbeatInterval()),
+                new ScheduleStore(dataSource), new NodeRegistry(dataSource), probe, writer, vertx, lag::record);
+        Gauge.builder("gatewatch.check.in.flight", engine, CheckerEngine::inFlight).tag("region", c.region()).register(metrics);
+        Gauge.builder("gatewatch.check.results.buffered", writer, ResultWriter::buffered).register(metrics);
+        Gauge.builder("gatewatch.check.results.dropped", writer, ResultWriter::dropped).register(metrics);
+        Gauge.builder("gatewatch.check.results.written", writer, ResultWriter::written).register(metrics);
+        engine.start();
+        LOG.infof("checker %s started for region %s", nodeId, c.region());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (engine != null) {
+            engine.stop(Duration.ofSeconds(10));
+            writer.close();
+            probe.close();
+        }
+    }
+
+    @Scheduled(every = "${gatewatch.results.maintenance-interval:1h}", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void maintainPartitions() {
+        try {
+            partitions.maintain(Instant.now());
+        } catch (SQLException e) {
+            LOG.warnf("partition maintenance failed (retrying at the next run): %s", e.getMessage());
+        }
+    }
+
+    /** This instance's engine, if it runs the checker role. */
+    public Optional<CheckerEngine> engine() {
+        return Optional.ofNullable(engine);
+    }
+
+    private static String version() {
+        return Optional.ofNullable(Checker.class.getPackage().getImplementationVersion()).orElse("dev");
+    }
+}

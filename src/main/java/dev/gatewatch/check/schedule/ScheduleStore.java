@@ -1,0 +1,133 @@
+package dev.gatewatch.check.schedule;
+
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.gatewatch.check.CheckTask;
+import dev.gatewatch.monitor.BodyAssertion;
+import dev.gatewatch.monitor.JsonAssertion;
+import dev.gatewatch.monitor.validation.ResolverSpec;
+import dev.gatewatch.monitor.validation.StatusCodes;
+
+/** The (monitor, region) schedule in PostgreSQL: rows for this region, claims with SKIP LOCKED, lease release. */
+public final class ScheduleStore {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Monitors that should be checked from a region: no region list means every region. */
+    private static final String ELIGIBLE = "(jsonb_array_length(m.regions) = 0 or m.regions @> jsonb_build_array(?::text))";
+
+    private static final String SYNC_INSERT = """
+            insert into check_schedule (monitor_id, region, next_due_at)
+            select m.id, ?, now() + random() * least(m.interval_seconds, 2) * interval '1 second'
+            from monitor m
+            where %s and not exists (select 1 from check_schedule s where s.monitor_id = m.id and s.region = ?)
+            on conflict do nothing
+            """.formatted(ELIGIBLE);
+
+    private static final String SYNC_DELETE = """
+            delete from check_schedule s using monitor m
+            where s.monitor_id = m.id and s.region = ? and not %s
+            """.formatted(ELIGIBLE);
+
+    private static final String CLAIM = """
+            with due as (
+                select s.monitor_id from check_schedule s join monitor m on m.id = s.monitor_id
+                where s.region = ? and s.next_due_at <= now() + ? * interval '1 millisecond'
+                  and (s.leased_until is null or s.leased_until < now()) and not m.paused and %s
+                order by s.next_due_at
+                limit ?
+                for update of s skip locked)
+            update check_schedule s set leased_until = now() + ? * interval '1 millisecond', leased_by = ?
+            from due, monitor m
+            where s.monitor_id = due.monitor_id and s.region = ? and m.id = s.monitor_id
+            returning s.next_due_at, now() as db_now, m.id, m.interval_seconds, m.url, m.method, m.request_headers::text,
+                      m.request_body, m.expected_status, m.body_assertions::text, m.json_assertions::text, m.timeout_ms,
+                      m.follow_redirects, m.max_redirects, m.resolvers::text
+            """.formatted(ELIGIBLE);
+
+    private final DataSource dataSource;
+
+    public ScheduleStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Adds rows for monitors newly eligible in this region (first check within two seconds) and drops stale ones. */
+    public void sync(String region) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            try (PreparedStatement insert = c.prepareStatement(SYNC_INSERT); PreparedStatement delete = c.prepareStatement(SYNC_DELETE)) {
+                insert.setString(1, region);
+                insert.setString(2, region);
+                insert.setString(3, region);
+                insert.executeUpdate();
+                delete.setString(1, region);
+                delete.setString(2, region);
+                delete.executeUpdate();
+            }
+        }
+    }
+
+    /** Claims up to {@code limit} slots of this region due within {@code lookahead}, for {@code lease}. */
+    public List<Claim> claim(String region, String nodeId, Duration lookahead, Duration lease, int limit) throws SQLException {
+        List<Claim> claims = new ArrayList<>();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
+                ps.setString(1, region);
+                ps.setLong(2, lookahead.toMillis());
+                ps.setString(3, region);
+                ps.setInt(4, limit);
+                ps.setLong(5, lease.toMillis());
+                ps.setString(6, nodeId);
+                ps.setString(7, region);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        claims.add(new Claim(task(rs, region), rs.getObject("db_now", OffsetDateTime.class).toInstant()));
+                    }
+                }
+            }
+        }
+        return claims;
+    }
+
+    /** Gives back every slot this node still holds (on a clean stop), so the region's other checkers take them at once. */
+    public void release(String nodeId) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "update check_schedule set leased_until = null, leased_by = null where leased_by = ?")) {
+            c.setAutoCommit(true);
+            ps.setString(1, nodeId);
+            ps.executeUpdate();
+        }
+    }
+
+    private static CheckTask task(ResultSet rs, String region) throws SQLException {
+        try {
+            Map<String, String> headers = JSON.readValue(rs.getString("request_headers"), new TypeReference<Map<String, String>>() { });
+            List<BodyAssertion> body = JSON.readValue(rs.getString("body_assertions"), new TypeReference<List<BodyAssertion>>() { });
+            List<JsonAssertion> json = JSON.readValue(rs.getString("json_assertions"), new TypeReference<List<JsonAssertion>>() { });
+            List<String> resolvers = JSON.readValue(rs.getString("resolvers"), new TypeReference<List<String>>() { });
+            return new CheckTask(rs.getLong("id"), region, rs.getObject("next_due_at", OffsetDateTime.class).toInstant(),
+                    rs.getInt("interval_seconds"), URI.create(rs.getString("url")), rs.getString("method"), headers,
+                    rs.getString("request_body"), StatusCodes.parse(rs.getString("expected_status")), body, json,
+                    rs.getInt("timeout_ms"), rs.getBoolean("follow_redirects"), rs.getInt("max_redirects"),
+                    resolvers.stream().map(ResolverSpec::parse).toList());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new SQLException("monitor " + rs.getLong("id") + " has unreadable JSON columns", e);
+        }
+    }
+}
