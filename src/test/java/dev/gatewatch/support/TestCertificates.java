@@ -89,7 +89,43 @@ public final class TestCertificates {
     private record Generated(Path caPem, Map<Kind, Pem> leaves) {
     }
 
+    /** Quarkus tests load this class in more than one class loader; all of them must share one CA. */
+    private static final String SHARED_DIR = "dev.gatewatch.test.certificates";
+    private static final Map<Kind, String> FILES = Map.of(Kind.VALID, "valid", Kind.EXPIRED, "expired",
+            Kind.WRONG_HOST, "wrong-host", Kind.SELF_SIGNED, "self-signed");
+
     private static Generated generate() {
+        synchronized (System.getProperties()) {
+            String shared = System.getProperty(SHARED_DIR);
+            if (shared != null) {
+                return load(Path.of(shared));
+            }
+            Generated made = create();
+            System.setProperty(SHARED_DIR, made.caPem().getParent().toString());
+            return made;
+        }
+    }
+
+    private static Generated load(Path dir) {
+        try {
+            var factory = java.security.cert.CertificateFactory.getInstance("X.509");
+            Map<Kind, Pem> leaves = new EnumMap<>(Kind.class);
+            for (var e : FILES.entrySet()) {
+                Path cert = dir.resolve(e.getValue() + ".crt");
+                try (var in = Files.newInputStream(cert)) {
+                    X509Certificate x = (X509Certificate) factory.generateCertificate(in);
+                    leaves.put(e.getKey(), new Pem(cert, dir.resolve(e.getValue() + ".key"), x.getNotAfter().toInstant()));
+                }
+            }
+            return new Generated(dir.resolve("ca.crt"), Map.copyOf(leaves));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read test certificates in " + dir, e);
+        }
+    }
+
+    private static Generated create() {
         try {
             Path dir = Files.createTempDirectory("gatewatch-certs");
             dir.toFile().deleteOnExit(); // deleteOnExit runs in reverse order: files first, then the directory

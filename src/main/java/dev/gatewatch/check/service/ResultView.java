@@ -1,0 +1,20 @@
+package dev.gatewatch.check.service;
+
+import java.time.Instant;
+import java.util.List;
+
+import dev.gatewatch.check.Timings;
+
+/** A stored check result as the API shows it. */
+public record ResultView(long id, String region, String resolver, Instant dueAt, Instant startedAt, boolean ok, Integer status,
+        String errorClass, String errorMessage, Timings timings, String resolvedIp, int redirects, String finalUrl,
+        Integer bodyBytes, Cdn cdn, String errorBody, Instant tlsExpiresAt, List<String> assertionFailures, String checkerId) {
+
+    /**
+     * Who answered.
+     *
+     * @param errorSource for an error response: edge (the CDN made it), origin (a proxy or server behind it) or unknown
+     */
+    public record Cdn(String provider, String pop, String requestId, String server, String errorSource, String errorGenerator) {
+    }
+}
