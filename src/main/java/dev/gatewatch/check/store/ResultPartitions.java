@@ -67,7 +67,7 @@ public final class ResultPartitions {
                     for (String name : partitions(c, t)) {
                         LocalDate from = start(t, name);
                         LocalDate end = t.monthly() ? from.plusMonths(1) : from.plusDays(1);
-                        if (end.atStartOfDay(ZoneOffset.UTC).toInstant().isBefore(now.minus(t.retention()))) {
+                        if (!end.atStartOfDay(ZoneOffset.UTC).toInstant().isAfter(now.minus(t.retention()))) {
                             st.execute("drop table " + name);
                             LOG.infof("dropped %s (past the %s retention of %s)", name, t.retention(), t.name());
                         }

@@ -94,6 +94,7 @@ public final class ResultWriter implements AutoCloseable {
     private final Runnable ensurePartitions;
     private final Deque<Batch> buffer = new ArrayDeque<>();
     private int bufferedResults;
+    private int writing;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private volatile boolean running = true;
@@ -110,7 +111,7 @@ public final class ResultWriter implements AutoCloseable {
         this.thread.start();
     }
 
-    /** Queues one slot's results; never blocks. */
+    /** Queues one slot's results (and its completion, if the results stand for a scheduled slot); never blocks. */
     public void submit(List<CheckResult> results, Completion completion) {
         synchronized (buffer) {
             buffer.addLast(new Batch(results, completion));
@@ -130,10 +131,10 @@ public final class ResultWriter implements AutoCloseable {
         }
     }
 
-    /** Results waiting to be written. */
+    /** Results not written yet, including those being written right now. */
     public int buffered() {
         synchronized (buffer) {
-            return bufferedResults;
+            return bufferedResults + writing;
         }
     }
 
@@ -190,9 +191,11 @@ public final class ResultWriter implements AutoCloseable {
             if (batches.isEmpty()) {
                 continue;
             }
+            int n = batches.stream().mapToInt(b -> b.results().size()).sum();
             try {
                 write(batches);
-                written.addAndGet(batches.stream().mapToInt(b -> b.results().size()).sum());
+                written.addAndGet(n);
+                done(n);
                 if (failures > 0) {
                     LOG.infof("result writer reaches the database again; %d results waiting", buffered());
                 }
@@ -208,10 +211,16 @@ public final class ResultWriter implements AutoCloseable {
                 pause(Math.min(5000, 100L << Math.min(failures, 6)));
             } catch (RuntimeException e) {
                 // not the database's fault: keeping the batch would block every later one, so drop it loudly
-                long n = batches.stream().mapToInt(b -> b.results().size()).sum();
                 dropped.addAndGet(n);
+                done(n);
                 LOG.errorf(e, "dropped %d check results that cannot be written", n);
             }
+        }
+    }
+
+    private void done(int n) {
+        synchronized (buffer) {
+            writing -= n;
         }
     }
 
@@ -233,6 +242,7 @@ public final class ResultWriter implements AutoCloseable {
                 out.add(b);
             }
             bufferedResults -= n;
+            writing += n;
             return out;
         }
     }
@@ -242,6 +252,7 @@ public final class ResultWriter implements AutoCloseable {
             for (int i = batches.size() - 1; i >= 0; i--) {
                 buffer.addFirst(batches.get(i));
                 bufferedResults += batches.get(i).results().size();
+                writing -= batches.get(i).results().size();
             }
         }
     }
@@ -261,7 +272,9 @@ public final class ResultWriter implements AutoCloseable {
         List<Completion> completions = new ArrayList<>();
         for (Batch b : batches) {
             results.addAll(b.results());
-            completions.add(b.completion());
+            if (b.completion() != null) {
+                completions.add(b.completion());
+            }
         }
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
