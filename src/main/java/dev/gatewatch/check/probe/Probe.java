@@ -111,7 +111,7 @@ public final class Probe implements AutoCloseable {
      * resolver inside a refused network is never asked.
      */
     private Future<DnsClient> dnsClient(ResolverSpec resolver) {
-        Future<DnsClient> client = dnsClients.computeIfAbsent(resolver.text(), k -> systemResolver.executeBlocking(() -> {
+        Future<DnsClient> client = dnsClients.computeIfAbsent(resolver.text(), k -> systemResolver.<InetAddress>executeBlocking(() -> {
             String host = resolver.host().orElseThrow();
             InetAddress address;
             try {
@@ -123,9 +123,10 @@ public final class Probe implements AutoCloseable {
             if (refusal.isPresent()) {
                 throw new Failure(ErrorClass.TARGET_BLOCKED, "the resolver " + resolver.text() + " is a " + refusal.get() + "; not asked");
             }
-            return vertx.createDnsClient(new DnsClientOptions().setHost(address.getHostAddress()).setPort(resolver.port())
-                    .setQueryTimeout(DNS_QUERY_TIMEOUT_MS).setRecursionDesired(true));
-        }, false));
+            return address;
+        }, false).map(address -> // made back on the event loop, so its UDP channel is registered before the first query
+                vertx.createDnsClient(new DnsClientOptions().setHost(address.getHostAddress()).setPort(resolver.port())
+                        .setQueryTimeout(DNS_QUERY_TIMEOUT_MS).setRecursionDesired(true))));
         client.onFailure(e -> {
             if (!(e instanceof Failure f && f.errorClass == ErrorClass.TARGET_BLOCKED)) {
                 dnsClients.remove(resolver.text(), client); // try its name again next time

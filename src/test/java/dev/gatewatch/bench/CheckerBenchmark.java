@@ -1,0 +1,196 @@
+package dev.gatewatch.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import dev.gatewatch.config.EmbeddedPostgres;
+import dev.gatewatch.support.DnsResponder;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+
+/**
+ * The checker under load, as it runs in production: the packaged jar started as its own process with only the
+ * checker role, against an embedded PostgreSQL, checking N monitors × 3 resolvers (three loopback DNS responders, each
+ * sending the name to its own 127.0.0.x) with fresh connections and real persistence. Figures come from the stored
+ * results (lag = started_at − due_at) and from /proc for the checker process.
+ * <p>
+ * Run with {@code ./mvnw -Pbench verify}; {@code -Dbench.monitors=10000 -Dbench.interval=30 -Dbench.warmup=45
+ * -Dbench.seconds=60 -Dbench.heap=256m} are the defaults.
+ */
+public final class CheckerBenchmark {
+
+    public static void main(String[] args) throws Exception {
+        int monitors = Integer.getInteger("bench.monitors", 10_000);
+        int interval = Integer.getInteger("bench.interval", 30);
+        int warmup = Integer.getInteger("bench.warmup", 45);
+        int seconds = Integer.getInteger("bench.seconds", 60);
+        String heap = System.getProperty("bench.heap", "256m");
+        Path jar = Path.of(System.getProperty("bench.jar", "target/quarkus-app/quarkus-run.jar"));
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: run ./mvnw -Pbench verify (it packages first)");
+        }
+        Vertx vertx = Vertx.vertx();
+        List<DnsResponder> resolvers = new ArrayList<>();
+        Process checker = null;
+        try (EmbeddedPostgres pg = EmbeddedPostgres.start(new EmbeddedPostgres.Settings(
+                Files.createTempDirectory("gatewatch-bench"), 0, true, "bench"))) {
+            int port = targets(vertx);
+            for (int i = 1; i <= 3; i++) {
+                resolvers.add(DnsResponder.start("127.0.0." + i).answer("bench.gatewatch.test", "127.0.0." + i));
+            }
+            Path log = Files.createTempFile("gatewatch-bench-checker", ".log");
+            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx" + heap, "-jar", jar.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().put("QUARKUS_DATASOURCE_JDBC_URL", pg.jdbcUrl());
+            pb.environment().put("QUARKUS_DATASOURCE_USERNAME", pg.username());
+            pb.environment().put("QUARKUS_DATASOURCE_PASSWORD", "");
+            pb.environment().put("QUARKUS_HTTP_PORT", "0");
+            pb.environment().put("GATEWATCH_ROLES", "checker");
+            pb.environment().put("GATEWATCH_CHECKER_REGION", "bench");
+            pb.environment().put("GATEWATCH_TARGETS_ALLOW", "127.0.0.0/8");
+            checker = pb.start();
+            System.out.printf("checker pid %d, log %s%n", checker.pid(), log);
+            try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.username(), "")) {
+                awaitNode(c, checker);
+                seed(c, monitors, interval, port, resolvers);
+                System.out.printf("seeded %d monitors × 3 resolvers, interval %d s; warming up %d s%n", monitors, interval, warmup);
+                Thread.sleep(warmup * 1000L);
+                long cpu0 = cpuTicks(checker.pid());
+                Instant from = Instant.now();
+                Thread.sleep(seconds * 1000L);
+                Instant to = Instant.now();
+                long cpu1 = cpuTicks(checker.pid());
+                long peak = status(checker.pid(), "VmHWM");
+                long rss = status(checker.pid(), "VmRSS");
+                checker.destroy(); // before the database goes away
+                checker.waitFor();
+                report(c, from, to, (cpu1 - cpu0) / 100.0, peak, rss, monitors, interval, heap);
+            }
+        } finally {
+            if (checker != null) {
+                checker.destroy();
+                checker.waitFor();
+            }
+            resolvers.forEach(DnsResponder::close);
+            vertx.close();
+        }
+    }
+
+    /** A trivial target on 127.0.0.1-3, all on one port, so the resolvers' answers all lead somewhere that answers. */
+    static int targets(Vertx vertx) throws Exception {
+        int port = 0;
+        for (int i = 1; i <= 3; i++) {
+            {
+                HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0." + i).setPort(port))
+                        .requestHandler(req -> req.response().putHeader("content-type", "text/plain").end("ok"));
+                port = server.listen().toCompletionStage().toCompletableFuture().get().actualPort();
+            }
+        }
+        return port;
+    }
+
+    static void awaitNode(Connection c, Process checker) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!checker.isAlive()) {
+                throw new IllegalStateException("the checker exited with " + checker.exitValue());
+            }
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select count(*) from checker_node")) {
+                if (rs.next() && rs.getInt(1) > 0) {
+                    return;
+                }
+            } catch (SQLException notMigratedYet) {
+                // the checker creates the schema as it starts
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("the checker did not register within 90 s");
+    }
+
+    static void seed(Connection c, int monitors, int interval, int port, List<DnsResponder> resolvers) throws SQLException {
+        StringBuilder json = new StringBuilder("[");
+        for (DnsResponder r : resolvers) {
+            json.append(json.length() > 1 ? "," : "").append('"').append(r.spec()).append('"');
+        }
+        json.append(']');
+        try (Statement st = c.createStatement()) {
+            st.execute("insert into owner (email, password_hash) values ('bench@gatewatch.test', 'not-a-login')");
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into monitor (owner_id, name, url, method, expected_status, interval_seconds, timeout_ms,
+                    follow_redirects, max_redirects, resolvers, confirmation_window_seconds, success_threshold)
+                select (select id from owner where email = 'bench@gatewatch.test'), 'bench-' || g,
+                    'http://bench.gatewatch.test:' || ? || '/ok?m=' || g, 'GET', '200-399', ?, 10000, true, 5, ?::jsonb, 60, 2
+                from generate_series(1, ?) g
+                """)) {
+            ps.setInt(1, port);
+            ps.setInt(2, interval);
+            ps.setString(3, json.toString());
+            ps.setInt(4, monitors);
+            ps.executeUpdate();
+        }
+    }
+
+    static void report(Connection c, Instant from, Instant to, double cpuSeconds, long peakRssKb, long rssKb, int monitors,
+            int interval, String heap) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                select count(*), count(*) filter (where not ok),
+                       percentile_cont(0.5) within group (order by extract(epoch from started_at - due_at) * 1000),
+                       percentile_cont(0.99) within group (order by extract(epoch from started_at - due_at) * 1000),
+                       max(extract(epoch from started_at - due_at) * 1000),
+                       percentile_cont(0.5) within group (order by total_ms)
+                from check_result where started_at >= ? and started_at < ?
+                """)) {
+            ps.setObject(1, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
+            ps.setObject(2, OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                double secs = Duration.between(from, to).toMillis() / 1000.0;
+                long checks = rs.getLong(1);
+                System.out.printf(Locale.ROOT, """
+                        ==== checker benchmark: %d monitors × 3 resolvers every %d s, -Xmx%s, %d cores ====
+                        window                 %.0f s
+                        checks                 %d (%d failed)
+                        checks/s               %.0f
+                        database rows/s        %.0f check_result rows (plus latest and rollup upserts in the same batches)
+                        start lag p50 / p99    %.0f ms / %.0f ms (max %.0f ms)
+                        check total p50        %.0f ms
+                        CPU per 1000 checks    %.2f s (checker process)
+                        RSS peak / now         %d MiB / %d MiB (checker process)
+                        """, monitors, interval, heap, Runtime.getRuntime().availableProcessors(), secs, checks, rs.getLong(2),
+                        checks / secs, checks / secs, rs.getDouble(3), rs.getDouble(4), rs.getDouble(5), rs.getDouble(6),
+                        checks == 0 ? 0 : cpuSeconds * 1000 / checks, peakRssKb / 1024, rssKb / 1024);
+            }
+        }
+    }
+
+    static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime, in clock ticks (100/s)
+    }
+
+    static long status(long pid, String key) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith(key + ":")) {
+                return Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        }
+        return -1;
+    }
+}
