@@ -63,7 +63,7 @@ public class Checker {
                 results.partitionsAhead());
     }
 
-    void start(@Observes StartupEvent event) throws SQLException {
+    void start(@Observes StartupEvent event) {
         maintainPartitions();
         if (!config.roles().contains(GatewatchConfig.Role.checker)) {
             return;
@@ -104,11 +104,6 @@ public class Checker {
         } catch (SQLException e) {
             LOG.warnf("partition maintenance failed (retrying at the next run): %s", e.getMessage());
         }
-    }
-
-    /** This instance's engine, if it runs the checker role. */
-    public Optional<CheckerEngine> engine() {
-        return Optional.ofNullable(engine);
     }
 
     private static String version() {

@@ -15,8 +15,4 @@ public enum ErrorClass {
     public String code() {
         return name().toLowerCase(Locale.ROOT);
     }
-
-    public static ErrorClass ofCode(String code) {
-        return valueOf(code.toUpperCase(Locale.ROOT));
-    }
 }

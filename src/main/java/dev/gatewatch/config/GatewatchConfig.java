@@ -135,7 +135,7 @@ public interface GatewatchConfig {
         @WithDefault("local")
         String region();
 
-        /** Most checks in flight at once on this instance (each is one fresh connection). */
+        /** Most (monitor, region) slots checked at once on this instance; each runs one check per resolver. */
         @WithDefault("2000")
         int concurrency();
 
@@ -202,7 +202,7 @@ public interface GatewatchConfig {
 
             /**
              * Results kept in memory while the database is unreachable; past this the oldest are dropped, logged and
-             * counted (metric gatewatch_check_results_dropped_total).
+             * counted (metric gatewatch_check_results_dropped).
              */
             @WithDefault("200000")
             int bufferLimit();

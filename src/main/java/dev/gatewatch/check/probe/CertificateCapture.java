@@ -109,31 +109,32 @@ final class CertificateCapture extends X509ExtendedTrustManager {
         return new TlsFailure(kind, message, expiry);
     }
 
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+    private interface TrustCheck {
+        void run() throws CertificateException;
+    }
+
+    /** Runs the JVM's check; a refusal carries the leaf it refused. */
+    private static void rejectingWithLeaf(X509Certificate[] chain, TrustCheck check) throws CertificateException {
         try {
-            delegate.checkServerTrusted(chain, authType, engine);
+            check.run();
         } catch (CertificateException e) {
             throw new Rejected(chain[0], e);
         }
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+        rejectingWithLeaf(chain, () -> delegate.checkServerTrusted(chain, authType, engine));
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        try {
-            delegate.checkServerTrusted(chain, authType, socket);
-        } catch (CertificateException e) {
-            throw new Rejected(chain[0], e);
-        }
+        rejectingWithLeaf(chain, () -> delegate.checkServerTrusted(chain, authType, socket));
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        try {
-            delegate.checkServerTrusted(chain, authType);
-        } catch (CertificateException e) {
-            throw new Rejected(chain[0], e);
-        }
+        rejectingWithLeaf(chain, () -> delegate.checkServerTrusted(chain, authType));
     }
 
     @Override

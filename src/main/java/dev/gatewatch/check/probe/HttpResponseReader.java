@@ -93,11 +93,6 @@ final class HttpResponseReader {
         return state == State.DONE || state == State.FAILED;
     }
 
-    /** Bytes received so far, head included. */
-    long received() {
-        return received;
-    }
-
     /** Why the bytes are not a valid HTTP response; null if they are, or if the peer closed before sending any. */
     String failure() {
         return failure;

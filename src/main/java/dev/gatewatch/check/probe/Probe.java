@@ -115,7 +115,8 @@ public final class Probe implements AutoCloseable {
             String host = resolver.host().orElseThrow();
             InetAddress address;
             try {
-                address = HostLiteral.parse(host).isPresent() ? HostLiteral.parse(host).get() : InetAddress.getByName(host);
+                Optional<InetAddress> literal = HostLiteral.parse(host);
+                address = literal.isPresent() ? literal.get() : InetAddress.getByName(host);
             } catch (UnknownHostException e) {
                 throw new Failure(ErrorClass.DNS_TIMEOUT, "the resolver's own name " + host + " does not resolve");
             }
@@ -315,7 +316,8 @@ public final class Probe implements AutoCloseable {
                     return;
                 }
                 try {
-                    if (!socket.peerCertificates().isEmpty() && socket.peerCertificates().get(0) instanceof X509Certificate leaf) {
+                    var chain = socket.peerCertificates();
+                    if (!chain.isEmpty() && chain.get(0) instanceof X509Certificate leaf) {
                         tlsExpiry = leaf.getNotAfter().toInstant();
                     }
                 } catch (IOException e) {

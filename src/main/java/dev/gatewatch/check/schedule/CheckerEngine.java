@@ -72,10 +72,6 @@ public final class CheckerEngine {
         return inFlight.get();
     }
 
-    public long checksDone() {
-        return checksDone.get();
-    }
-
     public synchronized void start() {
         if (running) {
             return;

@@ -304,7 +304,7 @@ public final class ResultWriter implements AutoCloseable {
                     t.tlsMs(), t.ttfbMs(), t.downloadMs(), t.totalMs(), r.resolvedIp(), (short) r.redirects(), r.finalUrl(),
                     r.bodyBytes(), e == null ? null : e.server(), e == null ? null : e.provider(), e == null ? null : e.pop(),
                     e == null ? null : e.requestId(), e == null || r.status() == null || r.status() < 400 ? null : e.errorSource().code(),
-                    e == null ? null : e.generator(), clean(r.errorBody()),
+                    e == null ? null : e.generator(), r.errorBody(),
                     r.tlsExpiresAt() == null ? null : r.tlsExpiresAt().toString(),
                     r.assertionFailures() == null || r.assertionFailures().isEmpty() ? null : json(r.assertionFailures())};
             for (int col = 0; col < row.length; col++) {
