@@ -1,0 +1,422 @@
+package dev.gatewatch.analysis;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import dev.gatewatch.analysis.model.Classification;
+import dev.gatewatch.analysis.model.Context;
+import dev.gatewatch.analysis.model.Deployment;
+import dev.gatewatch.analysis.model.Episode;
+import dev.gatewatch.analysis.model.Event;
+import dev.gatewatch.analysis.model.Evidence;
+import dev.gatewatch.analysis.model.MonitorState;
+import dev.gatewatch.analysis.model.Phase;
+import dev.gatewatch.analysis.model.Policy;
+import dev.gatewatch.analysis.model.Sample;
+import dev.gatewatch.analysis.model.Scope;
+import dev.gatewatch.analysis.model.Settings;
+import dev.gatewatch.analysis.model.StreamState;
+import dev.gatewatch.check.ErrorClass;
+
+/**
+ * The decision core: folds new samples of one monitor into its state and says what happened. Pure: values in, values
+ * out, no clock (time comes from the samples and {@link Context#now()}).
+ *
+ * <p>Availability: UP → SUSPECT on the first failing check; SUSPECT → UP as a deploy blip or transient when every live
+ * (region, resolver) passes {@code successThreshold} times before the confirmation window (or a deployment marker)
+ * ends; otherwise DOWN with an outage or partial verdict; DOWN → UP (recovered) the same way. Too many changes in a
+ * short span make one FLAPPING incident. Latency is tracked beside it: slower than the limit for a whole window makes a
+ * DEGRADED incident.
+ */
+public final class Analyzer {
+
+    /** HTTP statuses a proxy or CDN returns while the back end restarts. */
+    private static final Set<Integer> BLIP_STATUSES = Set.of(502, 503, 504, 520, 521, 522, 523, 524);
+    private static final Set<ErrorClass> BLIP_ERRORS = Set.of(ErrorClass.CONNECT_REFUSED, ErrorClass.CONNECTION_RESET);
+
+    private final Settings settings;
+
+    public Analyzer(Settings settings) {
+        this.settings = settings;
+    }
+
+    /** The new state and the events of this step, oldest first. */
+    public record Step(MonitorState state, List<Event> events) {
+    }
+
+    public Step step(MonitorState state, Policy policy, List<Sample> samples, Context context) {
+        Run run = new Run(state, policy, context);
+        // One check slot yields a sample per resolver within milliseconds: judge them together, second by second.
+        var bySecond = new TreeMap<Instant, List<Sample>>();
+        for (Sample s : samples) {
+            bySecond.computeIfAbsent(s.at().truncatedTo(ChronoUnit.SECONDS), k -> new ArrayList<>()).add(s);
+        }
+        bySecond.forEach((second, group) -> {
+            boolean any = false;
+            for (Sample s : group.stream().sorted(Comparator.comparing(Sample::at)).toList()) {
+                any |= run.absorb(s);
+            }
+            if (any) {
+                run.evaluate(group.stream().map(Sample::at).max(Comparator.naturalOrder()).orElseThrow());
+            }
+        });
+        run.evaluate(context.now());
+        return new Step(run.state(), List.copyOf(run.events));
+    }
+
+    /** Whether a failing sample is of the kind a back end restart causes. */
+    static boolean blipKind(Sample s) {
+        return (s.status() != null && BLIP_STATUSES.contains(s.status()))
+                || (s.status() == null && BLIP_ERRORS.contains(s.errorClass()));
+    }
+
+    /** Who produced a failure: "edge:cloudflare", "origin:nginx", "connection", "dns", "tls", "protocol", "content". */
+    static String layer(Sample s) {
+        if (s.status() != null && s.status() >= 400) {
+            return switch (s.errorSource()) {
+                case EDGE -> "edge:" + first(s.generator(), s.cdnProvider(), "cdn");
+                case ORIGIN -> "origin:" + first(s.generator(), "server");
+                default -> (s.cdnProvider() != null ? "behind:" + s.cdnProvider() : "server:" + first(s.generator(), "unknown"));
+            };
+        }
+        if (s.errorClass() == null) {
+            return "unknown";
+        }
+        return switch (s.errorClass()) {
+            case DNS_NXDOMAIN, DNS_SERVFAIL, DNS_TIMEOUT, DNS_NO_ADDRESS -> "dns";
+            case TLS_HANDSHAKE, TLS_EXPIRED, TLS_HOSTNAME, TLS_UNTRUSTED -> "tls";
+            case CONNECT_REFUSED, CONNECT_TIMEOUT, CONNECTION_RESET, READ_TIMEOUT, TARGET_BLOCKED -> "connection";
+            case MALFORMED_RESPONSE, TOO_MANY_REDIRECTS, BODY_TOO_LARGE -> "protocol";
+            case ASSERTION_FAILED -> "content";
+        };
+    }
+
+    private static String first(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    /** One step's working copy of the state. */
+    private final class Run {
+        private final Policy policy;
+        private final Context context;
+        private final Duration stale;
+        private Phase phase;
+        private final Map<String, StreamState> streams;
+        private Episode episode;
+        private Episode degraded;
+        private Instant slowSince;
+        private int fastRun;
+        private final List<Instant> changes;
+        private boolean failing;
+        private final List<Event> events = new ArrayList<>();
+
+        Run(MonitorState s, Policy policy, Context context) {
+            this.policy = policy;
+            this.context = context;
+            // A stream with nothing newer than two intervals (and some slack for a slow check) has stopped reporting.
+            this.stale = policy.interval().multipliedBy(2).plusSeconds(30);
+            this.phase = s.phase();
+            this.streams = new LinkedHashMap<>(s.streams());
+            this.episode = s.episode();
+            this.degraded = s.degraded();
+            this.slowSince = s.slowSince();
+            this.fastRun = s.fastRun();
+            this.changes = new ArrayList<>(s.changes());
+            this.failing = s.failing();
+        }
+
+        MonitorState state() {
+            return new MonitorState(phase, Map.copyOf(streams), episode, degraded, slowSince, fastRun, List.copyOf(changes), failing);
+        }
+
+        /** Takes a sample in; false if its stream already has a newer one. */
+        boolean absorb(Sample s) {
+            StreamState old = streams.get(s.stream());
+            if (old != null && !s.at().isAfter(old.latest().at())) {
+                return false;
+            }
+            streams.put(s.stream(), old == null ? new StreamState(null, 0, null, null).next(s) : old.next(s));
+            if (!s.ok() && episode != null) {
+                episode = withEvidence(episode, s);
+            }
+            if (s.ok() && degraded != null) {
+                degraded = withSlowest(degraded, s);
+            }
+            return true;
+        }
+
+        void evaluate(Instant t) {
+            List<StreamState> view = view(t);
+            List<StreamState> failingNow = view.stream().filter(x -> !x.latest().ok()).toList();
+            boolean isFailing = !failingNow.isEmpty();
+            boolean cleared = !view.isEmpty() && !isFailing && view.stream().allMatch(x -> x.okRun() >= policy.successThreshold());
+            switch (phase) {
+                case UP -> {
+                    if (isFailing) {
+                        begin(t, failingNow);
+                    } else {
+                        latency(t, view);
+                    }
+                }
+                case SUSPECT -> {
+                    if (cleared) {
+                        clear(recoveredAt(view));
+                    } else if (isFailing) {
+                        Deployment deploy = deployment(episode.start(), t);
+                        Scope scope = Scopes.of(view);
+                        if (confirmed(t, failingNow, deploy)) {
+                            Classification kind = Scopes.verdict(scope);
+                            episode = explained(new Episode(episode.incidentId(), kind, episode.start(), t, null, scope,
+                                    episode.evidence(), null, deploy == null ? null : deploy.id()), t);
+                            phase = Phase.DOWN;
+                            events.add(new Event(Event.Type.OPENED, t, episode));
+                        } else if (scope.failingStreams() >= episode.scope().failingStreams()) {
+                            episode = explained(withScope(episode, scope, deploy), t);
+                        }
+                    }
+                }
+                case DOWN -> {
+                    if (cleared) {
+                        recover(recoveredAt(view));
+                    } else if (isFailing) {
+                        Scope scope = Scopes.of(view);
+                        if (episode.kind() == Classification.PARTIAL && Scopes.verdict(Scopes.of(sustained(view, t))) == Classification.OUTAGE) {
+                            episode = explained(new Episode(episode.incidentId(), Classification.OUTAGE, episode.start(),
+                                    episode.confirmedAt(), null, scope, episode.evidence(), null, episode.deploymentId()), t);
+                            events.add(new Event(Event.Type.ESCALATED, t, episode));
+                        } else if (episode.kind() == Classification.PARTIAL) {
+                            episode = explained(withScope(episode, scope, null), t);
+                        }
+                    }
+                }
+                case FLAPPING -> {
+                    if (isFailing != failing) {
+                        changes.add(t);
+                    }
+                    Instant since = failingNow.stream().map(StreamState::failingSince).min(Comparator.naturalOrder()).orElse(null);
+                    if (isFailing && failingNow.size() == view.size() && !since.plus(policy.window()).isAfter(t)) {
+                        Scope scope = Scopes.of(view);
+                        episode = explained(new Episode(episode.incidentId(), Scopes.verdict(scope), episode.start(),
+                                episode.confirmedAt(), null, scope, episode.evidence(), null, null), t);
+                        phase = Phase.DOWN;
+                        events.add(new Event(Event.Type.ESCALATED, t, episode));
+                    } else if (cleared && lastChange().plus(settings.flapQuiet()).compareTo(t) <= 0) {
+                        recover(recoveredAt(view));
+                    }
+                }
+            }
+            failing = isFailing;
+        }
+
+        /**
+         * A stream failing without a break for the window confirms; so does an episode that has not settled in twice the
+         * window (intermittent failures), while a rolling deploy that blips one region after another does not. A
+         * deployment marker holds both off until its limit.
+         */
+        private boolean confirmed(Instant t, List<StreamState> failingNow, Deployment deploy) {
+            if (deploy != null && deploy.limit(settings.deployLimit()).isAfter(t)) {
+                return false;
+            }
+            Instant sustained = t.minus(policy.window());
+            return failingNow.stream().anyMatch(x -> !x.failingSince().isAfter(sustained))
+                    || !episode.start().isAfter(t.minus(policy.window().multipliedBy(2)));
+        }
+
+        private void begin(Instant t, List<StreamState> failingNow) {
+            Instant start = failingNow.stream().map(StreamState::failingSince).min(Comparator.naturalOrder()).orElse(t);
+            noteChange(start);
+            Episode e = new Episode(null, Classification.SUSPECT, start, null, null, Scopes.of(view(t)), emptyEvidence(), null, null);
+            for (StreamState x : failingNow) {
+                e = withEvidence(e, x.latest());
+            }
+            long recent = changes.stream().filter(c -> c.isAfter(t.minus(settings.flapSpan()))).count();
+            if (recent >= settings.flapChanges()) {
+                Instant first = changes.stream().filter(c -> c.isAfter(t.minus(settings.flapSpan()))).min(Comparator.naturalOrder()).orElse(start);
+                episode = explained(new Episode(null, Classification.FLAPPING, first, t, null, e.scope(), e.evidence(), null, null), t);
+                phase = Phase.FLAPPING;
+                events.add(new Event(Event.Type.OPENED, t, episode));
+            } else {
+                episode = explained(e, t);
+                phase = Phase.SUSPECT;
+                events.add(new Event(Event.Type.SUSPECTED, t, episode));
+            }
+        }
+
+        private void clear(Instant end) {
+            Deployment deploy = deployment(episode.start(), end);
+            Classification kind = deploy != null || episode.evidence().blipKind() ? Classification.DEPLOY_BLIP : Classification.TRANSIENT;
+            episode = explained(new Episode(episode.incidentId(), kind, episode.start(), null, end, episode.scope(),
+                    episode.evidence(), null, deploy == null ? null : deploy.id()), end);
+            events.add(new Event(Event.Type.CLEARED, end, episode));
+            noteChange(end);
+            episode = null;
+            phase = Phase.UP;
+        }
+
+        private void recover(Instant end) {
+            episode = explained(new Episode(episode.incidentId(), episode.kind(), episode.start(), episode.confirmedAt(), end,
+                    episode.scope(), episode.evidence(), null, episode.deploymentId()), end);
+            events.add(new Event(Event.Type.RECOVERED, end, episode));
+            noteChange(end);
+            episode = null;
+            phase = Phase.UP;
+        }
+
+        /** The latency track: only judged while every check passes. */
+        private void latency(Instant t, List<StreamState> view) {
+            Integer limit = policy.maxResponseTimeMs();
+            if (limit == null || view.isEmpty()) {
+                return;
+            }
+            List<StreamState> slow = view.stream().filter(x -> x.latest().totalMs() > limit).toList();
+            if (slow.size() * 2 > view.size()) {
+                fastRun = 0;
+                if (slowSince == null) {
+                    slowSince = slow.stream().map(x -> x.latest().at()).min(Comparator.naturalOrder()).orElse(t);
+                }
+                if (degraded == null && !slowSince.plus(policy.window()).isAfter(t)) {
+                    Episode d = new Episode(null, Classification.DEGRADED, slowSince, t, null, Scopes.latency(view, limit),
+                            emptyEvidence(), null, null);
+                    for (StreamState x : view) {
+                        d = withSlowest(d, x.latest());
+                    }
+                    degraded = explained(d, t);
+                    events.add(new Event(Event.Type.OPENED, t, degraded));
+                } else if (degraded != null) {
+                    degraded = explained(new Episode(degraded.incidentId(), degraded.kind(), degraded.start(),
+                            degraded.confirmedAt(), null, Scopes.latency(view, limit), degraded.evidence(), null, null), t);
+                }
+            } else {
+                slowSince = null;
+                if (degraded != null && ++fastRun >= policy.successThreshold() * view.size()) {
+                    degraded = explained(new Episode(degraded.incidentId(), degraded.kind(), degraded.start(),
+                            degraded.confirmedAt(), t, degraded.scope(), degraded.evidence(), null, null), t);
+                    events.add(new Event(Event.Type.RECOVERED, t, degraded));
+                    degraded = null;
+                    fastRun = 0;
+                }
+            }
+        }
+
+        /** The latest sample of every stream whose region is live and which still reports. */
+        private List<StreamState> view(Instant t) {
+            Instant cutoff = t.minus(stale);
+            return streams.values().stream()
+                    .filter(x -> context.liveRegions().contains(x.latest().region()) && x.latest().at().isAfter(cutoff))
+                    .toList();
+        }
+
+        /** The view with only failures that have lasted a whole window counted as failures. */
+        private List<StreamState> sustained(List<StreamState> view, Instant t) {
+            Instant cutoff = t.minus(policy.window());
+            return view.stream().map(x -> x.latest().ok() || !x.failingSince().isAfter(cutoff) ? x
+                    : new StreamState(okVersion(x.latest()), 1, x.failingSince(), null)).toList();
+        }
+
+        /** When the last stream to recover passed for the first time. */
+        private Instant recoveredAt(List<StreamState> view) {
+            return view.stream().map(StreamState::okSince).max(Comparator.naturalOrder()).orElseThrow();
+        }
+
+        private Deployment deployment(Instant from, Instant to) {
+            return context.deployments().stream().filter(d -> d.covers(from, to, settings.deployLimit()))
+                    .max(Comparator.comparing(d -> d.limit(settings.deployLimit()))).orElse(null);
+        }
+
+        /** Records a failing/passing change for flapping, unless a deployment explains it. */
+        private void noteChange(Instant at) {
+            changes.removeIf(c -> c.isBefore(at.minus(settings.flapSpan())));
+            if (deployment(at, at) == null) {
+                changes.add(at);
+            }
+        }
+
+        private Instant lastChange() {
+            return changes.stream().max(Comparator.naturalOrder()).orElse(Instant.EPOCH);
+        }
+
+        private Episode explained(Episode e, Instant t) {
+            return new Episode(e.incidentId(), e.kind(), e.start(), e.confirmedAt(), e.endedAt(), e.scope(), e.evidence(),
+                    Explainer.explain(e, policy, t), e.deploymentId());
+        }
+    }
+
+    private Episode withScope(Episode e, Scope scope, Deployment deploy) {
+        return new Episode(e.incidentId(), e.kind(), e.start(), e.confirmedAt(), e.endedAt(), scope, e.evidence(),
+                e.explanation(), deploy == null ? e.deploymentId() : Long.valueOf(deploy.id()));
+    }
+
+    /** A stand-in passing sample for a failure too recent to count. */
+    private static Sample okVersion(Sample s) {
+        return new Sample(s.resultId(), s.region(), s.resolver(), s.at(), true, 200, null, s.totalMs(), s.dnsMs(),
+                s.connectMs(), s.ttfbMs(), s.resolvedIp(), s.cdnProvider(), s.cdnPop(), null, null);
+    }
+
+    private static Evidence emptyEvidence() {
+        return new Evidence(0, new TreeSet<>(), new TreeSet<>(), new TreeMap<>(), true, List.of(), List.of(), 0);
+    }
+
+    private Episode withEvidence(Episode e, Sample s) {
+        Evidence v = e.evidence();
+        SortedSet<Integer> statuses = new TreeSet<>(v.statuses());
+        if (s.status() != null) {
+            statuses.add(s.status());
+        }
+        SortedSet<String> classes = new TreeSet<>(v.errorClasses());
+        if (s.errorClass() != null) {
+            classes.add(s.errorClass().code());
+        }
+        SortedMap<String, Integer> layers = new TreeMap<>(v.layers());
+        layers.merge(layer(s), 1, Integer::sum);
+        int half = Math.max(1, settings.evidenceSamples() / 2);
+        List<Sample> first = new ArrayList<>(v.first());
+        if (first.size() < half) {
+            first.add(s);
+        }
+        List<Sample> latest = new ArrayList<>(v.latest());
+        latest.removeIf(x -> x.stream().equals(s.stream()));
+        latest.add(s);
+        while (latest.size() > half) {
+            latest.remove(0);
+        }
+        return new Episode(e.incidentId(), e.kind(), e.start(), e.confirmedAt(), e.endedAt(), e.scope(),
+                new Evidence(v.failures() + 1, statuses, classes, layers, v.blipKind() && blipKind(s), first, latest,
+                        v.slowestMs()),
+                e.explanation(), e.deploymentId());
+    }
+
+    private Episode withSlowest(Episode e, Sample s) {
+        Evidence v = e.evidence();
+        int half = Math.max(1, settings.evidenceSamples() / 2);
+        List<Sample> latest = new ArrayList<>(v.latest());
+        latest.removeIf(x -> x.stream().equals(s.stream()));
+        latest.add(s);
+        while (latest.size() > half) {
+            latest.remove(0);
+        }
+        List<Sample> first = new ArrayList<>(v.first());
+        if (first.size() < half) {
+            first.add(s);
+        }
+        return new Episode(e.incidentId(), e.kind(), e.start(), e.confirmedAt(), e.endedAt(), e.scope(),
+                new Evidence(v.failures(), v.statuses(), v.errorClasses(), v.layers(), false, first, latest,
+                        Math.max(v.slowestMs(), s.totalMs())),
+                e.explanation(), e.deploymentId());
+    }
+}

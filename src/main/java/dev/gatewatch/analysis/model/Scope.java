@@ -1,0 +1,36 @@
+package dev.gatewatch.analysis.model;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where an episode's failures are, from the latest sample of every live (region, resolver).
+ *
+ * @param regions         regions with failing checks
+ * @param resolvers       resolvers with failing checks
+ * @param addresses       per failing resolver, the addresses it returned in failing checks
+ * @param healthyAddresses addresses that answered well, for contrast
+ * @param pops            CDN nodes that answered failing checks
+ * @param healthyPops     CDN nodes that answered well
+ * @param liveRegions     regions with data at the time
+ * @param quorum          whether the failing regions reach a quorum (a majority of the regions with data): an outage
+ */
+public record Scope(Extent extent, List<String> regions, List<String> resolvers, Map<String, List<String>> addresses,
+                    List<String> healthyAddresses, List<String> pops, List<String> healthyPops, int failingStreams,
+                    int streams, List<String> liveRegions, boolean quorum) {
+
+    /** A short label: "whole", "resolver 8.8.8.8 (127.0.0.3)", "regions eu-west", "CDN node FRA". */
+    public String label() {
+        return switch (extent) {
+            case WHOLE -> "everywhere";
+            case REGIONS -> (regions.size() == 1 ? "region " : "regions ") + String.join(", ", regions);
+            case RESOLVER -> (resolvers.size() == 1 ? "resolver " : "resolvers ") + String.join(", ", resolvers.stream()
+                    .map(r -> addresses.getOrDefault(r, List.of()).isEmpty() ? r : r + " (" + String.join(", ", addresses.get(r)) + ")")
+                    .toList());
+            case ADDRESS -> "address " + String.join(", ", addresses.values().stream().flatMap(List::stream).distinct().sorted().toList());
+            case CDN_NODE -> (pops.size() == 1 ? "CDN node " : "CDN nodes ") + String.join(", ", pops);
+            case MIXED -> failingStreams + " of " + streams + " checks in " + String.join(", ", regions);
+            case LATENCY -> "response time";
+        };
+    }
+}
