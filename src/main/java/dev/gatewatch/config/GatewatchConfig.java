@@ -41,6 +41,9 @@ public interface GatewatchConfig {
     /** Stored check results: partitions, retention and rollups. */
     Results results();
 
+    /** The analyzer role: verdicts, incidents and fast confirmation. */
+    Analyzer analyzer();
+
     enum Role {
         api, checker, analyzer, notifier
     }
@@ -229,5 +232,43 @@ public interface GatewatchConfig {
         /** How often partitions and retention are maintained. */
         @WithDefault("1h")
         Duration maintenanceInterval();
+    }
+
+    interface Analyzer {
+        /** How often the analyzer looks for monitors with new results (and re-judges monitors in trouble). */
+        @WithDefault("1s")
+        Duration interval();
+
+        /** Most monitors evaluated in one transaction. */
+        @WithDefault("200")
+        int batchSize();
+
+        /** Check interval from every region while a monitor is suspected or recovering (fast confirmation). */
+        @WithDefault("10s")
+        Duration fastInterval();
+
+        /** A monitor changing between failing and passing this many times ... */
+        @WithDefault("6")
+        int flapChanges();
+
+        /** ... within this span is flapping: one incident instead of one per change. */
+        @WithDefault("15m")
+        Duration flapSpan();
+
+        /** A flapping incident ends after this long without a change. */
+        @WithDefault("5m")
+        Duration flapQuiet();
+
+        /** How long an open-ended deployment marker (no end, no expected duration) covers failures. */
+        @WithDefault("15m")
+        Duration deployLimit();
+
+        /** Most failing checks kept as an incident's evidence (half from the start, half the latest). */
+        @WithDefault("20")
+        int evidenceSamples();
+
+        /** How far back results are read for a monitor the analyzer has not seen yet. */
+        @WithDefault("10m")
+        Duration lookback();
     }
 }

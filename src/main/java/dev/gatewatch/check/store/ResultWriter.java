@@ -84,7 +84,9 @@ public final class ResultWriter implements AutoCloseable {
             """;
 
     private static final String COMPLETE = """
-            update check_schedule s set next_due_at = t.next, leased_until = null, leased_by = null
+            update check_schedule s set leased_until = null, leased_by = null,
+                next_due_at = case when s.fast_until > now() then least(t.next, now() + s.fast_every_ms * interval '1 millisecond')
+                                   else t.next end
             from unnest(?::bigint[], ?::text[], ?::timestamptz[], ?::text[]) as t(m, rg, next, node)
             where s.monitor_id = t.m and s.region = t.rg and s.leased_by = t.node
             """;

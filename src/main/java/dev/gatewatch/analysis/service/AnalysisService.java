@@ -1,0 +1,410 @@
+package dev.gatewatch.analysis.service;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.gatewatch.analysis.Analyzer;
+import dev.gatewatch.analysis.model.Classification;
+import dev.gatewatch.analysis.model.Context;
+import dev.gatewatch.analysis.model.Deployment;
+import dev.gatewatch.analysis.model.Episode;
+import dev.gatewatch.analysis.model.Event;
+import dev.gatewatch.analysis.model.MonitorState;
+import dev.gatewatch.analysis.model.Phase;
+import dev.gatewatch.analysis.model.Policy;
+import dev.gatewatch.analysis.model.Sample;
+import dev.gatewatch.analysis.model.Settings;
+import dev.gatewatch.analysis.model.StreamState;
+import dev.gatewatch.check.ErrorClass;
+import dev.gatewatch.check.cdn.ErrorSource;
+import dev.gatewatch.check.schedule.ScheduleStore;
+import dev.gatewatch.config.GatewatchConfig;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.scheduler.Scheduled;
+
+/**
+ * The analyzer role: the only I/O around the pure {@link Analyzer}. Every tick it claims monitors with new results (or
+ * with something going on) using {@code FOR UPDATE SKIP LOCKED} on their {@code analysis_state} row, so exactly one
+ * analyzer in the cluster evaluates a monitor at a time; in the same transaction it stores the new state, the incidents
+ * and their events, and switches fast confirmation on or off.
+ */
+@ApplicationScoped
+public class AnalysisService {
+
+    private static final Logger LOG = Logger.getLogger(AnalysisService.class);
+
+    private static final String ENSURE_ROWS = """
+            insert into analysis_state (monitor_id)
+            select m.id from monitor m where not exists (select 1 from analysis_state s where s.monitor_id = m.id)
+            on conflict do nothing
+            """;
+
+    private static final String CLAIM = """
+            select s.monitor_id, s.state::text, m.owner_id, m.confirmation_window_seconds, m.success_threshold,
+                   m.max_response_time_ms, m.interval_seconds,
+                   (select max(l.result_id) from check_latest l where l.monitor_id = s.monitor_id) as newest
+            from analysis_state s join monitor m on m.id = s.monitor_id
+            where not m.paused and s.analyzed_at < ?
+              and (s.active or exists (select 1 from check_latest l where l.monitor_id = s.monitor_id and l.result_id > s.last_result_id))
+            order by s.analyzed_at
+            limit ?
+            for update of s skip locked
+            """;
+
+    private static final String SAMPLES = """
+            select r.id, r.monitor_id, r.region, r.resolver, r.started_at, r.ok, r.status, r.error_class, r.total_ms,
+                   r.dns_ms, r.connect_ms, r.ttfb_ms, r.resolved_ip, r.cdn_provider, r.cdn_pop, r.error_source,
+                   r.error_generator
+            from check_result r join unnest(?::bigint[], ?::timestamptz[]) as t(m, since)
+              on r.monitor_id = t.m and r.started_at > t.since
+            where r.started_at > ?
+            """;
+
+    private static final String DEPLOYMENTS = """
+            select dm.monitor_id, d.id, d.started_at, d.ended_at, d.expected_seconds
+            from deployment d join deployment_monitor dm on dm.deployment_id = d.id
+            where dm.monitor_id = any(?) and d.started_at > now() - interval '2 days' and d.started_at <= now()
+            """;
+
+    private final AgroalDataSource dataSource;
+    private final GatewatchConfig config;
+    private final ObjectMapper json;
+    private final Analyzer analyzer;
+
+    public AnalysisService(AgroalDataSource dataSource, GatewatchConfig config, ObjectMapper json) {
+        this.dataSource = dataSource;
+        this.config = config;
+        this.json = json;
+        var a = config.analyzer();
+        this.analyzer = new Analyzer(new Settings(a.flapChanges(), a.flapSpan(), a.flapQuiet(), a.deployLimit(), a.evidenceSamples()));
+    }
+
+    @Scheduled(every = "${gatewatch.analyzer.interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduled() {
+        if (!config.roles().contains(GatewatchConfig.Role.analyzer)) {
+            return;
+        }
+        try {
+            tick();
+        } catch (SQLException | RuntimeException e) {
+            LOG.warnf(e, "analysis failed (retrying at the next tick)");
+        }
+    }
+
+    /** One pass over every monitor that needs judging; returns how many were evaluated. */
+    public int tick() throws SQLException {
+        Instant tickStart;
+        Set<String> live;
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            try (PreparedStatement ps = c.prepareStatement(ENSURE_ROWS)) {
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("select now()"); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                tickStart = rs.getObject(1, OffsetDateTime.class).toInstant();
+            }
+            live = liveRegions(c);
+        }
+        int total = 0;
+        int n;
+        do {
+            n = batch(tickStart, live);
+            total += n;
+        } while (n == config.analyzer().batchSize());
+        return total;
+    }
+
+    private Set<String> liveRegions(Connection c) throws SQLException {
+        Set<String> live = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "select distinct region from checker_node where stopped_at is null and last_seen_at > now() - ? * interval '1 millisecond'")) {
+            ps.setLong(1, config.checker().nodeTimeout().toMillis());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    live.add(rs.getString(1));
+                }
+            }
+        }
+        return live;
+    }
+
+    private record Claimed(long monitorId, long ownerId, MonitorState state, Policy policy, long newest) {
+    }
+
+    private int batch(Instant tickStart, Set<String> live) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                List<Claimed> claimed = claim(c, tickStart);
+                if (!claimed.isEmpty()) {
+                    Map<Long, List<Sample>> samples = samples(c, claimed);
+                    Map<Long, List<Deployment>> deployments = deployments(c, claimed);
+                    Instant now = dbNow(c);
+                    for (Claimed m : claimed) {
+                        var step = analyzer.step(m.state(), m.policy(), samples.getOrDefault(m.monitorId(), List.of()),
+                                new Context(now, live, deployments.getOrDefault(m.monitorId(), List.of())));
+                        MonitorState next = record(c, m, step);
+                        save(c, m, next);
+                    }
+                }
+                c.commit();
+                return claimed.size();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private List<Claimed> claim(Connection c, Instant tickStart) throws SQLException {
+        List<Claimed> claimed = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
+            ps.setObject(1, OffsetDateTime.ofInstant(tickStart, java.time.ZoneOffset.UTC));
+            ps.setInt(2, config.analyzer().batchSize());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String text = rs.getString("state");
+                    MonitorState state = text == null ? MonitorState.initial() : read(text);
+                    Integer max = (Integer) rs.getObject("max_response_time_ms");
+                    claimed.add(new Claimed(rs.getLong("monitor_id"), rs.getLong("owner_id"), state,
+                            new Policy(Duration.ofSeconds(rs.getInt("confirmation_window_seconds")), rs.getInt("success_threshold"),
+                                    max, Duration.ofSeconds(rs.getInt("interval_seconds"))),
+                            rs.getLong("newest")));
+                }
+            }
+        }
+        return claimed;
+    }
+
+    /** Results newer than what each monitor's state has seen (bounded by the lookback for new or long-idle streams). */
+    private Map<Long, List<Sample>> samples(Connection c, List<Claimed> claimed) throws SQLException {
+        Instant now = dbNow(c);
+        Instant floor = now.minus(config.analyzer().lookback());
+        Long[] ids = new Long[claimed.size()];
+        String[] since = new String[claimed.size()];
+        for (int i = 0; i < claimed.size(); i++) {
+            Claimed m = claimed.get(i);
+            ids[i] = m.monitorId();
+            Instant s = m.state().streams().values().stream().map(x -> x.latest().at()).min(Instant::compareTo).orElse(floor);
+            since[i] = (s.isBefore(floor) ? floor : s).toString();
+        }
+        Map<Long, List<Sample>> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(SAMPLES)) {
+            ps.setArray(1, c.createArrayOf("bigint", ids));
+            ps.setArray(2, c.createArrayOf("text", since));
+            ps.setObject(3, OffsetDateTime.ofInstant(floor, java.time.ZoneOffset.UTC));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String ec = rs.getString("error_class");
+                    String src = rs.getString("error_source");
+                    out.computeIfAbsent(rs.getLong("monitor_id"), k -> new ArrayList<>()).add(new Sample(rs.getLong("id"),
+                            rs.getString("region"), rs.getString("resolver"), rs.getObject("started_at", OffsetDateTime.class).toInstant(),
+                            rs.getBoolean("ok"), (Integer) integer(rs, "status"), ec == null ? null : ErrorClass.valueOf(ec.toUpperCase(java.util.Locale.ROOT)),
+                            rs.getInt("total_ms"), integer(rs, "dns_ms"), integer(rs, "connect_ms"), integer(rs, "ttfb_ms"),
+                            rs.getString("resolved_ip"), rs.getString("cdn_provider"), rs.getString("cdn_pop"),
+                            src == null ? ErrorSource.NONE : ErrorSource.valueOf(src.toUpperCase(java.util.Locale.ROOT)),
+                            rs.getString("error_generator")));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Integer integer(ResultSet rs, String column) throws SQLException {
+        Object v = rs.getObject(column);
+        return v == null ? null : ((Number) v).intValue();
+    }
+
+    private Map<Long, List<Deployment>> deployments(Connection c, List<Claimed> claimed) throws SQLException {
+        Map<Long, List<Deployment>> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(DEPLOYMENTS)) {
+            ps.setArray(1, c.createArrayOf("bigint", claimed.stream().map(Claimed::monitorId).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    OffsetDateTime end = rs.getObject("ended_at", OffsetDateTime.class);
+                    Integer expected = integer(rs, "expected_seconds");
+                    out.computeIfAbsent(rs.getLong("monitor_id"), k -> new ArrayList<>()).add(new Deployment(rs.getLong("id"),
+                            rs.getObject("started_at", OffsetDateTime.class).toInstant(), end == null ? null : end.toInstant(),
+                            expected == null ? null : Duration.ofSeconds(expected)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Stores the step's events as incident rows and events, and returns the new state with the incident ids filled in.
+     * The core's events carry no ids; the open episode's incident is followed through the events in order.
+     */
+    private MonitorState record(Connection c, Claimed m, Analyzer.Step step) throws SQLException {
+        Long availability = m.state().episode() == null ? null : m.state().episode().incidentId();
+        Long latency = m.state().degraded() == null ? null : m.state().degraded().incidentId();
+        for (Event e : step.events()) {
+            boolean isLatency = e.episode().kind() == Classification.DEGRADED;
+            Long id = isLatency ? latency : availability;
+            String status = switch (e.type()) {
+                case SUSPECTED -> "suspected";
+                case OPENED, ESCALATED -> "open";
+                case CLEARED, RECOVERED -> "resolved";
+            };
+            id = id == null ? insertIncident(c, m, e.episode(), status, isLatency) : updateIncident(c, id, e.episode(), status);
+            insertEvent(c, id, e);
+            boolean closed = e.type() == Event.Type.CLEARED || e.type() == Event.Type.RECOVERED;
+            if (isLatency) {
+                latency = closed ? null : id;
+            } else {
+                availability = closed ? null : id;
+            }
+        }
+        MonitorState s = step.state();
+        Episode episode = s.episode() == null ? null : withId(s.episode(), availability);
+        Episode degraded = s.degraded() == null ? null : withId(s.degraded(), latency);
+        // Evidence and scope grow between events: keep the stored incidents current.
+        if (availability != null && step.events().stream().noneMatch(e -> e.episode().kind() != Classification.DEGRADED)) {
+            updateIncident(c, availability, episode, s.phase() == Phase.SUSPECT ? "suspected" : "open");
+        }
+        if (latency != null && step.events().stream().noneMatch(e -> e.episode().kind() == Classification.DEGRADED)) {
+            updateIncident(c, latency, degraded, "open");
+        }
+        if (s.hurry()) {
+            var a = config.analyzer();
+            ScheduleStore.hurry(c, m.monitorId(), a.fastInterval(), a.fastInterval().multipliedBy(3).plus(a.interval().multipliedBy(5)));
+        } else if (m.state().hurry() || step.events().stream().anyMatch(e -> e.type() == Event.Type.CLEARED)) {
+            ScheduleStore.relax(c, m.monitorId());
+        }
+        return new MonitorState(s.phase(), s.streams(), episode, degraded, s.slowSince(), s.fastRun(), s.changes(), s.failing());
+    }
+
+    private static Episode withId(Episode e, Long id) {
+        return new Episode(id, e.kind(), e.start(), e.confirmedAt(), e.endedAt(), e.scope(), e.evidence(), e.explanation(),
+                e.deploymentId());
+    }
+
+    private long insertIncident(Connection c, Claimed m, Episode e, String status, boolean latency) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into incident (monitor_id, owner_id, track, kind, status, started_at, confirmed_at, resolved_at, extent,
+                    summary, scope, evidence, explanation, deployment_id)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?)
+                returning id
+                """)) {
+            ps.setLong(1, m.monitorId());
+            ps.setLong(2, m.ownerId());
+            ps.setString(3, latency ? "latency" : "availability");
+            fill(ps, 4, e, status);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private long updateIncident(Connection c, long id, Episode e, String status) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                update incident set kind = ?, status = ?, started_at = ?, confirmed_at = ?, resolved_at = ?, extent = ?,
+                    summary = ?, scope = ?::jsonb, evidence = ?::jsonb, explanation = ?::jsonb, deployment_id = ?,
+                    updated_at = now()
+                where id = ?
+                """)) {
+            fill(ps, 1, e, status);
+            ps.setLong(12, id);
+            ps.executeUpdate();
+        }
+        return id;
+    }
+
+    /** Sets kind … deployment_id (11 parameters) from {@code first}. */
+    private void fill(PreparedStatement ps, int first, Episode e, String status) throws SQLException {
+        int i = first;
+        ps.setString(i++, e.kind().code());
+        ps.setString(i++, status);
+        ps.setTimestamp(i++, Timestamp.from(e.start()));
+        ps.setTimestamp(i++, e.confirmedAt() == null ? null : Timestamp.from(e.confirmedAt()));
+        ps.setTimestamp(i++, e.endedAt() == null ? null : Timestamp.from(e.endedAt()));
+        ps.setString(i++, e.scope().extent().code());
+        ps.setString(i++, e.explanation().summary());
+        ps.setString(i++, write(e.scope()));
+        ps.setString(i++, write(e.evidence()));
+        ps.setString(i++, write(e.explanation()));
+        if (e.deploymentId() == null) {
+            ps.setNull(i, Types.BIGINT);
+        } else {
+            ps.setLong(i, e.deploymentId());
+        }
+    }
+
+    private static void insertEvent(Connection c, long incidentId, Event e) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "insert into incident_event (incident_id, type, kind, at, summary) values (?, ?, ?, ?, ?)")) {
+            ps.setLong(1, incidentId);
+            ps.setString(2, e.type().code());
+            ps.setString(3, e.episode().kind().code());
+            ps.setTimestamp(4, Timestamp.from(e.at()));
+            ps.setString(5, e.episode().explanation().summary());
+            ps.executeUpdate();
+        }
+    }
+
+    private void save(Connection c, Claimed m, MonitorState s) throws SQLException {
+        // Streams of regions or resolvers that stopped reporting long ago are dropped so the state stays small.
+        Instant cutoff = dbNow(c).minus(config.analyzer().lookback());
+        Map<String, StreamState> streams = new HashMap<>(s.streams());
+        streams.values().removeIf(x -> x.latest().at().isBefore(cutoff) && x.latest().ok());
+        MonitorState kept = new MonitorState(s.phase(), streams, s.episode(), s.degraded(), s.slowSince(), s.fastRun(), s.changes(), s.failing());
+        try (PreparedStatement ps = c.prepareStatement("""
+                update analysis_state set state = ?::jsonb, phase = ?, active = ?, last_result_id = greatest(last_result_id, ?),
+                    analyzed_at = now()
+                where monitor_id = ?
+                """)) {
+            ps.setString(1, write(kept));
+            ps.setString(2, s.phase().name().toLowerCase(java.util.Locale.ROOT));
+            ps.setBoolean(3, s.phase() != Phase.UP || s.degraded() != null || s.slowSince() != null);
+            ps.setLong(4, m.newest());
+            ps.setLong(5, m.monitorId());
+            ps.executeUpdate();
+        }
+    }
+
+    private static Instant dbNow(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select now()"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getObject(1, OffsetDateTime.class).toInstant();
+        }
+    }
+
+    private MonitorState read(String text) {
+        try {
+            return json.readValue(text, MonitorState.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable analysis state", e);
+        }
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package dev.gatewatch.analysis.service;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.gatewatch.api.FieldError;
+import dev.gatewatch.api.InvalidInputException;
+import dev.gatewatch.api.NotFoundProblem;
+import io.agroal.api.AgroalDataSource;
+
+/** Read side of incidents and episodes, always scoped to the calling owner. */
+@ApplicationScoped
+public class IncidentQueries {
+
+    public static final int MAX_LIMIT = 500;
+    private static final Set<String> KINDS = Set.of("suspect", "deploy_blip", "transient", "outage", "partial", "degraded", "flapping");
+    private static final Set<String> STATUSES = Set.of("suspected", "open", "resolved");
+
+    private final AgroalDataSource dataSource;
+    private final ObjectMapper json;
+
+    public IncidentQueries(AgroalDataSource dataSource, ObjectMapper json) {
+        this.dataSource = dataSource;
+        this.json = json;
+    }
+
+    /**
+     * Incidents newest first. {@code kind} and {@code status} take comma-separated lists; since/until default to the
+     * last 30 days; monitorId null means all of the owner's monitors.
+     */
+    public List<IncidentView> list(long ownerId, Long monitorId, String kind, String status, String since, String until, int limit) {
+        List<FieldError> errors = new ArrayList<>();
+        String[] kinds = values("kind", kind, KINDS, errors);
+        String[] statuses = values("status", status, STATUSES, errors);
+        Instant u = instant("until", until, Instant.now().plusSeconds(1), errors);
+        Instant s = instant("since", since, u.minus(Duration.ofDays(30)), errors);
+        if (limit < 1 || limit > MAX_LIMIT) {
+            errors.add(new FieldError("limit", "must be between 1 and " + MAX_LIMIT));
+        }
+        if (errors.isEmpty() && !s.isBefore(u)) {
+            errors.add(new FieldError("since", "must be before until"));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException(errors);
+        }
+        try (Connection c = dataSource.getConnection()) {
+            if (monitorId != null) {
+                owned(c, ownerId, monitorId);
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    select i.*, m.name as monitor_name from incident i join monitor m on m.id = i.monitor_id
+                    where i.owner_id = ? and (?::bigint is null or i.monitor_id = ?)
+                      and (?::text[] is null or i.kind = any(?::text[])) and (?::text[] is null or i.status = any(?::text[]))
+                      and i.started_at >= ? and i.started_at < ?
+                    order by i.started_at desc, i.id desc limit ?
+                    """)) {
+                ps.setLong(1, ownerId);
+                ps.setObject(2, monitorId);
+                ps.setObject(3, monitorId);
+                var k = kinds == null ? null : c.createArrayOf("text", kinds);
+                var st = statuses == null ? null : c.createArrayOf("text", statuses);
+                ps.setArray(4, k);
+                ps.setArray(5, k);
+                ps.setArray(6, st);
+                ps.setArray(7, st);
+                ps.setObject(8, OffsetDateTime.ofInstant(s, ZoneOffset.UTC));
+                ps.setObject(9, OffsetDateTime.ofInstant(u, ZoneOffset.UTC));
+                ps.setInt(10, limit);
+                List<IncidentView> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(view(rs, null));
+                    }
+                }
+                return out;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading incidents failed", e);
+        }
+    }
+
+    /** One incident with its events. */
+    public IncidentView get(long ownerId, long incidentId) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                select i.*, m.name as monitor_name from incident i join monitor m on m.id = i.monitor_id
+                where i.id = ? and i.owner_id = ?
+                """)) {
+            ps.setLong(1, incidentId);
+            ps.setLong(2, ownerId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new NotFoundProblem("incident " + incidentId);
+                }
+                List<IncidentView.EventView> events = new ArrayList<>();
+                try (PreparedStatement ev = c.prepareStatement(
+                        "select type, kind, at, summary from incident_event where incident_id = ? order by id")) {
+                    ev.setLong(1, incidentId);
+                    try (ResultSet e = ev.executeQuery()) {
+                        while (e.next()) {
+                            events.add(new IncidentView.EventView(e.getString("type"), e.getString("kind"),
+                                    e.getObject("at", OffsetDateTime.class).toInstant(), e.getString("summary")));
+                        }
+                    }
+                }
+                return view(rs, events);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading incident " + incidentId + " failed", e);
+        }
+    }
+
+    static void owned(Connection c, long ownerId, long monitorId) throws SQLException {
+        try (PreparedStatement owned = c.prepareStatement("select 1 from monitor where id = ? and owner_id = ?")) {
+            owned.setLong(1, monitorId);
+            owned.setLong(2, ownerId);
+            try (ResultSet rs = owned.executeQuery()) {
+                if (!rs.next()) {
+                    throw new NotFoundProblem("monitor " + monitorId);
+                }
+            }
+        }
+    }
+
+    private IncidentView view(ResultSet rs, List<IncidentView.EventView> events) throws SQLException {
+        Instant started = rs.getObject("started_at", OffsetDateTime.class).toInstant();
+        Instant confirmed = instant(rs, "confirmed_at");
+        Instant resolved = instant(rs, "resolved_at");
+        long deployment = rs.getLong("deployment_id");
+        return new IncidentView(rs.getLong("id"), rs.getLong("monitor_id"), rs.getString("monitor_name"), rs.getString("track"),
+                rs.getString("kind"), rs.getString("status"), started, confirmed, resolved,
+                Duration.between(started, resolved != null ? resolved : Instant.now()).toSeconds(), rs.getString("extent"),
+                rs.getString("summary"), node(rs.getString("scope")), node(rs.getString("evidence")), node(rs.getString("explanation")),
+                rs.wasNull() ? null : deployment, events);
+    }
+
+    private JsonNode node(String text) {
+        try {
+            return json.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static String[] values(String field, String text, Set<String> allowed, List<FieldError> errors) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        String[] values = Arrays.stream(text.split(",")).map(String::strip).filter(v -> !v.isEmpty()).toArray(String[]::new);
+        for (String v : values) {
+            if (!allowed.contains(v)) {
+                errors.add(new FieldError(field, "unknown value '" + v + "'; one or more of " + allowed.stream().sorted().toList()));
+            }
+        }
+        return values;
+    }
+
+    static Instant instant(String field, String text, Instant fallback, List<FieldError> errors) {
+        if (text == null || text.isBlank()) {
+            return fallback;
+        }
+        try {
+            return OffsetDateTime.parse(text.strip()).toInstant();
+        } catch (DateTimeParseException e) {
+            errors.add(new FieldError(field, "must be a date-time such as 2026-11-25T10:00:00Z"));
+            return fallback;
+        }
+    }
+}

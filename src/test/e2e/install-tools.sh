@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Installs the real nginx and dnsmasq binaries that the end-to-end tests start themselves
+# (dev.gatewatch.support.e2e.Nginx / Dnsmasq), from Debian's packages.
+# Quiet and fast when both are already there; run by Maven in process-test-resources
+# (skip with -Dskip.e2e.tools=true). Leaves no system nginx or dnsmasq running.
+set -euo pipefail
+
+NGINX=/usr/sbin/nginx
+DNSMASQ=/usr/sbin/dnsmasq
+
+if [[ -x "$NGINX" && -x "$DNSMASQ" ]]; then
+  exit 0
+fi
+
+fail() {
+  echo "install-tools.sh: $*" >&2
+  echo "install-tools.sh: install the Debian packages nginx-light (or nginx) and dnsmasq-base by hand," \
+       "or skip this step with -Dskip.e2e.tools=true" >&2
+  exit 1
+}
+
+if [[ $(id -u) -eq 0 ]]; then
+  SUDO=()
+elif command -v sudo >/dev/null 2>&1; then
+  SUDO=(sudo)
+else
+  fail "not root and no sudo: cannot install packages"
+fi
+
+command -v apt-get >/dev/null 2>&1 || fail "no apt-get on this machine"
+
+"${SUDO[@]}" apt-get update -qq >/dev/null || fail "apt-get update failed"
+
+packages=()
+if [[ ! -x "$NGINX" ]]; then
+  # nginx-light is gone from newer Debian releases; the plain nginx package replaces it there.
+  # (Read the whole output first: grep -q closing the pipe early would fail the pipeline under pipefail.)
+  policy=$(apt-cache policy nginx-light 2>/dev/null || true)
+  if [[ "$policy" =~ Candidate:\ [0-9] ]]; then
+    packages+=(nginx-light)
+  else
+    packages+=(nginx)
+  fi
+fi
+if [[ ! -x "$DNSMASQ" ]]; then
+  packages+=(dnsmasq-base)
+fi
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+if ! "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -qq --no-install-recommends "${packages[@]}" >"$log" 2>&1; then
+  tail -n 30 "$log" >&2
+  fail "apt-get install ${packages[*]} failed"
+fi
+
+# A package's postinst may have started the system nginx on port 80 (where policy-rc.d allows it).
+# Stop it: the tests start their own nginx on loopback ports with their own config.
+stopped=""
+if [[ -e /run/nginx.pid ]] || pgrep -x nginx >/dev/null 2>&1; then
+  if command -v service >/dev/null 2>&1; then
+    "${SUDO[@]}" service nginx stop >/dev/null 2>&1 || true
+  fi
+  if [[ -s /run/nginx.pid ]]; then
+    pid=$(cat /run/nginx.pid 2>/dev/null || true)
+    if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+      "${SUDO[@]}" kill "$pid" 2>/dev/null || true
+    fi
+  fi
+  stopped=" (stopped the nginx service the package started)"
+fi
+# Keep the system nginx from starting at the next boot, where systemd is in charge.
+if command -v systemctl >/dev/null 2>&1 && [[ -d /run/systemd/system ]]; then
+  "${SUDO[@]}" systemctl disable --now nginx >/dev/null 2>&1 || true
+fi
+# dnsmasq-base ships no service; the full dnsmasq package would, so stop one if present.
+if [[ -e /run/dnsmasq/dnsmasq.pid ]]; then
+  pid=$(cat /run/dnsmasq/dnsmasq.pid 2>/dev/null || true)
+  if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+    "${SUDO[@]}" kill "$pid" 2>/dev/null || true
+    stopped="$stopped (stopped a system dnsmasq)"
+  fi
+fi
+
+[[ -x "$NGINX" && -x "$DNSMASQ" ]] || fail "installed ${packages[*]} but $NGINX or $DNSMASQ is still missing"
+
+echo "install-tools.sh: installed ${packages[*]}${stopped}"
