@@ -151,7 +151,7 @@ public final class Analyzer {
             if (old != null && !s.at().isAfter(old.latest().at())) {
                 return false;
             }
-            streams.put(s.stream(), old == null ? new StreamState(null, 0, null, null).next(s) : old.next(s));
+            streams.put(s.stream(), old == null ? new StreamState(null, 0, null, null, null).next(s) : old.next(s));
             if (!s.ok() && episode != null) {
                 episode = withEvidence(episode, s);
             }
@@ -239,9 +239,13 @@ public final class Analyzer {
         }
 
         private void begin(Instant t, List<StreamState> failingNow) {
-            Instant start = failingNow.stream().map(StreamState::failingSince).min(Comparator.naturalOrder()).orElse(t);
+            StreamState earliest = failingNow.stream().min(Comparator.comparing(StreamState::failingSince)).orElseThrow();
+            Instant start = earliest.failingSince();
             noteChange(start);
-            Episode e = new Episode(null, Classification.SUSPECT, start, null, null, Scopes.of(view(t)), emptyEvidence(), null, null);
+            Evidence empty = emptyEvidence();
+            Episode e = new Episode(null, Classification.SUSPECT, start, null, null, Scopes.of(view(t)),
+                    new Evidence(0, empty.statuses(), empty.errorClasses(), empty.layers(), true, List.of(), List.of(), 0, earliest.lastOkAt()),
+                    null, null);
             for (StreamState x : failingNow) {
                 e = withEvidence(e, x.latest());
             }
@@ -326,7 +330,7 @@ public final class Analyzer {
         private List<StreamState> sustained(List<StreamState> view, Instant t) {
             Instant cutoff = t.minus(policy.window());
             return view.stream().map(x -> x.latest().ok() || !x.failingSince().isAfter(cutoff) ? x
-                    : new StreamState(okVersion(x.latest()), 1, x.failingSince(), null)).toList();
+                    : new StreamState(okVersion(x.latest()), 1, x.failingSince(), null, x.latest().at())).toList();
         }
 
         /** When the last stream to recover passed for the first time. */
@@ -369,7 +373,7 @@ public final class Analyzer {
     }
 
     private static Evidence emptyEvidence() {
-        return new Evidence(0, new TreeSet<>(), new TreeSet<>(), new TreeMap<>(), true, List.of(), List.of(), 0);
+        return new Evidence(0, new TreeSet<>(), new TreeSet<>(), new TreeMap<>(), true, List.of(), List.of(), 0, null);
     }
 
     private Episode withEvidence(Episode e, Sample s) {
@@ -397,7 +401,7 @@ public final class Analyzer {
         }
         return new Episode(e.incidentId(), e.kind(), e.start(), e.confirmedAt(), e.endedAt(), e.scope(),
                 new Evidence(v.failures() + 1, statuses, classes, layers, v.blipKind() && blipKind(s), first, latest,
-                        v.slowestMs()),
+                        v.slowestMs(), v.lastPassAt()),
                 e.explanation(), e.deploymentId());
     }
 
@@ -416,7 +420,7 @@ public final class Analyzer {
         }
         return new Episode(e.incidentId(), e.kind(), e.start(), e.confirmedAt(), e.endedAt(), e.scope(),
                 new Evidence(v.failures(), v.statuses(), v.errorClasses(), v.layers(), false, first, latest,
-                        Math.max(v.slowestMs(), s.totalMs())),
+                        Math.max(v.slowestMs(), s.totalMs()), v.lastPassAt()),
                 e.explanation(), e.deploymentId());
     }
 }

@@ -38,6 +38,13 @@ public final class Explainer {
         Evidence v = e.evidence();
         Scope scope = e.scope();
         String duration = words(e.duration(now));
+        if (e.endedAt() != null && e.evidence().lastPassAt() != null) {
+            // The trouble began between the last passing check and the first failing one.
+            long most = Duration.between(e.evidence().lastPassAt(), e.endedAt()).toSeconds();
+            if (most > e.duration(now).toSeconds()) {
+                duration = e.duration(now).toSeconds() + "–" + words(Duration.ofSeconds(most));
+            }
+        }
         if (e.kind() == Classification.DEGRADED) {
             return degraded(e, policy, duration);
         }

@@ -1,5 +1,6 @@
 package dev.gatewatch.analysis.model;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.SortedSet;
@@ -15,8 +16,10 @@ import java.util.SortedSet;
  * @param first        the first failing checks (how it began), bounded
  * @param latest       the latest failing check of each stream (how it looks now), bounded
  * @param slowestMs    for latency episodes: the slowest successful check
+ * @param lastPassAt   the last passing check before the first failure: the trouble began between it and the episode's
+ *                     start (null if unknown)
  */
 public record Evidence(int failures, SortedSet<Integer> statuses, SortedSet<String> errorClasses,
                        SortedMap<String, Integer> layers, boolean blipKind, List<Sample> first, List<Sample> latest,
-                       int slowestMs) {
+                       int slowestMs, Instant lastPassAt) {
 }

@@ -15,6 +15,7 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.gatewatch.analysis.model.Deployment;
+import dev.gatewatch.api.DateTimeParam;
 import dev.gatewatch.api.FieldError;
 import dev.gatewatch.api.InvalidInputException;
 import dev.gatewatch.api.NotFoundProblem;
@@ -40,8 +41,8 @@ public class DeploymentService {
         DeploymentRequest r = request == null ? new DeploymentRequest(null, null, null, null, null, null) : request;
         List<FieldError> errors = new ArrayList<>();
         Instant now = Instant.now();
-        Instant start = IncidentQueries.instant("startedAt", r.startedAt(), now, errors);
-        Instant end = IncidentQueries.instant("endedAt", r.endedAt(), null, errors);
+        Instant start = DateTimeParam.parse("startedAt", r.startedAt(), now, errors);
+        Instant end = DateTimeParam.parse("endedAt", r.endedAt(), null, errors);
         if (start.isBefore(now.minus(Duration.ofDays(1))) || start.isAfter(now.plus(Duration.ofHours(1)))) {
             errors.add(new FieldError("startedAt", "must be within the last day (or at most an hour ahead)"));
         }
@@ -106,7 +107,7 @@ public class DeploymentService {
     /** Marks a deployment finished (now, or at {@code endedAt}). */
     public DeploymentView end(long ownerId, long deploymentId, DeploymentRequest request) {
         List<FieldError> errors = new ArrayList<>();
-        Instant end = IncidentQueries.instant("endedAt", request == null ? null : request.endedAt(), Instant.now(), errors);
+        Instant end = DateTimeParam.parse("endedAt", request == null ? null : request.endedAt(), Instant.now(), errors);
         DeploymentView d = get(ownerId, deploymentId);
         if (errors.isEmpty() && end.isBefore(d.startedAt())) {
             errors.add(new FieldError("endedAt", "must not be before the deployment's start " + d.startedAt()));

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,6 +19,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.gatewatch.api.DateTimeParam;
 import dev.gatewatch.api.FieldError;
 import dev.gatewatch.api.InvalidInputException;
 import dev.gatewatch.api.NotFoundProblem;
@@ -49,8 +49,8 @@ public class IncidentQueries {
         List<FieldError> errors = new ArrayList<>();
         String[] kinds = values("kind", kind, KINDS, errors);
         String[] statuses = values("status", status, STATUSES, errors);
-        Instant u = instant("until", until, Instant.now().plusSeconds(1), errors);
-        Instant s = instant("since", since, u.minus(Duration.ofDays(30)), errors);
+        Instant u = DateTimeParam.parse("until", until, Instant.now().plusSeconds(1), errors);
+        Instant s = DateTimeParam.parse("since", since, u.minus(Duration.ofDays(30)), errors);
         if (limit < 1 || limit > MAX_LIMIT) {
             errors.add(new FieldError("limit", "must be between 1 and " + MAX_LIMIT));
         }
@@ -142,12 +142,15 @@ public class IncidentQueries {
         Instant started = rs.getObject("started_at", OffsetDateTime.class).toInstant();
         Instant confirmed = instant(rs, "confirmed_at");
         Instant resolved = instant(rs, "resolved_at");
-        long deployment = rs.getLong("deployment_id");
+        long deploymentId = rs.getLong("deployment_id");
+        Long deployment = rs.wasNull() ? null : deploymentId;
+        Instant end = resolved != null ? resolved : Instant.now();
+        JsonNode evidence = node(rs.getString("evidence"));
+        Instant lastPass = evidence.hasNonNull("lastPassAt") ? Instant.parse(evidence.get("lastPassAt").asText()) : null;
         return new IncidentView(rs.getLong("id"), rs.getLong("monitor_id"), rs.getString("monitor_name"), rs.getString("track"),
-                rs.getString("kind"), rs.getString("status"), started, confirmed, resolved,
-                Duration.between(started, resolved != null ? resolved : Instant.now()).toSeconds(), rs.getString("extent"),
-                rs.getString("summary"), node(rs.getString("scope")), node(rs.getString("evidence")), node(rs.getString("explanation")),
-                rs.wasNull() ? null : deployment, events);
+                rs.getString("kind"), rs.getString("status"), started, confirmed, resolved, Duration.between(started, end).toSeconds(),
+                lastPass, lastPass == null ? null : Duration.between(lastPass, end).toSeconds(), rs.getString("extent"),
+                rs.getString("summary"), node(rs.getString("scope")), evidence, node(rs.getString("explanation")), deployment, events);
     }
 
     private JsonNode node(String text) {
@@ -174,17 +177,5 @@ public class IncidentQueries {
             }
         }
         return values;
-    }
-
-    static Instant instant(String field, String text, Instant fallback, List<FieldError> errors) {
-        if (text == null || text.isBlank()) {
-            return fallback;
-        }
-        try {
-            return OffsetDateTime.parse(text.strip()).toInstant();
-        } catch (DateTimeParseException e) {
-            errors.add(new FieldError(field, "must be a date-time such as 2026-11-25T10:00:00Z"));
-            return fallback;
-        }
     }
 }

@@ -13,13 +13,16 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param startedAt       the first failing (or slow) check
  * @param confirmedAt     when it became an alerting incident; null for blips and transients
  * @param durationSeconds from startedAt to resolvedAt, or to now while unresolved
+ * @param lastPassAt      the last passing check before startedAt: the trouble began between the two
+ * @param maxDurationSeconds from lastPassAt to resolvedAt (or now): the longest the trouble can have lasted
  * @param scope           where: extent, regions, resolvers with the addresses they returned, CDN nodes
  * @param evidence        status codes, error classes, who generated the errors, sample checks (with result ids)
  * @param explanation     summary, layer, agreement, likely cause, first step
  * @param events          what happened, in order (only on the single-incident endpoint)
  */
 public record IncidentView(long id, long monitorId, String monitorName, String track, String kind, String status,
-                           Instant startedAt, Instant confirmedAt, Instant resolvedAt, long durationSeconds, String extent,
+                           Instant startedAt, Instant confirmedAt, Instant resolvedAt, long durationSeconds, Instant lastPassAt,
+                           Long maxDurationSeconds, String extent,
                            String summary, JsonNode scope, JsonNode evidence, JsonNode explanation, Long deploymentId,
                            List<EventView> events) {
 

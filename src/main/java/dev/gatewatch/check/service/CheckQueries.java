@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.gatewatch.api.DateTimeParam;
 import dev.gatewatch.api.FieldError;
 import dev.gatewatch.api.InvalidInputException;
 import dev.gatewatch.api.NotFoundProblem;
@@ -45,8 +45,8 @@ public class CheckQueries {
     public record Range(Instant since, Instant until) {
         static Range parse(String since, String until, Duration max) {
             List<FieldError> errors = new ArrayList<>();
-            Instant u = instant("until", until, Instant.now(), errors);
-            Instant s = instant("since", since, u.minus(Duration.ofDays(1)), errors);
+            Instant u = DateTimeParam.parse("until", until, Instant.now(), errors);
+            Instant s = DateTimeParam.parse("since", since, u.minus(Duration.ofDays(1)), errors);
             if (errors.isEmpty() && !s.isBefore(u)) {
                 errors.add(new FieldError("since", "must be before until"));
             }
@@ -57,18 +57,6 @@ public class CheckQueries {
                 throw new InvalidInputException(errors);
             }
             return new Range(s, u);
-        }
-
-        private static Instant instant(String field, String text, Instant fallback, List<FieldError> errors) {
-            if (text == null || text.isBlank()) {
-                return fallback;
-            }
-            try {
-                return OffsetDateTime.parse(text.strip()).toInstant();
-            } catch (DateTimeParseException e) {
-                errors.add(new FieldError(field, "must be a date-time such as 2026-11-25T10:00:00Z"));
-                return fallback;
-            }
         }
     }
 
