@@ -44,6 +44,9 @@ public interface GatewatchConfig {
     /** The analyzer role: verdicts, incidents and fast confirmation. */
     Analyzer analyzer();
 
+    /** The notifier role: delivering alerts from the outbox. */
+    Notifier notifier();
+
     enum Role {
         api, checker, analyzer, notifier
     }
@@ -270,5 +273,35 @@ public interface GatewatchConfig {
         /** How far back results are read for a monitor the analyzer has not seen yet. */
         @WithDefault("10m")
         Duration lookback();
+    }
+
+    interface Notifier {
+        /** How often a notifier looks for alerts to deliver. */
+        @WithDefault("500ms")
+        Duration pollInterval();
+
+        /** Most alerts claimed at once (and sent in parallel) by one notifier. */
+        @WithDefault("20")
+        int batchSize();
+
+        /** How long a claimed alert is held; a notifier that dies mid-send is replaced after this. */
+        @WithDefault("2m")
+        Duration lease();
+
+        /** Longest wait for a receiver (HTTP) before the attempt counts as failed and is retried. */
+        @WithDefault("10s")
+        Duration sendTimeout();
+
+        /** First retry delay; doubled per attempt, with up to 25% jitter. */
+        @WithDefault("10s")
+        Duration initialBackoff();
+
+        /** Longest delay between retries. */
+        @WithDefault("30m")
+        Duration maxBackoff();
+
+        /** An alert not delivered after this long is marked failed and shown on its channel. */
+        @WithDefault("24h")
+        Duration giveUpAfter();
     }
 }

@@ -45,7 +45,10 @@ class TenantIsolationTest {
         long deployment = ((Number) alice.api().body("{\"version\":\"v1\"}").post("/api/v1/monitors/" + monitor + "/deployments")
                 .then().statusCode(201).extract().path("id")).longValue();
         long incident = incident(monitor);
-        Map<String, Long> ids = Map.of("monitorId", monitor, "tokenId", token, "deploymentId", deployment, "incidentId", incident);
+        long channel = ((Number) alice.api().body("{\"type\":\"slack\",\"name\":\"alice-ops\",\"secrets\":{\"webhookUrl\":\"http://127.0.0.1:9/hook\"}}")
+                .post("/api/v1/channels").then().statusCode(201).extract().path("id")).longValue();
+        Map<String, Long> ids = Map.of("monitorId", monitor, "tokenId", token, "deploymentId", deployment, "incidentId", incident,
+                "channelId", channel);
 
         JsonPath openapi = given().accept("application/json").get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath();
         Map<String, Map<String, Object>> paths = openapi.getMap("paths");
@@ -92,6 +95,8 @@ class TenantIsolationTest {
         mallory.api().get("/api/v1/incidents").then().statusCode(200).body("id", not(hasItem((int) incident)));
         mallory.api().get("/api/v1/deployments").then().statusCode(200).body("id", not(hasItem((int) deployment)));
         mallory.api().body("{\"monitorIds\":[" + monitor + "]}").post("/api/v1/deployments").then().statusCode(400);
+        mallory.api().get("/api/v1/channels").then().statusCode(200).body("name", not(hasItem("alice-ops")));
+        alice.api().get("/api/v1/channels/" + channel).then().statusCode(200).body("name", equalTo("alice-ops"));
         alice.api().get("/api/v1/incidents/" + incident).then().statusCode(200).body("monitorName", equalTo("alice's"));
         alice.api().get("/api/v1/deployments/" + deployment).then().statusCode(200).body("endedAt", org.hamcrest.Matchers.nullValue());
         mallory.web().get("/").then().statusCode(200).body(not(org.hamcrest.Matchers.containsString("alice's")));

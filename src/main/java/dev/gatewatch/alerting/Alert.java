@@ -1,0 +1,81 @@
+package dev.gatewatch.alerting;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+
+import dev.gatewatch.analysis.model.Evidence;
+import dev.gatewatch.analysis.model.Explanation;
+import dev.gatewatch.analysis.model.Scope;
+
+/**
+ * What one alert says: an incident event with the incident as it stood, ready for any channel to render.
+ *
+ * @param event        opened, escalated, recovered (or test)
+ * @param kind         outage, partial, degraded, flapping
+ * @param dashboardUrl where the owner sees the incident
+ */
+public record Alert(String event, long incidentId, long monitorId, String monitorName, String monitorUrl, String kind,
+                    Instant startedAt, Instant resolvedAt, Scope scope, Evidence evidence, Explanation explanation,
+                    String dashboardUrl, Instant at) {
+
+    public boolean recovered() {
+        return event.equals("recovered");
+    }
+
+    /** The host of the monitored URL, used in subjects and titles. */
+    public String host() {
+        try {
+            String h = java.net.URI.create(monitorUrl).getHost();
+            return h == null ? monitorName : h;
+        } catch (IllegalArgumentException e) {
+            return monitorName;
+        }
+    }
+
+    /** DOWN, PARTIAL, DEGRADED, FLAPPING or RECOVERED: the tag in subjects. */
+    public String tag() {
+        if (recovered()) {
+            return "RECOVERED";
+        }
+        return switch (kind) {
+            case "outage" -> "DOWN";
+            default -> kind.toUpperCase(Locale.ROOT);
+        };
+    }
+
+    /** "outage in 3/3 regions", "partial outage: resolver 8.8.8.8 (…)", "recovered after 4 min". */
+    public String headline() {
+        if (recovered()) {
+            return kind + " over after " + words(Duration.between(startedAt, resolvedAt != null ? resolvedAt : at));
+        }
+        int failing = scope.regions().size();
+        int live = scope.liveRegions().size();
+        return switch (kind) {
+            case "outage" -> "outage in " + failing + "/" + live + (live == 1 ? " region" : " regions");
+            case "partial" -> "partial outage: " + scope.label();
+            case "degraded" -> "slow responses in " + failing + "/" + live + (live == 1 ? " region" : " regions");
+            case "flapping" -> "flapping between up and down";
+            default -> kind;
+        };
+    }
+
+    /** critical for outages, warning for partial/degraded/flapping, ok for recoveries. */
+    public String severity() {
+        if (recovered()) {
+            return "ok";
+        }
+        return kind.equals("outage") ? "critical" : "warning";
+    }
+
+    public static String words(Duration d) {
+        long s = Math.max(0, d.toSeconds());
+        if (s < 120) {
+            return s + " s";
+        }
+        if (s < 7200) {
+            return s / 60 + " min";
+        }
+        return s / 3600 + " h " + s % 3600 / 60 + " min";
+    }
+}

@@ -1,0 +1,159 @@
+package dev.gatewatch.alerting.outbox;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.gatewatch.alerting.AlertChannel;
+import dev.gatewatch.alerting.Outcome;
+import dev.gatewatch.config.GatewatchConfig;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * The notifier role: claims due alerts from the outbox, sends them through their channel, and records the outcome
+ * with retries (exponential backoff with jitter, or the receiver's Retry-After). Any number of instances may run.
+ */
+@ApplicationScoped
+public class Notifier {
+
+    private static final Logger LOG = Logger.getLogger(Notifier.class);
+
+    private final GatewatchConfig config;
+    private final Map<String, AlertChannel> channels;
+    private final OutboxStore store;
+    private final String nodeId = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("localhost") + "-notifier-"
+            + UUID.randomUUID().toString().substring(0, 8);
+    private volatile boolean running;
+    private Thread loop;
+    private ExecutorService senders;
+
+    public Notifier(GatewatchConfig config, Instance<AlertChannel> channels, AgroalDataSource dataSource, ObjectMapper json) {
+        this.config = config;
+        this.channels = channels.stream().collect(Collectors.toMap(AlertChannel::type, Function.identity()));
+        this.store = new OutboxStore(dataSource, json, config.web().baseUrl());
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (!config.roles().contains(GatewatchConfig.Role.notifier)) {
+            return;
+        }
+        running = true;
+        senders = Executors.newFixedThreadPool(Math.max(1, config.notifier().batchSize()), r -> {
+            Thread t = new Thread(r, "alert-sender");
+            t.setDaemon(true);
+            return t;
+        });
+        loop = new Thread(this::run, "notifier");
+        loop.setDaemon(true);
+        loop.start();
+        LOG.infof("notifier %s started", nodeId);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        running = false;
+        if (loop != null) {
+            loop.interrupt();
+            senders.shutdown();
+            try {
+                senders.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                int n = deliverDue();
+                if (n == 0) {
+                    Thread.sleep(config.notifier().pollInterval().toMillis());
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                LOG.warnf("notifier: %s (retrying)", e.getMessage());
+                try {
+                    Thread.sleep(config.notifier().pollInterval().toMillis() * 4);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** One round: claims due alerts, sends them in parallel, records each; returns how many were claimed. */
+    public int deliverDue() throws Exception {
+        var n = config.notifier();
+        List<Delivery> claimed = store.claim(nodeId, n.batchSize(), n.lease());
+        var futures = claimed.stream().map(d -> senders == null
+                ? java.util.concurrent.CompletableFuture.runAsync(() -> deliver(d))
+                : java.util.concurrent.CompletableFuture.runAsync(() -> deliver(d), senders)).toList();
+        for (var f : futures) {
+            f.get();
+        }
+        return claimed.size();
+    }
+
+    private void deliver(Delivery d) {
+        AlertChannel channel = channels.get(d.channelType());
+        Outcome outcome;
+        if (channel == null) {
+            outcome = Outcome.permanent("no channel type '" + d.channelType() + "' in this version");
+        } else {
+            try {
+                outcome = channel.send(channel.build(d.alert(), d.channel()), d.channel(), d.idempotencyKey());
+            } catch (RuntimeException e) {
+                outcome = Outcome.retry(e.toString(), null);
+            }
+        }
+        try {
+            store.record(d, nodeId, outcome, delay(d.attempts(), outcome.retryAfter()), config.notifier().giveUpAfter());
+        } catch (Exception e) {
+            // The claim runs out and another attempt follows; the idempotency key covers a double send.
+            LOG.warnf("notifier: recording notification %d failed: %s", d.id(), e.getMessage());
+        }
+    }
+
+    /** The receiver's Retry-After if it gave one, else initial × 2^(attempt-1) capped at the maximum, plus up to 25%. */
+    Duration delay(int attempt, Duration retryAfter) {
+        var n = config.notifier();
+        if (retryAfter != null) {
+            return retryAfter.compareTo(n.maxBackoff()) > 0 ? n.maxBackoff() : retryAfter;
+        }
+        long base = n.initialBackoff().toMillis() << Math.min(20, Math.max(0, attempt - 1));
+        long capped = Math.min(base, n.maxBackoff().toMillis());
+        return Duration.ofMillis(capped + (long) (capped * 0.25 * ThreadLocalRandom.current().nextDouble()));
+    }
+
+    /** This instance's claims, for tests that stop a notifier between claim and send. */
+    public OutboxStore store() {
+        return store;
+    }
+
+    public AlertChannel channel(String type) {
+        return channels.get(type);
+    }
+
+    public java.util.Set<String> types() {
+        return channels.keySet();
+    }
+}

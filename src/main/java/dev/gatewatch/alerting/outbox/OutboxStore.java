@@ -1,0 +1,187 @@
+package dev.gatewatch.alerting.outbox;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.gatewatch.alerting.Alert;
+import dev.gatewatch.alerting.ChannelConfig;
+import dev.gatewatch.alerting.Outcome;
+import dev.gatewatch.analysis.model.Evidence;
+import dev.gatewatch.analysis.model.Explanation;
+import dev.gatewatch.analysis.model.Scope;
+
+/** The notification outbox in PostgreSQL: claims with SKIP LOCKED and a lease, and the outcome of each attempt. */
+public final class OutboxStore {
+
+    private static final String CLAIM = """
+            with due as (
+                select id from notification
+                where status in ('pending', 'sending') and next_attempt_at <= now()
+                  and (claimed_until is null or claimed_until < now())
+                order by next_attempt_at
+                limit ?
+                for update skip locked)
+            update notification n set status = 'sending', claimed_by = ?, claimed_until = now() + ? * interval '1 millisecond',
+                attempts = n.attempts + 1
+            from due where n.id = due.id
+            returning n.id
+            """;
+
+    private static final String LOAD = """
+            select n.id, n.idempotency_key, n.attempts, n.created_at, e.type as event, e.kind as event_kind, e.at,
+                   i.id as incident_id, i.started_at, i.resolved_at, i.scope::text, i.evidence::text, i.explanation::text,
+                   m.id as monitor_id, m.name as monitor_name, m.url as monitor_url,
+                   c.id as channel_id, c.type as channel_type, c.name as channel_name, c.settings::text, c.secrets::text
+            from notification n join incident_event e on e.id = n.event_id join incident i on i.id = e.incident_id
+            join monitor m on m.id = i.monitor_id join alert_channel c on c.id = n.channel_id
+            where n.id = any(?)
+            """;
+
+    private final DataSource dataSource;
+    private final ObjectMapper json;
+    private final String baseUrl;
+
+    public OutboxStore(DataSource dataSource, ObjectMapper json, String baseUrl) {
+        this.dataSource = dataSource;
+        this.json = json;
+        this.baseUrl = baseUrl;
+    }
+
+    /** Claims up to {@code limit} due notifications for {@code lease}; a crashed holder's claims come back after it. */
+    public List<Delivery> claim(String nodeId, int limit, Duration lease) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
+                ps.setInt(1, limit);
+                ps.setString(2, nodeId);
+                ps.setLong(3, lease.toMillis());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
+                }
+            }
+            if (ids.isEmpty()) {
+                return List.of();
+            }
+            List<Delivery> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(LOAD)) {
+                ps.setArray(1, c.createArrayOf("bigint", ids.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        try {
+                            out.add(delivery(rs));
+                        } catch (JsonProcessingException e) {
+                            // One unreadable row must not hold up the others: it fails, visibly.
+                            fail(c, rs.getLong("id"), "unreadable incident or channel data: " + e.getOriginalMessage());
+                        }
+                    }
+                }
+            }
+            return out;
+        }
+    }
+
+    private static void fail(Connection c, long id, String error) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "update notification set status = 'failed', last_error = ?, claimed_by = null, claimed_until = null where id = ?")) {
+            ps.setString(1, error);
+            ps.setLong(2, id);
+            ps.executeUpdate();
+        }
+    }
+
+    private Delivery delivery(ResultSet rs) throws SQLException, JsonProcessingException {
+        {
+            long monitor = rs.getLong("monitor_id");
+            long incident = rs.getLong("incident_id");
+            OffsetDateTime resolved = rs.getObject("resolved_at", OffsetDateTime.class);
+            Alert alert = new Alert(rs.getString("event"), incident, monitor, rs.getString("monitor_name"),
+                    rs.getString("monitor_url"), rs.getString("event_kind"), rs.getObject("started_at", OffsetDateTime.class).toInstant(),
+                    resolved == null ? null : resolved.toInstant(), json.readValue(rs.getString("scope"), Scope.class),
+                    json.readValue(rs.getString("evidence"), Evidence.class), json.readValue(rs.getString("explanation"), Explanation.class),
+                    baseUrl + "/monitors/" + monitor + "#incident-" + incident, rs.getObject("at", OffsetDateTime.class).toInstant());
+            ChannelConfig channel = new ChannelConfig(rs.getLong("channel_id"), rs.getString("channel_name"),
+                    json.readValue(rs.getString("settings"), new TypeReference<Map<String, Object>>() { }),
+                    json.readValue(rs.getString("secrets"), new TypeReference<Map<String, String>>() { }));
+            return new Delivery(rs.getLong("id"), rs.getString("idempotency_key"), rs.getInt("attempts"),
+                    rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getString("channel_type"), channel, alert);
+        }
+    }
+
+    /**
+     * Stores how an attempt went, if this node still holds the claim. A retry after {@code giveUpAfter} since the
+     * alert was queued, or a permanent refusal, marks it failed and shows the answer on the channel.
+     */
+    public void record(Delivery d, String nodeId, Outcome outcome, Duration retryIn, Duration giveUpAfter) throws SQLException {
+        String status;
+        String error = null;
+        Instant next = null;
+        switch (outcome.result()) {
+            case DELIVERED -> status = "delivered";
+            case PERMANENT -> {
+                status = "failed";
+                error = "refused by the receiver: " + outcome.response();
+            }
+            default -> {
+                if (Instant.now().plus(retryIn).isAfter(d.createdAt().plus(giveUpAfter))) {
+                    status = "failed";
+                    error = "gave up after " + d.attempts() + " attempts over " + giveUpAfter.toHours() + " h: " + outcome.response();
+                } else {
+                    status = "pending";
+                    error = outcome.response();
+                    next = Instant.now().plus(retryIn);
+                }
+            }
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("""
+                    update notification set status = ?, last_response = ?, last_error = ?,
+                        next_attempt_at = coalesce(?, next_attempt_at), claimed_by = null, claimed_until = null,
+                        delivered_at = case when ? = 'delivered' then now() end
+                    where id = ? and claimed_by = ?
+                    """)) {
+                ps.setString(1, status);
+                ps.setString(2, outcome.response());
+                ps.setString(3, error);
+                ps.setObject(4, next == null ? null : OffsetDateTime.ofInstant(next, java.time.ZoneOffset.UTC));
+                ps.setString(5, status);
+                ps.setLong(6, d.id());
+                ps.setString(7, nodeId);
+                if (ps.executeUpdate() == 0) {
+                    c.rollback();
+                    return;
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(status.equals("delivered")
+                    ? "update alert_channel set last_success_at = now() where id = ?"
+                    : "update alert_channel set last_error_at = now(), last_error = ? where id = ? and ? = 'failed'")) {
+                if (status.equals("delivered")) {
+                    ps.setLong(1, d.channel().id());
+                } else {
+                    ps.setString(1, error);
+                    ps.setLong(2, d.channel().id());
+                    ps.setString(3, status);
+                }
+                ps.executeUpdate();
+            }
+            c.commit();
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package dev.gatewatch.alerting.service;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An alert channel as the API shows it: secrets only by name.
+ *
+ * @param secretsSet names of the secrets that are set (their values are never shown)
+ * @param lastError  the receiver's answer to the last alert that could not be delivered
+ */
+public record ChannelView(long id, String type, String name, Map<String, Object> settings, List<String> secretsSet,
+                          boolean enabled, Instant lastSuccessAt, Instant lastErrorAt, String lastError, Instant createdAt,
+                          Instant updatedAt) {
+
+    /** The answer to a test send. */
+    public record TestResult(boolean delivered, String result, String response) {
+    }
+
+    /** One alert sent (or being sent) through a channel. */
+    public record DeliveryView(long id, long incidentId, String event, String status, int attempts, Instant createdAt,
+                               Instant nextAttemptAt, Instant deliveredAt, String lastResponse, String lastError) {
+    }
+}

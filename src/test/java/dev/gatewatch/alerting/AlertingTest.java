@@ -1,0 +1,465 @@
+package dev.gatewatch.alerting;
+
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import jakarta.inject.Inject;
+import jakarta.mail.Address;
+import jakarta.mail.BodyPart;
+import jakarta.mail.Multipart;
+import jakarta.mail.internet.MimeMessage;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+
+import dev.gatewatch.alerting.channel.WebhookChannel;
+import dev.gatewatch.alerting.outbox.Notifier;
+import dev.gatewatch.analysis.service.AnalysisService;
+import dev.gatewatch.check.CheckResult;
+import dev.gatewatch.check.ErrorClass;
+import dev.gatewatch.check.Timings;
+import dev.gatewatch.check.cdn.EdgeInfo;
+import dev.gatewatch.check.cdn.ErrorSource;
+import dev.gatewatch.check.store.ResultWriter;
+import dev.gatewatch.support.Owners;
+import dev.gatewatch.support.Owners.TestOwner;
+import dev.gatewatch.support.Receiver;
+import dev.gatewatch.support.Receiver.Answer;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * Alert channels against real peers on loopback: a local HTTP receiver for Slack and webhooks that checks payloads
+ * and signatures, GreenMail as the SMTP server, and the outbox with retries, Retry-After, permanent refusals and a
+ * notifier that dies between claim and send.
+ */
+@QuarkusTest
+@TestProfile(AlertingTest.Profile.class)
+class AlertingTest {
+
+    static final int SMTP_PORT = freePort();
+
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.ofEntries(
+                    Map.entry("gatewatch.roles", "api,notifier"),
+                    Map.entry("gatewatch.analyzer.interval", "1h"),
+                    Map.entry("gatewatch.notifier.poll-interval", "100ms"),
+                    Map.entry("gatewatch.notifier.initial-backoff", "300ms"),
+                    Map.entry("gatewatch.notifier.max-backoff", "5s"),
+                    Map.entry("gatewatch.notifier.lease", "3s"),
+                    Map.entry("gatewatch.notifier.send-timeout", "3s"),
+                    Map.entry("gatewatch.web.base-url", "https://gatewatch.example"),
+                    Map.entry("quarkus.mailer.mock", "false"),
+                    Map.entry("quarkus.mailer.host", "127.0.0.1"),
+                    Map.entry("quarkus.mailer.port", Integer.toString(SMTP_PORT)),
+                    Map.entry("quarkus.mailer.from", "alerts@gatewatch.test"),
+                    Map.entry("quarkus.mailer.start-tls", "DISABLED"));
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    AgroalDataSource dataSource;
+    @Inject
+    AnalysisService analysis;
+    @Inject
+    Notifier notifier;
+
+    @Test
+    void slackGetsTheOutageAndTheRecoveryFromTheAnalyzerButNeverABlip() throws Exception {
+        TestOwner owner = Owners.create();
+        try (Receiver slack = new Receiver()) {
+            long channel = channel(owner, "{\"type\":\"slack\",\"name\":\"ops\",\"secrets\":{\"webhookUrl\":\"" + slack.url("/services/T0/B0/x") + "\"}}");
+            long down = monitor(owner, "shop", "https://shop.example.com/health", channel);
+            long blip = monitor(owner, "blog", "https://blog.example.com/", channel);
+            node();
+            Instant t0 = Instant.now().minusSeconds(150).truncatedTo(ChronoUnit.SECONDS);
+            try (ResultWriter writer = new ResultWriter(dataSource, new ResultWriter.Settings(100, Duration.ofMillis(20), 1000), () -> { })) {
+                write(writer, blip, t0, true);
+                write(writer, blip, t0.plusSeconds(10), false);
+                write(writer, blip, t0.plusSeconds(20), true);
+                write(writer, blip, t0.plusSeconds(30), true);
+                write(writer, down, t0, true);
+                for (int s = 10; s <= 80; s += 10) {
+                    write(writer, down, t0.plusSeconds(s), false);
+                }
+                analysis.tick();
+                waitFor(() -> slack.requests().size() >= 1);
+                write(writer, down, t0.plusSeconds(90), true);
+                write(writer, down, t0.plusSeconds(100), true);
+                analysis.tick();
+            }
+            waitFor(() -> slack.requests().size() >= 2);
+            Thread.sleep(500);
+            List<Receiver.Request> got = slack.requests();
+            assertEquals(2, got.size(), "the outage and its recovery, nothing for the blip");
+            JsonNode opened = JSON.readTree(got.get(0).body());
+            assertEquals("[DOWN] shop.example.com — outage in 1/1 region", opened.get("text").asText());
+            assertEquals("#d92d20", opened.at("/attachments/0/color").asText());
+            String blocks = opened.at("/attachments/0/blocks").toString();
+            assertTrue(blocks.contains("Classification*\\noutage (whole)"), blocks);
+            assertTrue(blocks.contains("Status codes*\\n[502]"), blocks);
+            assertTrue(blocks.contains("nginx at the origin answered 502"), blocks);
+            assertTrue(blocks.contains("First step"), blocks);
+            assertTrue(blocks.contains("https://gatewatch.example/monitors/" + down), blocks);
+            JsonNode recovered = JSON.readTree(got.get(1).body());
+            assertEquals("[RECOVERED] shop.example.com — outage over after 80 s", recovered.get("text").asText());
+            assertTrue(recovered.at("/attachments/0/blocks").toString().contains("Duration*\\n80 s"));
+            assertEquals(0L, count("select count(*) from notification n join incident_event e on e.id = n.event_id"
+                    + " join incident i on i.id = e.incident_id where i.monitor_id = ?", blip));
+        }
+    }
+
+    @Test
+    void aWebhookFailingThreeTimesIsDeliveredOnceSignedWithOneKey() throws Exception {
+        TestOwner owner = Owners.create();
+        try (Receiver hook = new Receiver().script(Answer.of(500, "boom"), Answer.of(502, ""), Answer.of(503, "later"))) {
+            String secret = "s3cret-s3cret-s3cret";
+            long channel = channel(owner, "{\"type\":\"webhook\",\"name\":\"pager\",\"settings\":{\"url\":\"" + hook.url("/hook")
+                    + "\"},\"secrets\":{\"secret\":\"" + secret + "\"}}");
+            long m = monitor(owner, "api", "https://api.example.com/", channel);
+            long notification = event(m, "opened", "partial");
+            waitFor(() -> "delivered".equals(status(notification)));
+            List<Receiver.Request> got = hook.requests();
+            assertEquals(4, got.size(), "three failures, then one delivery");
+            assertEquals(1, got.stream().map(r -> r.header("Idempotency-Key")).distinct().count());
+            for (Receiver.Request r : got) {
+                String ts = r.header(WebhookChannel.TIMESTAMP);
+                assertNotNull(ts);
+                assertTrue(Math.abs(Instant.now().getEpochSecond() - Long.parseLong(ts)) < 60);
+                assertEquals("v1=" + WebhookChannel.sign(secret, ts, r.body()), r.header(WebhookChannel.SIGNATURE));
+            }
+            JsonNode body = JSON.readTree(got.get(3).body());
+            assertEquals("gatewatch.alert.v1", body.get("schema").asText());
+            assertEquals("incident.opened", body.get("event").asText());
+            assertEquals("partial", body.at("/incident/kind").asText());
+            assertEquals(m, body.at("/monitor/id").asLong());
+            assertEquals(4L, count("select attempts from notification where id = ?", notification));
+            owner.api().get("/api/v1/channels/" + channel + "/deliveries").then().statusCode(200)
+                    .body("[0].status", equalTo("delivered")).body("[0].attempts", equalTo(4)).body("[0].lastResponse", containsString("200"));
+        }
+    }
+
+    @Test
+    void retryAfterIsHonouredAndAPermanentRefusalStopsAndShowsOnTheChannel() throws Exception {
+        TestOwner owner = Owners.create();
+        try (Receiver slow = new Receiver().script(new Answer(429, "rate_limited", Map.of("Retry-After", "2")));
+                Receiver gone = new Receiver().script(Answer.of(404, "no_service"))) {
+            long c1 = channel(owner, "{\"type\":\"slack\",\"name\":\"busy\",\"secrets\":{\"webhookUrl\":\"" + slow.url("/busy") + "\"}}");
+            long c2 = channel(owner, "{\"type\":\"slack\",\"name\":\"deleted\",\"secrets\":{\"webhookUrl\":\"" + gone.url("/gone") + "\"}}");
+            long m1 = monitor(owner, "a", "https://a.example.com/", c1);
+            long m2 = monitor(owner, "b", "https://b.example.com/", c2);
+            long n1 = event(m1, "opened", "outage");
+            long n2 = event(m2, "opened", "outage");
+            waitFor(() -> "delivered".equals(status(n1)) && "failed".equals(status(n2)));
+            List<Receiver.Request> got = slow.requests();
+            assertEquals(2, got.size());
+            long waited = Duration.between(got.get(0).at(), got.get(1).at()).toMillis();
+            assertTrue(waited >= 1900, "waited " + waited + " ms for Retry-After: 2");
+            Thread.sleep(1000);
+            assertEquals(1, gone.requests().size(), "a permanent refusal is not retried");
+            owner.api().get("/api/v1/channels/" + c2).then().statusCode(200)
+                    .body("lastError", containsString("404")).body("lastError", containsString("no_service"))
+                    .body("lastErrorAt", org.hamcrest.Matchers.notNullValue());
+        }
+    }
+
+    @Test
+    void emailWaitsForTheSmtpServerAndIsDeliveredOnce() throws Exception {
+        TestOwner owner = Owners.create();
+        long channel = channel(owner, "{\"type\":\"email\",\"name\":\"team\",\"settings\":{\"recipients\":[\"oncall@shop.test\",\"cto@shop.test\"]}}");
+        long m = monitor(owner, "shop", "https://shop.example.com/health", channel);
+        long n = event(m, "opened", "outage");
+        waitFor(() -> count("select attempts from notification where id = ?", n) >= 2);
+        assertEquals("pending", status(n), "SMTP server down: retried");
+        GreenMail smtp = new GreenMail(new ServerSetup(SMTP_PORT, "127.0.0.1", "smtp"));
+        smtp.start();
+        try {
+            waitFor(() -> "delivered".equals(status(n)), () -> "notification " + n + ": " + lastError(n));
+            assertTrue(smtp.waitForIncomingEmail(5000, 2));
+            Thread.sleep(1000);
+            MimeMessage[] mails = smtp.getReceivedMessages();
+            assertEquals(2, mails.length, "one message, two recipients");
+            MimeMessage mail = mails[0];
+            assertEquals("[DOWN] shop.example.com — outage in 1/1 region", mail.getSubject());
+            List<String> to = new ArrayList<>();
+            for (Address a : mail.getAllRecipients()) {
+                to.add(a.toString());
+            }
+            assertEquals(List.of("oncall@shop.test", "cto@shop.test"), to);
+            assertEquals("alerts@gatewatch.test", mail.getFrom()[0].toString());
+            String text = part(mail, "text/plain");
+            String html = part(mail, "text/html");
+            assertTrue(text.contains("Likely cause:") && text.contains("https://gatewatch.example/monitors/" + m), text);
+            assertTrue(html.contains("<strong>[DOWN] shop.example.com</strong>") && html.contains("First step"), html);
+        } finally {
+            smtp.stop();
+        }
+    }
+
+    @Test
+    void aNotifierThatDiesAfterClaimingIsReplacedAndTheAlertSentOnce() throws Exception {
+        TestOwner owner = Owners.create();
+        try (Receiver hook = new Receiver()) {
+            long channel = channel(owner, "{\"type\":\"slack\",\"name\":\"ops\",\"secrets\":{\"webhookUrl\":\"" + hook.url("/s") + "\"}}");
+            long m = monitor(owner, "c", "https://c.example.com/", channel);
+            // Claim as a node that then vanishes: the row is held, nothing is sent.
+            long n;
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(false);
+                n = insertEvent(c, m, "opened", "outage");
+                try (PreparedStatement ps = c.prepareStatement("update notification set status = 'sending', claimed_by = 'dead-node',"
+                        + " claimed_until = now() + interval '3 seconds', attempts = 1 where id = ?")) {
+                    ps.setLong(1, n);
+                    ps.executeUpdate();
+                }
+                c.commit();
+            }
+            Thread.sleep(1500);
+            assertEquals(0, hook.requests().size(), "held by the dead node's lease");
+            waitFor(() -> "delivered".equals(status(n)));
+            Thread.sleep(1000);
+            assertEquals(1, hook.requests().size());
+            assertEquals(2L, count("select attempts from notification where id = ?", n));
+        }
+    }
+
+    @Test
+    void channelsAreManagedWithWriteOnlySecretsTestSendsAndValidation() {
+        TestOwner owner = Owners.create();
+        try (Receiver hook = new Receiver().script(Answer.of(200, "ok"), Answer.of(403, "invalid_token"))) {
+            long id = channel(owner, "{\"type\":\"slack\",\"name\":\"ops\",\"secrets\":{\"webhookUrl\":\"" + hook.url("/t") + "\"}}");
+            owner.api().get("/api/v1/channels/" + id).then().statusCode(200).body("secretsSet", equalTo(List.of("webhookUrl")))
+                    .body(not(containsString(hook.url("/t"))));
+            owner.api().post("/api/v1/channels/" + id + "/test").then().statusCode(200).body("delivered", equalTo(true))
+                    .body("response", containsString("200"));
+            owner.api().post("/api/v1/channels/" + id + "/test").then().statusCode(200).body("delivered", equalTo(false))
+                    .body("result", equalTo("permanent")).body("response", containsString("invalid_token"));
+            assertTrue(hook.requests().get(0).body().contains("Test alert from Gatewatch"));
+            // Renaming keeps the secret that is not sent again.
+            owner.api().body("{\"name\":\"ops-renamed\"}").put("/api/v1/channels/" + id).then().statusCode(200)
+                    .body("name", equalTo("ops-renamed")).body("secretsSet", equalTo(List.of("webhookUrl")));
+            owner.api().body("{\"type\":\"pager\",\"name\":\"\"}").post("/api/v1/channels").then().statusCode(400)
+                    .body("errors.field", hasItem("type")).body("errors.field", hasItem("name"));
+            owner.api().body("{\"type\":\"webhook\",\"name\":\"w\",\"settings\":{\"url\":\"ftp://x\",\"secret\":\"x\"}}")
+                    .post("/api/v1/channels").then().statusCode(400).body("errors.field", hasItem("settings.secret"));
+            owner.api().body("{\"type\":\"webhook\",\"name\":\"w\",\"settings\":{\"url\":\"ftp://x\"},\"secrets\":{\"secret\":\"short\"}}")
+                    .post("/api/v1/channels").then().statusCode(400)
+                    .body("errors.field", equalTo(List.of("settings.url", "secrets.secret")));
+            owner.api().body("{\"type\":\"webhook\",\"name\":\"w\",\"settings\":{\"url\":\"http://169.254.169.254/latest\"},\"secrets\":{\"secret\":\"0123456789abcdef\"}}")
+                    .post("/api/v1/channels").then().statusCode(400).body("errors[0].field", equalTo("settings.url"));
+            owner.api().body("{\"type\":\"email\",\"name\":\"e\",\"settings\":{\"recipients\":[\"not-an-address\"]}}")
+                    .post("/api/v1/channels").then().statusCode(400).body("errors[0].message", containsString("not-an-address"));
+            // Attached to a monitor, then deleted: the monitor lets go of it.
+            long m = monitor(owner, "d", "https://d.example.com/", id);
+            owner.api().get("/api/v1/monitors/" + m).then().body("alertPolicy.channels", equalTo(List.of((int) id)));
+            owner.api().delete("/api/v1/channels/" + id).then().statusCode(204);
+            owner.api().get("/api/v1/monitors/" + m).then().body("alertPolicy.channels", equalTo(List.of()));
+            owner.api().body("{\"name\":\"x\",\"url\":\"https://x.example.com/\",\"alertPolicy\":{\"channels\":[" + id + "]}}")
+                    .post("/api/v1/monitors").then().statusCode(400);
+        }
+    }
+
+    private long channel(TestOwner owner, String body) {
+        return ((Number) owner.api().body(body).post("/api/v1/channels").then().statusCode(201).extract().path("id")).longValue();
+    }
+
+    private long monitor(TestOwner owner, String name, String url, long channel) {
+        long id = ((Number) owner.api().body("{\"name\":\"" + name + "\",\"url\":\"" + url + "\",\"intervalSeconds\":30,"
+                + "\"alertPolicy\":{\"confirmationWindowSeconds\":30,\"channels\":[" + channel + "]}}")
+                .post("/api/v1/monitors").then().statusCode(201).extract().path("id")).longValue();
+        sql("insert into check_schedule (monitor_id, region, next_due_at) values (?, 'alerting-test', now() + interval '1 hour')", id);
+        return id;
+    }
+
+    /** An incident event as the analyzer writes it; the outbox row appears in the same transaction. */
+    private long event(long monitor, String type, String kind) throws Exception {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            long n = insertEvent(c, monitor, type, kind);
+            c.commit();
+            return n;
+        }
+    }
+
+    private long insertEvent(Connection c, long monitor, String type, String kind) throws Exception {
+        String scope = "{\"extent\":\"WHOLE\",\"regions\":[\"eu\"],\"resolvers\":[\"system\"],\"addresses\":{},\"healthyAddresses\":[],"
+                + "\"pops\":[],\"healthyPops\":[],\"failingStreams\":1,\"streams\":1,\"liveRegions\":[\"eu\"],\"quorum\":true}";
+        String evidence = "{\"failures\":3,\"statuses\":[502],\"errorClasses\":[\"assertion_failed\"],\"layers\":{\"origin:nginx\":3},"
+                + "\"blipKind\":true,\"first\":[],\"latest\":[],\"slowestMs\":0,\"lastPassAt\":null}";
+        String explanation = "{\"summary\":\"Outage everywhere: HTTP 502 from nginx at the origin\",\"layer\":\"nginx at the origin answered 502.\","
+                + "\"agreement\":\"All agree.\",\"cause\":\"The back end crashed or is restarting.\",\"firstStep\":\"Check the application.\"}";
+        long incident;
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into incident (monitor_id, owner_id, track, kind, status, started_at, confirmed_at, extent, summary, scope, evidence, explanation)
+                select id, owner_id, 'availability', ?, 'open', now() - interval '90 seconds', now(), 'whole', 'Outage', ?::jsonb, ?::jsonb, ?::jsonb
+                from monitor where id = ? returning id
+                """)) {
+            ps.setString(1, kind);
+            ps.setString(2, scope);
+            ps.setString(3, evidence);
+            ps.setString(4, explanation);
+            ps.setLong(5, monitor);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                incident = rs.getLong(1);
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "insert into incident_event (incident_id, type, kind, at, summary) values (?, ?, ?, now(), 'Outage') returning id")) {
+            ps.setLong(1, incident);
+            ps.setString(2, type);
+            ps.setString(3, kind);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long event = rs.getLong(1);
+                try (PreparedStatement n = c.prepareStatement("select id from notification where event_id = ?")) {
+                    n.setLong(1, event);
+                    try (ResultSet r = n.executeQuery()) {
+                        assertTrue(r.next(), "the outbox row is written with the event");
+                        return r.getLong(1);
+                    }
+                }
+            }
+        }
+    }
+
+    private void node() {
+        sql("insert into checker_node (id, region, host, version, started_at, last_seen_at) values ('node-alerting', 'alerting-test', 'h', 'v', now(), now() + interval '1 hour')"
+                + " on conflict (id) do update set last_seen_at = now() + interval '1 hour'");
+    }
+
+    private static void write(ResultWriter writer, long monitor, Instant at, boolean ok) {
+        writer.submit(List.of(new CheckResult(monitor, "alerting-test", "system", "node-alerting", at, at, ok, ok ? 200 : 502,
+                ok ? null : ErrorClass.ASSERTION_FAILED, null, new Timings(1, 1, null, 5, 1, 8), "127.0.0.1", 0, "http://127.0.0.1/", 2,
+                new EdgeInfo(null, null, null, "nginx", ok ? ErrorSource.NONE : ErrorSource.ORIGIN, ok ? null : "nginx"), null, null,
+                List.of())), null);
+        assertTrue(writer.flush(Duration.ofSeconds(10)));
+    }
+
+    private String status(long notification) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("select status from notification where id = ?")) {
+            ps.setLong(1, notification);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String lastError(long notification) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "select status || ' after ' || attempts || ': ' || coalesce(last_error, '') from notification where id = ?")) {
+            ps.setLong(1, notification);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private long count(String sql, long id) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void sql(String statement, Object... params) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(statement)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            ps.executeUpdate();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String part(MimeMessage mail, String type) throws Exception {
+        Object content = mail.getContent();
+        if (content instanceof Multipart mp) {
+            String found = find(mp, type);
+            if (found != null) {
+                return found;
+            }
+        }
+        return content.toString();
+    }
+
+    private static String find(Multipart mp, String type) throws Exception {
+        for (int i = 0; i < mp.getCount(); i++) {
+            BodyPart p = mp.getBodyPart(i);
+            if (p.getContent() instanceof Multipart inner) {
+                String f = find(inner, type);
+                if (f != null) {
+                    return f;
+                }
+            } else if (p.isMimeType(type)) {
+                return p.getContent().toString();
+            }
+        }
+        return null;
+    }
+
+    private static void waitFor(BooleanSupplier condition) throws InterruptedException {
+        waitFor(condition, () -> "");
+    }
+
+    private static void waitFor(BooleanSupplier condition, java.util.function.Supplier<String> detail) throws InterruptedException {
+        Instant end = Instant.now().plusSeconds(20);
+        while (!condition.getAsBoolean()) {
+            assertTrue(Instant.now().isBefore(end), () -> "not within 20 s " + detail.get());
+            Thread.sleep(100);
+        }
+    }
+
+    /** Quarkus loads test classes in more than one class loader: the port is kept JVM-wide so all agree on it. */
+    private static synchronized int freePort() {
+        String key = "alerting-test.smtp-port";
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, Integer.toString(pickPort()));
+        }
+        return Integer.getInteger(key);
+    }
+
+    private static int pickPort() {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.gatewatch.support;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * A local HTTP receiver standing in for Slack or a webhook endpoint: records every request and answers from a script
+ * (then 200 "ok" once the script runs out).
+ */
+public final class Receiver implements AutoCloseable {
+
+    public record Request(Instant at, String path, Map<String, List<String>> headers, String body) {
+        public String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(e -> e.getValue().get(0))
+                    .findFirst().orElse(null);
+        }
+    }
+
+    public record Answer(int status, String body, Map<String, String> headers) {
+        public static Answer of(int status, String body) {
+            return new Answer(status, body, Map.of());
+        }
+    }
+
+    private final HttpServer server;
+    private final Deque<Answer> script = new ArrayDeque<>();
+    private final List<Request> requests = new ArrayList<>();
+
+    public Receiver() {
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.createContext("/", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            Answer a;
+            synchronized (this) {
+                requests.add(new Request(Instant.now(), exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()), body));
+                a = script.isEmpty() ? Answer.of(200, "ok") : script.poll();
+            }
+            a.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+            byte[] out = a.body().getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(a.status(), out.length == 0 ? -1 : out.length);
+            try (OutputStream os = exchange.getResponseBody()) {
+                os.write(out);
+            }
+        });
+        server.start();
+    }
+
+    /** Answers the next requests with these, in order. */
+    public synchronized Receiver script(Answer... answers) {
+        script.addAll(List.of(answers));
+        return this;
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    }
+
+    public synchronized List<Request> requests() {
+        return List.copyOf(requests);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
