@@ -32,6 +32,7 @@ import dev.gatewatch.analysis.model.Scope;
 import dev.gatewatch.api.FieldError;
 import dev.gatewatch.api.InvalidInputException;
 import dev.gatewatch.api.NotFoundProblem;
+import dev.gatewatch.api.Sql;
 import dev.gatewatch.config.GatewatchConfig;
 import io.agroal.api.AgroalDataSource;
 
@@ -87,7 +88,7 @@ public class ChannelService {
         }
         Valid v = validate(request == null ? null : new ChannelRequest(current.type(), request.name(), request.settings(),
                 request.secrets(), request.enabled()), secrets(ownerId, channelId));
-        update("update alert_channel set name = ?, settings = ?::jsonb, secrets = ?::jsonb, enabled = ?, updated_at = now() where id = ? and owner_id = ?",
+        Sql.update(dataSource, "update alert_channel set name = ?, settings = ?::jsonb, secrets = ?::jsonb, enabled = ?, updated_at = now() where id = ? and owner_id = ?",
                 v.name(), write(v.settings()), write(v.secrets()), v.enabled(), channelId, ownerId);
         return get(ownerId, channelId);
     }
@@ -168,8 +169,8 @@ public class ChannelService {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new ChannelView.DeliveryView(rs.getLong("id"), rs.getLong("incident_id"), rs.getString("type"),
-                            rs.getString("status"), rs.getInt("attempts"), instant(rs, "created_at"), instant(rs, "next_attempt_at"),
-                            instant(rs, "delivered_at"), rs.getString("last_response"), rs.getString("last_error")));
+                            rs.getString("status"), rs.getInt("attempts"), Sql.instant(rs, "created_at"), Sql.instant(rs, "next_attempt_at"),
+                            Sql.instant(rs, "delivered_at"), rs.getString("last_response"), rs.getString("last_error")));
                 }
             }
         } catch (SQLException e) {
@@ -252,8 +253,8 @@ public class ChannelService {
                     Map<String, Object> settings = json.readValue(rs.getString("s"), new TypeReference<Map<String, Object>>() { });
                     Map<String, String> secrets = json.readValue(rs.getString("x"), new TypeReference<Map<String, String>>() { });
                     out.add(new ChannelView(rs.getLong("id"), rs.getString("type"), rs.getString("name"), settings,
-                            new TreeSet<>(secrets.keySet()).stream().toList(), rs.getBoolean("enabled"), instant(rs, "last_success_at"),
-                            instant(rs, "last_error_at"), rs.getString("last_error"), instant(rs, "created_at"), instant(rs, "updated_at")));
+                            new TreeSet<>(secrets.keySet()).stream().toList(), rs.getBoolean("enabled"), Sql.instant(rs, "last_success_at"),
+                            Sql.instant(rs, "last_error_at"), rs.getString("last_error"), Sql.instant(rs, "created_at"), Sql.instant(rs, "updated_at")));
                 }
             }
             return out;
@@ -272,17 +273,6 @@ public class ChannelService {
         }
     }
 
-    private void update(String sql, Object... params) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private String write(Object value) {
         try {
             return json.writeValueAsString(value);
@@ -291,8 +281,4 @@ public class ChannelService {
         }
     }
 
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-        return t == null ? null : t.toInstant();
-    }
 }

@@ -19,6 +19,7 @@ import dev.gatewatch.api.DateTimeParam;
 import dev.gatewatch.api.FieldError;
 import dev.gatewatch.api.InvalidInputException;
 import dev.gatewatch.api.NotFoundProblem;
+import dev.gatewatch.api.Sql;
 import dev.gatewatch.config.GatewatchConfig;
 import io.agroal.api.AgroalDataSource;
 
@@ -115,7 +116,7 @@ public class DeploymentService {
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
         }
-        update("update deployment set ended_at = ? where id = ? and owner_id = ?", Timestamp.from(end), deploymentId, ownerId);
+        Sql.update(dataSource, "update deployment set ended_at = ? where id = ? and owner_id = ?", Timestamp.from(end), deploymentId, ownerId);
         return get(ownerId, deploymentId);
     }
 
@@ -191,17 +192,6 @@ public class DeploymentService {
             return out;
         } catch (SQLException e) {
             throw new IllegalStateException("reading deployments failed", e);
-        }
-    }
-
-    private void update(String sql, Object... params) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
         }
     }
 

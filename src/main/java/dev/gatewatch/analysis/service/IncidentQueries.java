@@ -23,6 +23,7 @@ import dev.gatewatch.api.DateTimeParam;
 import dev.gatewatch.api.FieldError;
 import dev.gatewatch.api.InvalidInputException;
 import dev.gatewatch.api.NotFoundProblem;
+import dev.gatewatch.api.Sql;
 import io.agroal.api.AgroalDataSource;
 
 /** Read side of incidents and episodes, always scoped to the calling owner. */
@@ -140,8 +141,8 @@ public class IncidentQueries {
 
     private IncidentView view(ResultSet rs, List<IncidentView.EventView> events) throws SQLException {
         Instant started = rs.getObject("started_at", OffsetDateTime.class).toInstant();
-        Instant confirmed = instant(rs, "confirmed_at");
-        Instant resolved = instant(rs, "resolved_at");
+        Instant confirmed = Sql.instant(rs, "confirmed_at");
+        Instant resolved = Sql.instant(rs, "resolved_at");
         long deploymentId = rs.getLong("deployment_id");
         Long deployment = rs.wasNull() ? null : deploymentId;
         Instant end = resolved != null ? resolved : Instant.now();
@@ -159,11 +160,6 @@ public class IncidentQueries {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-        return t == null ? null : t.toInstant();
     }
 
     private static String[] values(String field, String text, Set<String> allowed, List<FieldError> errors) {

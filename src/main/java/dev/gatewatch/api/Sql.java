@@ -1,0 +1,35 @@
+package dev.gatewatch.api;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+
+import javax.sql.DataSource;
+
+/** The few JDBC steps the plain-SQL services share. */
+public final class Sql {
+
+    private Sql() {
+    }
+
+    /** Runs one statement in its own transaction; returns the rows changed. */
+    public static int update(DataSource dataSource, String sql, Object... params) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("statement failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** A timestamptz column as an Instant, or null. */
+    public static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+}
