@@ -154,6 +154,27 @@ class AnalysisServiceTest {
     }
 
     @Test
+    void anUnresolvedIncidentTheStateDoesNotKnowIsTakenOverNotDuplicated() throws Exception {
+        long m = monitor("{\"name\":\"orphan\",\"url\":\"http://127.0.0.1:9/orphan\",\"intervalSeconds\":30}");
+        // As if the analysis state had been lost while an incident was open.
+        sql("""
+                insert into incident (monitor_id, owner_id, track, kind, status, started_at, confirmed_at, extent, summary, scope, evidence, explanation)
+                select id, owner_id, 'availability', 'outage', 'open', now() - interval '1 hour', now() - interval '59 minutes', 'whole',
+                       'old', '{}', '{}', '{}' from monitor where id = ?
+                """, m);
+        Instant t0 = Instant.now().minusSeconds(100).truncatedTo(ChronoUnit.SECONDS);
+        for (int s = 0; s <= 80; s += 10) {
+            write(m, t0.plusSeconds(s), false, "system");
+        }
+        analysis.tick();
+        assertEquals(1L, ((Number) single("select count(*) from incident where monitor_id = ?", m)).longValue());
+        Map<String, Object> taken = incident(m);
+        assertEquals("open", taken.get("status"));
+        assertNotNull(taken.get("confirmed_at"));
+        assertTrue(((String) taken.get("summary")).startsWith("Outage"), "now carries the analyzer's verdict");
+    }
+
+    @Test
     void concurrentAnalyzersActOnceForEachMonitor() throws Exception {
         List<Long> monitors = new ArrayList<>();
         Instant t0 = Instant.now().minusSeconds(150).truncatedTo(ChronoUnit.SECONDS);

@@ -162,10 +162,18 @@ public class AnalysisService {
                     Map<Long, List<Deployment>> deployments = deployments(c, claimed);
                     Instant now = dbNow(c);
                     for (Claimed m : claimed) {
-                        var step = analyzer.step(m.state(), m.policy(), samples.getOrDefault(m.monitorId(), List.of()),
-                                new Context(now, live, deployments.getOrDefault(m.monitorId(), List.of())));
-                        MonitorState next = record(c, m, step);
-                        save(c, m, next);
+                        // One monitor's failure must not hold up the batch: it is undone alone and retried next tick.
+                        var savepoint = c.setSavepoint();
+                        try {
+                            var step = analyzer.step(m.state(), m.policy(), samples.getOrDefault(m.monitorId(), List.of()),
+                                    new Context(now, live, deployments.getOrDefault(m.monitorId(), List.of())));
+                            MonitorState next = record(c, m, step);
+                            save(c, m, next);
+                            c.releaseSavepoint(savepoint);
+                        } catch (SQLException | RuntimeException e) {
+                            c.rollback(savepoint);
+                            LOG.warnf("analysis of monitor %d failed (retrying at the next tick): %s", m.monitorId(), e.getMessage());
+                        }
                     }
                 }
                 c.commit();
@@ -306,8 +314,14 @@ public class AnalysisService {
                 insert into incident (monitor_id, owner_id, track, kind, status, started_at, confirmed_at, resolved_at, extent,
                     summary, scope, evidence, explanation, deployment_id)
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?)
+                on conflict (monitor_id, track) where status <> 'resolved' do update set kind = excluded.kind,
+                    status = excluded.status, confirmed_at = coalesce(incident.confirmed_at, excluded.confirmed_at),
+                    resolved_at = excluded.resolved_at, extent = excluded.extent, summary = excluded.summary,
+                    scope = excluded.scope, evidence = excluded.evidence, explanation = excluded.explanation,
+                    deployment_id = excluded.deployment_id, updated_at = now()
                 returning id
                 """)) {
+            // An unresolved incident the state does not know (state lost or reset) is taken over, never duplicated.
             ps.setLong(1, m.monitorId());
             ps.setLong(2, m.ownerId());
             ps.setString(3, latency ? "latency" : "availability");
