@@ -242,16 +242,14 @@ public final class Analyzer {
             StreamState earliest = failingNow.stream().min(Comparator.comparing(StreamState::failingSince)).orElseThrow();
             Instant start = earliest.failingSince();
             noteChange(start);
-            Evidence empty = emptyEvidence();
             Episode e = new Episode(null, Classification.SUSPECT, start, null, null, Scopes.of(view(t)),
-                    new Evidence(0, empty.statuses(), empty.errorClasses(), empty.layers(), true, List.of(), List.of(), 0, earliest.lastOkAt()),
-                    null, null);
+                    emptyEvidence(earliest.lastOkAt()), null, null);
             for (StreamState x : failingNow) {
                 e = withEvidence(e, x.latest());
             }
-            long recent = changes.stream().filter(c -> c.isAfter(t.minus(settings.flapSpan()))).count();
-            if (recent >= settings.flapChanges()) {
-                Instant first = changes.stream().filter(c -> c.isAfter(t.minus(settings.flapSpan()))).min(Comparator.naturalOrder()).orElse(start);
+            List<Instant> recent = changes.stream().filter(c -> c.isAfter(t.minus(settings.flapSpan()))).toList();
+            if (recent.size() >= settings.flapChanges()) {
+                Instant first = recent.stream().min(Comparator.naturalOrder()).orElse(start);
                 episode = explained(new Episode(null, Classification.FLAPPING, first, t, null, e.scope(), e.evidence(), null, null), t);
                 phase = Phase.FLAPPING;
                 events.add(new Event(Event.Type.OPENED, t, episode));
@@ -296,7 +294,7 @@ public final class Analyzer {
                 }
                 if (degraded == null && !slowSince.plus(policy.window()).isAfter(t)) {
                     Episode d = new Episode(null, Classification.DEGRADED, slowSince, t, null, Scopes.latency(view, limit),
-                            emptyEvidence(), null, null);
+                            emptyEvidence(null), null, null);
                     for (StreamState x : view) {
                         d = withSlowest(d, x.latest());
                     }
@@ -356,8 +354,7 @@ public final class Analyzer {
         }
 
         private Episode explained(Episode e, Instant t) {
-            return new Episode(e.incidentId(), e.kind(), e.start(), e.confirmedAt(), e.endedAt(), e.scope(), e.evidence(),
-                    Explainer.explain(e, policy, t), e.deploymentId());
+            return e.withExplanation(Explainer.explain(e, policy, t));
         }
     }
 
@@ -372,8 +369,8 @@ public final class Analyzer {
                 s.connectMs(), s.ttfbMs(), s.resolvedIp(), s.cdnProvider(), s.cdnPop(), null, null);
     }
 
-    private static Evidence emptyEvidence() {
-        return new Evidence(0, new TreeSet<>(), new TreeSet<>(), new TreeMap<>(), true, List.of(), List.of(), 0, null);
+    private static Evidence emptyEvidence(Instant lastPassAt) {
+        return new Evidence(0, new TreeSet<>(), new TreeSet<>(), new TreeMap<>(), true, List.of(), List.of(), 0, lastPassAt);
     }
 
     private Episode withEvidence(Episode e, Sample s) {
@@ -388,39 +385,34 @@ public final class Analyzer {
         }
         SortedMap<String, Integer> layers = new TreeMap<>(v.layers());
         layers.merge(layer(s), 1, Integer::sum);
-        int half = Math.max(1, settings.evidenceSamples() / 2);
-        List<Sample> first = new ArrayList<>(v.first());
-        if (first.size() < half) {
-            first.add(s);
-        }
-        List<Sample> latest = new ArrayList<>(v.latest());
-        latest.removeIf(x -> x.stream().equals(s.stream()));
-        latest.add(s);
-        while (latest.size() > half) {
-            latest.remove(0);
-        }
-        return new Episode(e.incidentId(), e.kind(), e.start(), e.confirmedAt(), e.endedAt(), e.scope(),
-                new Evidence(v.failures() + 1, statuses, classes, layers, v.blipKind() && blipKind(s), first, latest,
-                        v.slowestMs(), v.lastPassAt()),
-                e.explanation(), e.deploymentId());
+        Kept kept = keep(v, s);
+        return e.withEvidence(new Evidence(v.failures() + 1, statuses, classes, layers, v.blipKind() && blipKind(s), kept.first(),
+                kept.latest(), v.slowestMs(), v.lastPassAt()));
     }
 
     private Episode withSlowest(Episode e, Sample s) {
         Evidence v = e.evidence();
+        Kept kept = keep(v, s);
+        return e.withEvidence(new Evidence(v.failures(), v.statuses(), v.errorClasses(), v.layers(), false, kept.first(),
+                kept.latest(), Math.max(v.slowestMs(), s.totalMs()), v.lastPassAt()));
+    }
+
+    private record Kept(List<Sample> first, List<Sample> latest) {
+    }
+
+    /** The evidence samples with {@code s} taken in: the first ones seen, and the latest of each stream, half each. */
+    private Kept keep(Evidence v, Sample s) {
         int half = Math.max(1, settings.evidenceSamples() / 2);
+        List<Sample> first = new ArrayList<>(v.first());
+        if (first.size() < half) {
+            first.add(s);
+        }
         List<Sample> latest = new ArrayList<>(v.latest());
         latest.removeIf(x -> x.stream().equals(s.stream()));
         latest.add(s);
         while (latest.size() > half) {
             latest.remove(0);
         }
-        List<Sample> first = new ArrayList<>(v.first());
-        if (first.size() < half) {
-            first.add(s);
-        }
-        return new Episode(e.incidentId(), e.kind(), e.start(), e.confirmedAt(), e.endedAt(), e.scope(),
-                new Evidence(v.failures(), v.statuses(), v.errorClasses(), v.layers(), false, first, latest,
-                        Math.max(v.slowestMs(), s.totalMs()), v.lastPassAt()),
-                e.explanation(), e.deploymentId());
+        return new Kept(first, latest);
     }
 }

@@ -101,7 +101,7 @@ public final class Explainer {
     /** The dominant failure, e.g. "HTTP 502 from nginx at the origin" or "connection refused". */
     private static String failure(Evidence v) {
         String layer = dominantLayer(v);
-        String statuses = v.statuses().stream().filter(s -> s >= 400).map(String::valueOf).reduce((a, b) -> a + "/" + b).orElse(null);
+        String statuses = codes(v);
         if (layer.startsWith("edge:")) {
             return "HTTP " + statuses + " from " + name(layer.substring(5)) + "'s edge";
         }
@@ -114,15 +114,24 @@ public final class Explainer {
         if (layer.startsWith("server:")) {
             return "HTTP " + statuses;
         }
-        return v.errorClasses().isEmpty() ? "failing checks" : String.join(", ", v.errorClasses().stream()
-                .map(c -> c.replace('_', ' ')).toList());
+        return v.errorClasses().isEmpty() ? "failing checks" : classes(v);
+    }
+
+    /** The HTTP error statuses seen, "502/504". */
+    private static String codes(Evidence v) {
+        return String.join("/", v.statuses().stream().filter(s -> s >= 400).map(String::valueOf).toList());
+    }
+
+    /** The error classes seen, in words: "connect refused, read timeout". */
+    private static String classes(Evidence v) {
+        return String.join(", ", v.errorClasses()).replace('_', ' ');
     }
 
     private static String layer(Evidence v) {
         String layer = dominantLayer(v);
         String kind = layer.contains(":") ? layer.substring(0, layer.indexOf(':')) : layer;
         String who = layer.contains(":") ? name(layer.substring(layer.indexOf(':') + 1)) : "";
-        String codes = String.join("/", v.statuses().stream().filter(s -> s >= 400).map(String::valueOf).toList());
+        String codes = codes(v);
         String answer = switch (kind) {
             case "edge" -> who + "'s edge answered " + codes + (who.equals("Cloudflare") ? cloudflare(v) : "")
                     + ": the CDN could not get a good answer from your origin.";
@@ -130,11 +139,11 @@ public final class Explainer {
                     + "the application behind it is not answering well.";
             case "behind" -> "The error (" + codes + ") came through " + who + " from behind it: your origin generated it.";
             case "server" -> "The server answered " + codes + ".";
-            case "connection" -> "No HTTP answer: " + String.join(", ", v.errorClasses()).replace('_', ' ') + ".";
-            case "dns" -> "DNS: the name did not resolve (" + String.join(", ", v.errorClasses()).replace('_', ' ') + ").";
-            case "tls" -> "TLS: the secure connection failed (" + String.join(", ", v.errorClasses()).replace('_', ' ') + ").";
+            case "connection" -> "No HTTP answer: " + classes(v) + ".";
+            case "dns" -> "DNS: the name did not resolve (" + classes(v) + ").";
+            case "tls" -> "TLS: the secure connection failed (" + classes(v) + ").";
             case "protocol" -> "The server answered with something that is not valid HTTP, or not usable ("
-                    + String.join(", ", v.errorClasses()).replace('_', ' ') + ").";
+                    + classes(v) + ").";
             case "content" -> "The site answered, but the response failed the monitor's checks.";
             default -> "Unknown.";
         };

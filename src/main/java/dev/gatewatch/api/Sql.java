@@ -27,6 +27,12 @@ public final class Sql {
         }
     }
 
+    /** An integer column, or null. */
+    public static Integer integer(ResultSet rs, String column) throws SQLException {
+        int v = rs.getInt(column);
+        return rs.wasNull() ? null : v;
+    }
+
     /** A timestamptz column as an Instant, or null. */
     public static Instant instant(ResultSet rs, String column) throws SQLException {
         OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);

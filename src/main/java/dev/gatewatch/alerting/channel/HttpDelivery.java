@@ -4,7 +4,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -101,9 +100,5 @@ public class HttpDelivery {
                 return null;
             }
         }
-    }
-
-    static List<FieldError> errors() {
-        return new ArrayList<>();
     }
 }

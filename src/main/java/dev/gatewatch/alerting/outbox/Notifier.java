@@ -101,12 +101,10 @@ public class Notifier {
     }
 
     /** One round: claims due alerts, sends them in parallel, records each; returns how many were claimed. */
-    public int deliverDue() throws Exception {
+    private int deliverDue() throws Exception {
         var n = config.notifier();
         List<Delivery> claimed = store.claim(nodeId, n.batchSize(), n.lease());
-        var futures = claimed.stream().map(d -> senders == null
-                ? java.util.concurrent.CompletableFuture.runAsync(() -> deliver(d))
-                : java.util.concurrent.CompletableFuture.runAsync(() -> deliver(d), senders)).toList();
+        var futures = claimed.stream().map(d -> java.util.concurrent.CompletableFuture.runAsync(() -> deliver(d), senders)).toList();
         for (var f : futures) {
             f.get();
         }
@@ -144,11 +142,7 @@ public class Notifier {
         return Duration.ofMillis(capped + (long) (capped * 0.25 * ThreadLocalRandom.current().nextDouble()));
     }
 
-    /** This instance's claims, for tests that stop a notifier between claim and send. */
-    public OutboxStore store() {
-        return store;
-    }
-
+    /** The channel of a type, or null if this version has none. */
     public AlertChannel channel(String type) {
         return channels.get(type);
     }

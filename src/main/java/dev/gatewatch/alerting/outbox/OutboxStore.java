@@ -169,17 +169,18 @@ public final class OutboxStore {
                     return;
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement(status.equals("delivered")
-                    ? "update alert_channel set last_success_at = now() where id = ?"
-                    : "update alert_channel set last_error_at = now(), last_error = ? where id = ? and ? = 'failed'")) {
-                if (status.equals("delivered")) {
+            if (status.equals("delivered")) {
+                try (PreparedStatement ps = c.prepareStatement("update alert_channel set last_success_at = now() where id = ?")) {
                     ps.setLong(1, d.channel().id());
-                } else {
+                    ps.executeUpdate();
+                }
+            } else if (status.equals("failed")) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "update alert_channel set last_error_at = now(), last_error = ? where id = ?")) {
                     ps.setString(1, error);
                     ps.setLong(2, d.channel().id());
-                    ps.setString(3, status);
+                    ps.executeUpdate();
                 }
-                ps.executeUpdate();
             }
             c.commit();
         }

@@ -16,6 +16,18 @@ import java.time.Instant;
 public record Episode(Long incidentId, Classification kind, Instant start, Instant confirmedAt, Instant endedAt,
                       Scope scope, Evidence evidence, Explanation explanation, Long deploymentId) {
 
+    public Episode withIncidentId(Long id) {
+        return new Episode(id, kind, start, confirmedAt, endedAt, scope, evidence, explanation, deploymentId);
+    }
+
+    public Episode withEvidence(Evidence e) {
+        return new Episode(incidentId, kind, start, confirmedAt, endedAt, scope, e, explanation, deploymentId);
+    }
+
+    public Episode withExplanation(Explanation e) {
+        return new Episode(incidentId, kind, start, confirmedAt, endedAt, scope, evidence, e, deploymentId);
+    }
+
     public Duration duration(Instant now) {
         return Duration.between(start, endedAt != null ? endedAt : now);
     }

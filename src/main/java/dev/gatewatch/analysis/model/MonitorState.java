@@ -23,6 +23,14 @@ public record MonitorState(Phase phase, Map<String, StreamState> streams, Episod
         return new MonitorState(Phase.UP, Map.of(), null, null, null, 0, List.of(), false);
     }
 
+    public MonitorState withEpisodes(Episode episode, Episode degraded) {
+        return new MonitorState(phase, streams, episode, degraded, slowSince, fastRun, changes, failing);
+    }
+
+    public MonitorState withStreams(Map<String, StreamState> streams) {
+        return new MonitorState(phase, streams, episode, degraded, slowSince, fastRun, changes, failing);
+    }
+
     /** Whether checks should run at the fast interval: failures are being confirmed or a recovery is. */
     public boolean hurry() {
         return phase == Phase.SUSPECT || (phase == Phase.DOWN && !failing);

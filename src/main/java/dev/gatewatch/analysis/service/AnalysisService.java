@@ -35,6 +35,7 @@ import dev.gatewatch.analysis.model.Policy;
 import dev.gatewatch.analysis.model.Sample;
 import dev.gatewatch.analysis.model.Settings;
 import dev.gatewatch.analysis.model.StreamState;
+import dev.gatewatch.api.Sql;
 import dev.gatewatch.check.ErrorClass;
 import dev.gatewatch.check.cdn.ErrorSource;
 import dev.gatewatch.check.schedule.ScheduleStore;
@@ -120,10 +121,7 @@ public class AnalysisService {
             try (PreparedStatement ps = c.prepareStatement(ENSURE_ROWS)) {
                 ps.executeUpdate();
             }
-            try (PreparedStatement ps = c.prepareStatement("select now()"); ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                tickStart = rs.getObject(1, OffsetDateTime.class).toInstant();
-            }
+            tickStart = dbNow(c);
             live = liveRegions(c);
         }
         int total = 0;
@@ -158,9 +156,10 @@ public class AnalysisService {
             try {
                 List<Claimed> claimed = claim(c, tickStart);
                 if (!claimed.isEmpty()) {
-                    Map<Long, List<Sample>> samples = samples(c, claimed);
-                    Map<Long, List<Deployment>> deployments = deployments(c, claimed);
+                    // now() is fixed for the transaction: read once, used for every monitor of the batch.
                     Instant now = dbNow(c);
+                    Map<Long, List<Sample>> samples = samples(c, claimed, now);
+                    Map<Long, List<Deployment>> deployments = deployments(c, claimed);
                     for (Claimed m : claimed) {
                         // One monitor's failure must not hold up the batch: it is undone alone and retried next tick.
                         var savepoint = c.setSavepoint();
@@ -168,7 +167,7 @@ public class AnalysisService {
                             var step = analyzer.step(m.state(), m.policy(), samples.getOrDefault(m.monitorId(), List.of()),
                                     new Context(now, live, deployments.getOrDefault(m.monitorId(), List.of())));
                             MonitorState next = record(c, m, step);
-                            save(c, m, next);
+                            save(c, m, next, now);
                             c.releaseSavepoint(savepoint);
                         } catch (SQLException | RuntimeException e) {
                             c.rollback(savepoint);
@@ -194,7 +193,7 @@ public class AnalysisService {
                 while (rs.next()) {
                     String text = rs.getString("state");
                     MonitorState state = text == null ? MonitorState.initial() : read(text);
-                    Integer max = (Integer) rs.getObject("max_response_time_ms");
+                    Integer max = Sql.integer(rs, "max_response_time_ms");
                     claimed.add(new Claimed(rs.getLong("monitor_id"), rs.getLong("owner_id"), state,
                             new Policy(Duration.ofSeconds(rs.getInt("confirmation_window_seconds")), rs.getInt("success_threshold"),
                                     max, Duration.ofSeconds(rs.getInt("interval_seconds"))),
@@ -206,8 +205,7 @@ public class AnalysisService {
     }
 
     /** Results newer than what each monitor's state has seen (bounded by the lookback for new or long-idle streams). */
-    private Map<Long, List<Sample>> samples(Connection c, List<Claimed> claimed) throws SQLException {
-        Instant now = dbNow(c);
+    private Map<Long, List<Sample>> samples(Connection c, List<Claimed> claimed, Instant now) throws SQLException {
         Instant floor = now.minus(config.analyzer().lookback());
         Long[] ids = new Long[claimed.size()];
         String[] since = new String[claimed.size()];
@@ -228,8 +226,8 @@ public class AnalysisService {
                     String src = rs.getString("error_source");
                     out.computeIfAbsent(rs.getLong("monitor_id"), k -> new ArrayList<>()).add(new Sample(rs.getLong("id"),
                             rs.getString("region"), rs.getString("resolver"), rs.getObject("started_at", OffsetDateTime.class).toInstant(),
-                            rs.getBoolean("ok"), (Integer) integer(rs, "status"), ec == null ? null : ErrorClass.valueOf(ec.toUpperCase(java.util.Locale.ROOT)),
-                            rs.getInt("total_ms"), integer(rs, "dns_ms"), integer(rs, "connect_ms"), integer(rs, "ttfb_ms"),
+                            rs.getBoolean("ok"), Sql.integer(rs, "status"), ec == null ? null : ErrorClass.valueOf(ec.toUpperCase(java.util.Locale.ROOT)),
+                            rs.getInt("total_ms"), Sql.integer(rs, "dns_ms"), Sql.integer(rs, "connect_ms"), Sql.integer(rs, "ttfb_ms"),
                             rs.getString("resolved_ip"), rs.getString("cdn_provider"), rs.getString("cdn_pop"),
                             src == null ? ErrorSource.NONE : ErrorSource.valueOf(src.toUpperCase(java.util.Locale.ROOT)),
                             rs.getString("error_generator")));
@@ -239,11 +237,6 @@ public class AnalysisService {
         return out;
     }
 
-    private static Integer integer(ResultSet rs, String column) throws SQLException {
-        Object v = rs.getObject(column);
-        return v == null ? null : ((Number) v).intValue();
-    }
-
     private Map<Long, List<Deployment>> deployments(Connection c, List<Claimed> claimed) throws SQLException {
         Map<Long, List<Deployment>> out = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(DEPLOYMENTS)) {
@@ -251,7 +244,7 @@ public class AnalysisService {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     OffsetDateTime end = rs.getObject("ended_at", OffsetDateTime.class);
-                    Integer expected = integer(rs, "expected_seconds");
+                    Integer expected = Sql.integer(rs, "expected_seconds");
                     out.computeIfAbsent(rs.getLong("monitor_id"), k -> new ArrayList<>()).add(new Deployment(rs.getLong("id"),
                             rs.getObject("started_at", OffsetDateTime.class).toInstant(), end == null ? null : end.toInstant(),
                             expected == null ? null : Duration.ofSeconds(expected)));
@@ -286,27 +279,24 @@ public class AnalysisService {
             }
         }
         MonitorState s = step.state();
-        Episode episode = s.episode() == null ? null : withId(s.episode(), availability);
-        Episode degraded = s.degraded() == null ? null : withId(s.degraded(), latency);
-        // Evidence and scope grow between events: keep the stored incidents current.
-        if (availability != null && step.events().stream().noneMatch(e -> e.episode().kind() != Classification.DEGRADED)) {
+        Episode episode = s.episode() == null ? null : s.episode().withIncidentId(availability);
+        Episode degraded = s.degraded() == null ? null : s.degraded().withIncidentId(latency);
+        // Evidence and scope grow between events: keep the stored incidents current, writing only what changed.
+        if (availability != null && !episode.equals(m.state().episode())
+                && step.events().stream().noneMatch(e -> e.episode().kind() != Classification.DEGRADED)) {
             updateIncident(c, availability, episode, s.phase() == Phase.SUSPECT ? "suspected" : "open");
         }
-        if (latency != null && step.events().stream().noneMatch(e -> e.episode().kind() == Classification.DEGRADED)) {
+        if (latency != null && !degraded.equals(m.state().degraded())
+                && step.events().stream().noneMatch(e -> e.episode().kind() == Classification.DEGRADED)) {
             updateIncident(c, latency, degraded, "open");
         }
         if (s.hurry()) {
             var a = config.analyzer();
             ScheduleStore.hurry(c, m.monitorId(), a.fastInterval(), a.fastInterval().multipliedBy(3).plus(a.interval().multipliedBy(5)));
-        } else if (m.state().hurry() || step.events().stream().anyMatch(e -> e.type() == Event.Type.CLEARED)) {
+        } else if (m.state().hurry()) {
             ScheduleStore.relax(c, m.monitorId());
         }
-        return new MonitorState(s.phase(), s.streams(), episode, degraded, s.slowSince(), s.fastRun(), s.changes(), s.failing());
-    }
-
-    private static Episode withId(Episode e, Long id) {
-        return new Episode(id, e.kind(), e.start(), e.confirmedAt(), e.endedAt(), e.scope(), e.evidence(), e.explanation(),
-                e.deploymentId());
+        return s.withEpisodes(episode, degraded);
     }
 
     private long insertIncident(Connection c, Claimed m, Episode e, String status, boolean latency) throws SQLException {
@@ -379,12 +369,12 @@ public class AnalysisService {
         }
     }
 
-    private void save(Connection c, Claimed m, MonitorState s) throws SQLException {
+    private void save(Connection c, Claimed m, MonitorState s, Instant now) throws SQLException {
         // Streams of regions or resolvers that stopped reporting long ago are dropped so the state stays small.
-        Instant cutoff = dbNow(c).minus(config.analyzer().lookback());
+        Instant cutoff = now.minus(config.analyzer().lookback());
         Map<String, StreamState> streams = new HashMap<>(s.streams());
         streams.values().removeIf(x -> x.latest().at().isBefore(cutoff) && x.latest().ok());
-        MonitorState kept = new MonitorState(s.phase(), streams, s.episode(), s.degraded(), s.slowSince(), s.fastRun(), s.changes(), s.failing());
+        MonitorState kept = s.withStreams(streams);
         try (PreparedStatement ps = c.prepareStatement("""
                 update analysis_state set state = ?::jsonb, phase = ?, active = ?, last_result_id = greatest(last_result_id, ?),
                     analyzed_at = now()

@@ -21,6 +21,7 @@ import dev.gatewatch.api.InvalidInputException;
 import dev.gatewatch.api.NotFoundProblem;
 import dev.gatewatch.api.Sql;
 import dev.gatewatch.config.GatewatchConfig;
+import dev.gatewatch.monitor.service.MonitorService;
 import io.agroal.api.AgroalDataSource;
 
 /** Deployment markers: created by pipelines with an API token, read by the analyzer. */
@@ -66,7 +67,7 @@ public class DeploymentService {
             c.setAutoCommit(false);
             try {
                 if (monitorId != null) {
-                    IncidentQueries.owned(c, ownerId, monitorId);
+                    MonitorService.requireOwned(c, ownerId, monitorId);
                 }
                 List<Long> monitors = monitorId != null ? List.of(monitorId) : monitors(c, ownerId, r.monitorIds(), errors);
                 if (!errors.isEmpty()) {
@@ -135,7 +136,7 @@ public class DeploymentService {
         }
         if (monitorId != null) {
             try (Connection c = dataSource.getConnection()) {
-                IncidentQueries.owned(c, ownerId, monitorId);
+                MonitorService.requireOwned(c, ownerId, monitorId);
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }
@@ -181,7 +182,7 @@ public class DeploymentService {
                 while (rs.next()) {
                     Instant start = rs.getObject("started_at", OffsetDateTime.class).toInstant();
                     OffsetDateTime end = rs.getObject("ended_at", OffsetDateTime.class);
-                    Integer expected = (Integer) rs.getObject("expected_seconds");
+                    Integer expected = Sql.integer(rs, "expected_seconds");
                     Deployment d = new Deployment(rs.getLong("id"), start, end == null ? null : end.toInstant(),
                             expected == null ? null : Duration.ofSeconds(expected));
                     out.add(new DeploymentView(d.id(), start, d.end(), expected, d.limit(config.analyzer().deployLimit()),

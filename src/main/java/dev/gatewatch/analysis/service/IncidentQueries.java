@@ -24,6 +24,7 @@ import dev.gatewatch.api.FieldError;
 import dev.gatewatch.api.InvalidInputException;
 import dev.gatewatch.api.NotFoundProblem;
 import dev.gatewatch.api.Sql;
+import dev.gatewatch.monitor.service.MonitorService;
 import io.agroal.api.AgroalDataSource;
 
 /** Read side of incidents and episodes, always scoped to the calling owner. */
@@ -63,7 +64,7 @@ public class IncidentQueries {
         }
         try (Connection c = dataSource.getConnection()) {
             if (monitorId != null) {
-                owned(c, ownerId, monitorId);
+                MonitorService.requireOwned(c, ownerId, monitorId);
             }
             try (PreparedStatement ps = c.prepareStatement("""
                     select i.*, m.name as monitor_name from incident i join monitor m on m.id = i.monitor_id
@@ -124,18 +125,6 @@ public class IncidentQueries {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("reading incident " + incidentId + " failed", e);
-        }
-    }
-
-    static void owned(Connection c, long ownerId, long monitorId) throws SQLException {
-        try (PreparedStatement owned = c.prepareStatement("select 1 from monitor where id = ? and owner_id = ?")) {
-            owned.setLong(1, monitorId);
-            owned.setLong(2, ownerId);
-            try (ResultSet rs = owned.executeQuery()) {
-                if (!rs.next()) {
-                    throw new NotFoundProblem("monitor " + monitorId);
-                }
-            }
         }
     }
 

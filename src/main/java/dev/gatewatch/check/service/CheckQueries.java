@@ -20,9 +20,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatewatch.api.DateTimeParam;
 import dev.gatewatch.api.FieldError;
 import dev.gatewatch.api.InvalidInputException;
-import dev.gatewatch.api.NotFoundProblem;
+import dev.gatewatch.api.Sql;
 import dev.gatewatch.check.Timings;
 import dev.gatewatch.config.GatewatchConfig;
+import dev.gatewatch.monitor.service.MonitorService;
 import io.agroal.api.AgroalDataSource;
 
 /** Read side of checks: results, latest results, rollups (owner-scoped through the monitor) and regions. */
@@ -69,14 +70,14 @@ public class CheckQueries {
                 select * from check_result where monitor_id = ? and started_at >= ? and started_at < ?
                   and (?::text is null or region = ?) and (?::text is null or resolver = ?)
                 order by started_at desc, id desc limit ?
-                """, rs -> new ResultView(rs.getLong("id"), rs.getString("region"), rs.getString("resolver"), instant(rs, "due_at"),
-                instant(rs, "started_at"), rs.getBoolean("ok"), integer(rs, "status"), rs.getString("error_class"),
-                rs.getString("error_message"), new Timings(integer(rs, "dns_ms"), integer(rs, "connect_ms"), integer(rs, "tls_ms"),
-                        integer(rs, "ttfb_ms"), integer(rs, "download_ms"), rs.getInt("total_ms")),
-                rs.getString("resolved_ip"), rs.getInt("redirects"), rs.getString("final_url"), integer(rs, "body_bytes"),
+                """, rs -> new ResultView(rs.getLong("id"), rs.getString("region"), rs.getString("resolver"), Sql.instant(rs, "due_at"),
+                Sql.instant(rs, "started_at"), rs.getBoolean("ok"), Sql.integer(rs, "status"), rs.getString("error_class"),
+                rs.getString("error_message"), new Timings(Sql.integer(rs, "dns_ms"), Sql.integer(rs, "connect_ms"), Sql.integer(rs, "tls_ms"),
+                        Sql.integer(rs, "ttfb_ms"), Sql.integer(rs, "download_ms"), rs.getInt("total_ms")),
+                rs.getString("resolved_ip"), rs.getInt("redirects"), rs.getString("final_url"), Sql.integer(rs, "body_bytes"),
                 new ResultView.Cdn(rs.getString("cdn_provider"), rs.getString("cdn_pop"), rs.getString("cdn_request_id"),
                         rs.getString("server"), rs.getString("error_source"), rs.getString("error_generator")),
-                rs.getString("error_body"), instant(rs, "tls_expires_at"), strings(rs.getString("assertion_failures")),
+                rs.getString("error_body"), Sql.instant(rs, "tls_expires_at"), strings(rs.getString("assertion_failures")),
                 rs.getString("checker_id")),
                 monitorId, range.since(), range.until(), region, region, resolver, resolver, limit);
     }
@@ -84,7 +85,7 @@ public class CheckQueries {
     public List<LatestView> latest(long ownerId, long monitorId) {
         return query(ownerId, monitorId, "select * from check_latest where monitor_id = ? order by region, resolver",
                 rs -> new LatestView(rs.getString("region"), rs.getString("resolver"), rs.getLong("result_id"),
-                        instant(rs, "started_at"), rs.getBoolean("ok"), integer(rs, "status"), rs.getString("error_class"),
+                        Sql.instant(rs, "started_at"), rs.getBoolean("ok"), Sql.integer(rs, "status"), rs.getString("error_class"),
                         rs.getInt("total_ms"), rs.getString("resolved_ip"), rs.getString("cdn_pop")),
                 monitorId);
     }
@@ -103,9 +104,9 @@ public class CheckQueries {
                     int checks = rs.getInt("checks");
                     int failures = rs.getInt("failures");
                     int okChecks = checks - failures;
-                    return new RollupView(instant(rs, "bucket"), rs.getString("region"), rs.getString("resolver"), checks, failures,
+                    return new RollupView(Sql.instant(rs, "bucket"), rs.getString("region"), rs.getString("resolver"), checks, failures,
                             okChecks == 0 ? null : (int) Math.round(rs.getLong("ok_total_ms") / (double) okChecks),
-                            integer(rs, "p50_ms"), integer(rs, "p95_ms"), integer(rs, "max_ms"));
+                            Sql.integer(rs, "p50_ms"), Sql.integer(rs, "p95_ms"), Sql.integer(rs, "max_ms"));
                 },
                 monitorId, range.since(), range.until());
     }
@@ -120,11 +121,11 @@ public class CheckQueries {
                 order by region, last_seen_at desc
                 """); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                Instant seen = instant(rs, "last_seen_at");
-                Instant stopped = instant(rs, "stopped_at");
+                Instant seen = Sql.instant(rs, "last_seen_at");
+                Instant stopped = Sql.instant(rs, "stopped_at");
                 boolean live = stopped == null && seen.isAfter(now.minus(timeout));
                 byRegion.computeIfAbsent(rs.getString("region"), k -> new ArrayList<>()).add(new RegionView.Node(
-                        rs.getString("id"), rs.getString("host"), rs.getString("version"), instant(rs, "started_at"), seen, stopped,
+                        rs.getString("id"), rs.getString("host"), rs.getString("version"), Sql.instant(rs, "started_at"), seen, stopped,
                         live, live ? rs.getInt("in_flight") : 0, live ? rs.getInt("checks_per_minute") : 0, rs.getInt("buffered"),
                         rs.getLong("dropped")));
             }
@@ -147,15 +148,7 @@ public class CheckQueries {
 
     private <T> List<T> query(long ownerId, long monitorId, String sql, Row<T> row, Object... params) {
         try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement owned = c.prepareStatement("select 1 from monitor where id = ? and owner_id = ?")) {
-                owned.setLong(1, monitorId);
-                owned.setLong(2, ownerId);
-                try (ResultSet rs = owned.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new NotFoundProblem("monitor " + monitorId);
-                    }
-                }
-            }
+            MonitorService.requireOwned(c, ownerId, monitorId);
             List<T> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 for (int i = 0; i < params.length; i++) {
@@ -172,16 +165,6 @@ public class CheckQueries {
         } catch (SQLException e) {
             throw new IllegalStateException("reading results of monitor " + monitorId + " failed", e);
         }
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-        return t == null ? null : t.toInstant();
-    }
-
-    private static Integer integer(ResultSet rs, String column) throws SQLException {
-        int v = rs.getInt(column);
-        return rs.wasNull() ? null : v;
     }
 
     private static List<String> strings(String json) {
