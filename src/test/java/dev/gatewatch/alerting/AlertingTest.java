@@ -36,6 +36,7 @@ import com.icegreen.greenmail.util.ServerSetup;
 import dev.gatewatch.alerting.channel.WebhookChannel;
 import dev.gatewatch.alerting.outbox.Notifier;
 import dev.gatewatch.analysis.service.AnalysisService;
+import dev.gatewatch.api.Sql;
 import dev.gatewatch.check.CheckResult;
 import dev.gatewatch.check.ErrorClass;
 import dev.gatewatch.check.Timings;
@@ -294,7 +295,7 @@ class AlertingTest {
         long id = ((Number) owner.api().body("{\"name\":\"" + name + "\",\"url\":\"" + url + "\",\"intervalSeconds\":30,"
                 + "\"alertPolicy\":{\"confirmationWindowSeconds\":30,\"channels\":[" + channel + "]}}")
                 .post("/api/v1/monitors").then().statusCode(201).extract().path("id")).longValue();
-        sql("insert into check_schedule (monitor_id, region, next_due_at) values (?, 'alerting-test', now() + interval '1 hour')", id);
+        Sql.update(dataSource, "insert into check_schedule (monitor_id, region, next_due_at) values (?, 'alerting-test', now() + interval '1 hour')", id);
         return id;
     }
 
@@ -351,7 +352,7 @@ class AlertingTest {
     }
 
     private void node() {
-        sql("insert into checker_node (id, region, host, version, started_at, last_seen_at) values ('node-alerting', 'alerting-test', 'h', 'v', now(), now() + interval '1 hour')"
+        Sql.update(dataSource, "insert into checker_node (id, region, host, version, started_at, last_seen_at) values ('node-alerting', 'alerting-test', 'h', 'v', now(), now() + interval '1 hour')"
                 + " on conflict (id) do update set last_seen_at = now() + interval '1 hour'");
     }
 
@@ -392,17 +393,6 @@ class AlertingTest {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : 0;
             }
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private void sql(String statement, Object... params) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(statement)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            ps.executeUpdate();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.gatewatch.analysis.service.AnalysisService;
+import dev.gatewatch.api.Sql;
 import dev.gatewatch.check.CheckResult;
 import dev.gatewatch.check.ErrorClass;
 import dev.gatewatch.check.Timings;
@@ -82,7 +83,7 @@ class AnalysisServiceTest {
     void setUp() throws Exception {
         writer = new ResultWriter(dataSource, new ResultWriter.Settings(500, Duration.ofMillis(20), 10_000), () -> { });
         owner = Owners.create();
-        sql("insert into checker_node (id, region, host, version, started_at, last_seen_at) values (?, ?, 'h', 'v', now(), now() + interval '1 hour')"
+        Sql.update(dataSource, "insert into checker_node (id, region, host, version, started_at, last_seen_at) values (?, ?, 'h', 'v', now(), now() + interval '1 hour')"
                 + " on conflict (id) do update set last_seen_at = now() + interval '1 hour'", "node-" + REGION, REGION);
     }
 
@@ -157,7 +158,7 @@ class AnalysisServiceTest {
     void anUnresolvedIncidentTheStateDoesNotKnowIsTakenOverNotDuplicated() throws Exception {
         long m = monitor("{\"name\":\"orphan\",\"url\":\"http://127.0.0.1:9/orphan\",\"intervalSeconds\":30}");
         // As if the analysis state had been lost while an incident was open.
-        sql("""
+        Sql.update(dataSource, """
                 insert into incident (monitor_id, owner_id, track, kind, status, started_at, confirmed_at, extent, summary, scope, evidence, explanation)
                 select id, owner_id, 'availability', 'outage', 'open', now() - interval '1 hour', now() - interval '59 minutes', 'whole',
                        'old', '{}', '{}', '{}' from monitor where id = ?
@@ -279,7 +280,7 @@ class AnalysisServiceTest {
 
     private long monitor(String body) {
         long id = ((Number) owner.api().body(body).post("/api/v1/monitors").then().statusCode(201).extract().path("id")).longValue();
-        sql("insert into check_schedule (monitor_id, region, next_due_at) values (?, ?, now() + interval '1 hour')", id, REGION);
+        Sql.update(dataSource, "insert into check_schedule (monitor_id, region, next_due_at) values (?, ?, now() + interval '1 hour')", id, REGION);
         return id;
     }
 
@@ -335,14 +336,4 @@ class AnalysisServiceTest {
         }
     }
 
-    private void sql(String statement, Object... params) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(statement)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            ps.executeUpdate();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }
