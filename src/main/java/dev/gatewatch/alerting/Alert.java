@@ -11,7 +11,7 @@ import dev.gatewatch.analysis.model.Scope;
 /**
  * What one alert says: an incident event with the incident as it stood, ready for any channel to render.
  *
- * @param event        opened, escalated, recovered (or test)
+ * @param event        opened, escalated, recovered, reminder (or test)
  * @param kind         outage, partial, degraded, flapping
  * @param dashboardUrl where the owner sees the incident
  */
@@ -49,6 +49,14 @@ public record Alert(String event, long incidentId, long monitorId, String monito
         if (recovered()) {
             return kind + " over after " + words(Duration.between(startedAt, resolvedAt != null ? resolvedAt : at));
         }
+        if (event.equals("reminder")) {
+            return "still " + (kind.equals("outage") ? "down" : kind) + " after " + words(Duration.between(startedAt, at))
+                    + " (" + state() + ")";
+        }
+        return state();
+    }
+
+    private String state() {
         int failing = scope.regions().size();
         int live = scope.liveRegions().size();
         return switch (kind) {

@@ -23,6 +23,9 @@ public interface AlertChannel {
     /** The message for an alert; pure, so it can be tested and previewed without sending. */
     Message build(Alert alert, ChannelConfig config);
 
+    /** The message for a daily digest of failures that did not page; pure. */
+    Message digest(Digest digest, ChannelConfig config);
+
     /** Sends a built message, blocking; delivery failures are returned, never thrown. */
     Outcome send(Message message, ChannelConfig config, String idempotencyKey);
 }

@@ -33,6 +33,12 @@ public final class Sql {
         return rs.wasNull() ? null : v;
     }
 
+    /** A bigint column, or null. */
+    public static Long longValue(ResultSet rs, String column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
+
     /** A timestamptz column as an Instant, or null. */
     public static Instant instant(ResultSet rs, String column) throws SQLException {
         OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);

@@ -303,5 +303,13 @@ public interface GatewatchConfig {
         /** An alert not delivered after this long is marked failed and shown on its channel. */
         @WithDefault("24h")
         Duration giveUpAfter();
+
+        /** How often a notifier looks for open incidents due a reminder and channels due their daily digest. */
+        @WithDefault("30s")
+        Duration scanInterval();
+
+        /** Local time (in the channel's time zone) of the daily digest, for channels that do not set digestAt. */
+        @WithDefault("08:00")
+        java.time.LocalTime digestAt();
     }
 }

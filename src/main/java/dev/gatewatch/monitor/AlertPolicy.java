@@ -8,6 +8,8 @@ import java.util.List;
  * @param confirmationWindowSeconds how long failures must last before they count as an outage (15-600, default 60)
  * @param successThreshold          consecutive good checks needed to close an incident (1-10, default 2)
  * @param channels                  ids of the owner's alert channels
+ * @param reminderMinutes           repeat the alert every n minutes while an incident stays open (5-10080; absent: off)
  */
-public record AlertPolicy(Integer confirmationWindowSeconds, Integer successThreshold, List<Long> channels) {
+public record AlertPolicy(Integer confirmationWindowSeconds, Integer successThreshold, List<Long> channels,
+                          Integer reminderMinutes) {
 }

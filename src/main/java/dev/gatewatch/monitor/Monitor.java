@@ -92,6 +92,9 @@ public class Monitor extends PanacheEntityBase {
     @Column(name = "channel_ids", nullable = false)
     public List<Long> channelIds;
 
+    @Column(name = "reminder_minutes")
+    public Integer reminderMinutes;
+
     @Column(nullable = false)
     public boolean paused;
 

@@ -47,8 +47,12 @@ class TenantIsolationTest {
         long incident = incident(monitor);
         long channel = ((Number) alice.api().body("{\"type\":\"slack\",\"name\":\"alice-ops\",\"secrets\":{\"webhookUrl\":\"http://127.0.0.1:9/hook\"}}")
                 .post("/api/v1/channels").then().statusCode(201).extract().path("id")).longValue();
+        long window = ((Number) alice.api().body("{\"name\":\"alice-maintenance\",\"recurrence\":{\"start\":\"02:00\",\"durationMinutes\":30}}")
+                .post("/api/v1/maintenance-windows").then().statusCode(201).extract().path("id")).longValue();
+        long silence = ((Number) alice.api().body("{\"reason\":\"alice's\",\"durationMinutes\":30}")
+                .post("/api/v1/silences").then().statusCode(201).extract().path("id")).longValue();
         Map<String, Long> ids = Map.of("monitorId", monitor, "tokenId", token, "deploymentId", deployment, "incidentId", incident,
-                "channelId", channel);
+                "channelId", channel, "windowId", window, "silenceId", silence);
 
         JsonPath openapi = given().accept("application/json").get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath();
         Map<String, Map<String, Object>> paths = openapi.getMap("paths");

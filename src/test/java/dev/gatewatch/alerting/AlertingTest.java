@@ -34,7 +34,9 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 
 import dev.gatewatch.alerting.channel.WebhookChannel;
+import dev.gatewatch.alerting.digest.Digests;
 import dev.gatewatch.alerting.outbox.Notifier;
+import dev.gatewatch.alerting.outbox.Reminders;
 import dev.gatewatch.analysis.service.AnalysisService;
 import dev.gatewatch.api.Sql;
 import dev.gatewatch.check.CheckResult;
@@ -91,6 +93,10 @@ class AlertingTest {
     AnalysisService analysis;
     @Inject
     Notifier notifier;
+    @Inject
+    Reminders reminders;
+    @Inject
+    Digests digests;
 
     @Test
     void slackGetsTheOutageAndTheRecoveryFromTheAnalyzerButNeverABlip() throws Exception {
@@ -284,6 +290,186 @@ class AlertingTest {
             owner.api().get("/api/v1/monitors/" + m).then().body("alertPolicy.channels", equalTo(List.of()));
             owner.api().body("{\"name\":\"x\",\"url\":\"https://x.example.com/\",\"alertPolicy\":{\"channels\":[" + id + "]}}")
                     .post("/api/v1/monitors").then().statusCode(400);
+        }
+    }
+
+    @Test
+    void aMaintenanceWindowHoldsAlertsKeepsTheEventsAndSendsWhatIsStillOpenWhenItEnds() throws Exception {
+        TestOwner owner = Owners.create();
+        try (Receiver slack = new Receiver()) {
+            long channel = channel(owner, "{\"type\":\"slack\",\"name\":\"ops\",\"secrets\":{\"webhookUrl\":\"" + slack.url("/m") + "\"}}");
+            long stillDown = monitor(owner, "shop", "https://shop.example.com/", channel);
+            long backUp = monitor(owner, "blog", "https://blog.example.com/", channel);
+            long outside = monitor(owner, "api", "https://api.example.com/", channel);
+            Instant ends = Instant.now().plusSeconds(5).truncatedTo(ChronoUnit.MILLIS);
+            owner.api().body("{\"name\":\"DB upgrade\",\"monitorIds\":[" + stillDown + "," + backUp + "],\"startsAt\":\""
+                    + Instant.now().minusSeconds(60) + "\",\"endsAt\":\"" + ends + "\"}")
+                    .post("/api/v1/maintenance-windows").then().statusCode(201).body("activeNow", equalTo(true))
+                    .body("next.end", equalTo(ends.toString()));
+            long n1 = event(stillDown, "opened", "outage");
+            long n2 = event(backUp, "opened", "outage");
+            long n3 = event(outside, "opened", "outage");
+            waitFor(() -> "muted".equals(status(n1)) && "muted".equals(status(n2)) && "delivered".equals(status(n3)));
+            long n2r = followUp(n2, "recovered");
+            waitFor(() -> "muted".equals(status(n2r)));
+            assertEquals(1, slack.requests().size(), "only the monitor outside the window was alerted");
+            assertTrue(slack.requests().get(0).body().contains("api.example.com"));
+            // Checking and recording go on: the incidents and their events are there.
+            assertEquals(1L, count("select count(*) from incident_event e join incident i on i.id = e.incident_id where i.monitor_id = ?", stillDown));
+            assertEquals(2L, count("select count(*) from incident_event e join incident i on i.id = e.incident_id where i.monitor_id = ?", backUp));
+            owner.api().get("/api/v1/channels/" + channel + "/deliveries").then().statusCode(200)
+                    .body("find { it.id == " + n1 + " }.status", equalTo("muted"))
+                    .body("find { it.id == " + n1 + " }.mutedBy", equalTo("maintenance window \"DB upgrade\""));
+            waitFor(() -> "delivered".equals(status(n1)) && "suppressed".equals(status(n2)) && "suppressed".equals(status(n2r)),
+                    () -> lastError(n1) + " / " + lastError(n2) + " / " + lastError(n2r));
+            Thread.sleep(500);
+            List<Receiver.Request> got = slack.requests();
+            assertEquals(2, got.size(), "the incident still open when the window ended, nothing for the one that recovered inside it");
+            assertTrue(got.get(1).body().contains("[DOWN] shop.example.com"), got.get(1).body());
+            assertTrue(!got.get(1).at().isBefore(ends.minusMillis(50)), "sent when the window ended, not before");
+            assertTrue(lastError(n2).contains("over before the mute ended"), lastError(n2));
+            assertTrue(lastError(n2r).contains("never sent"), lastError(n2r));
+        }
+    }
+
+    @Test
+    void aSilenceHoldsAlertsUntilItIsEnded() throws Exception {
+        TestOwner owner = Owners.create();
+        try (Receiver slack = new Receiver()) {
+            long channel = channel(owner, "{\"type\":\"slack\",\"name\":\"ops\",\"secrets\":{\"webhookUrl\":\"" + slack.url("/s") + "\"}}");
+            long m = monitor(owner, "shop", "https://shop.example.com/", channel);
+            long silence = ((Number) owner.api().body("{\"monitorId\":" + m + ",\"reason\":\"migrating the CDN\",\"durationMinutes\":60}")
+                    .post("/api/v1/silences").then().statusCode(201).body("activeNow", equalTo(true)).extract().path("id")).longValue();
+            long n = event(m, "opened", "outage");
+            waitFor(() -> "muted".equals(status(n)));
+            Thread.sleep(500);
+            assertEquals(0, slack.requests().size());
+            owner.api().delete("/api/v1/silences/" + silence).then().statusCode(204);
+            waitFor(() -> "delivered".equals(status(n)));
+            assertEquals(1, slack.requests().size());
+            owner.api().get("/api/v1/silences/" + silence).then().statusCode(200).body("activeNow", equalTo(false));
+            // Bad input names each field and stores nothing.
+            owner.api().body("{\"reason\":\"\"}").post("/api/v1/silences").then().statusCode(400)
+                    .body("errors.field", equalTo(List.of("reason", "endsAt")));
+            owner.api().body("{\"reason\":\"x\",\"monitorId\":999999999,\"durationMinutes\":20000}").post("/api/v1/silences").then()
+                    .statusCode(400).body("errors.field", equalTo(List.of("monitorId", "durationMinutes")));
+            owner.api().body("{\"name\":\"nightly\",\"recurrence\":{\"days\":[\"FUNDAY\"],\"start\":\"25:00\",\"durationMinutes\":0,"
+                    + "\"timeZone\":\"Mars/Base\"}}").post("/api/v1/maintenance-windows").then().statusCode(400)
+                    .body("errors.field", equalTo(List.of("recurrence.days[0]", "recurrence.start", "recurrence.durationMinutes", "recurrence.timeZone")));
+            owner.api().body("{\"name\":\"x\",\"startsAt\":\"2026-01-01T00:00:00Z\",\"endsAt\":\"2026-01-01T01:00:00Z\"}")
+                    .post("/api/v1/maintenance-windows").then().statusCode(400).body("errors[0].message", equalTo("is in the past"));
+            long weekly = ((Number) owner.api().body("{\"name\":\"Sunday deploys\",\"recurrence\":{\"days\":[\"sun\"],\"start\":\"02:00\","
+                    + "\"durationMinutes\":90,\"timeZone\":\"Europe/Berlin\"}}").post("/api/v1/maintenance-windows").then().statusCode(201)
+                    .body("recurrence.days", equalTo(List.of("SUNDAY"))).body("next.start", org.hamcrest.Matchers.notNullValue())
+                    .extract().path("id")).longValue();
+            owner.api().get("/api/v1/maintenance-windows").then().statusCode(200).body("id", hasItem((int) weekly));
+            assertEquals(1L, count("select count(*) from maintenance_window where owner_id = (select owner_id from monitor where id = ?)", m));
+        }
+    }
+
+    @Test
+    void remindersRepeatAnOpenIncidentAtTheChosenInterval() throws Exception {
+        TestOwner owner = Owners.create();
+        try (Receiver slack = new Receiver()) {
+            long channel = channel(owner, "{\"type\":\"slack\",\"name\":\"ops\",\"secrets\":{\"webhookUrl\":\"" + slack.url("/r") + "\"}}");
+            owner.api().body("{\"name\":\"x\",\"url\":\"https://x.example.com/\",\"alertPolicy\":{\"reminderMinutes\":3}}")
+                    .post("/api/v1/monitors").then().statusCode(400).body("errors[0].field", equalTo("alertPolicy.reminderMinutes"));
+            long m = monitor(owner, "shop", "https://shop.example.com/", channel);
+            owner.api().body("{\"name\":\"shop\",\"url\":\"https://shop.example.com/\",\"intervalSeconds\":30,"
+                    + "\"alertPolicy\":{\"confirmationWindowSeconds\":30,\"reminderMinutes\":5,\"channels\":[" + channel + "]}}")
+                    .put("/api/v1/monitors/" + m).then().statusCode(200).body("alertPolicy.reminderMinutes", equalTo(5));
+            long n = event(m, "opened", "outage");
+            waitFor(() -> "delivered".equals(status(n)));
+            reminders.remind();
+            assertEquals(0L, count("select count(*) from incident_event e join incident i on i.id = e.incident_id"
+                    + " where i.monitor_id = ? and e.type = 'reminder'", m), "not due yet");
+            Sql.update(dataSource, "update incident_event set at = at - interval '6 minutes' where id = (select event_id from notification where id = ?)", n);
+            Sql.update(dataSource, "update incident set started_at = started_at - interval '6 minutes' where id ="
+                    + " (select incident_id from incident_event where id = (select event_id from notification where id = ?))", n);
+            assertTrue(reminders.remind() >= 1);
+            assertEquals(0, reminders.remind(), "one reminder per interval");
+            waitFor(() -> slack.requests().size() == 2);
+            String text = JSON.readTree(slack.requests().get(1).body()).get("text").asText();
+            assertEquals("[DOWN] shop.example.com — still down after 7 min (outage in 1/1 region)", text);
+        }
+    }
+
+    @Test
+    void theDailyDigestListsTheDeployBlipsOnceAndSkipsQuietDays() throws Exception {
+        TestOwner owner = Owners.create();
+        TestOwner quiet = Owners.create();
+        try (Receiver slack = new Receiver(); Receiver other = new Receiver()) {
+            Instant now = Instant.now();
+            String at = java.time.LocalTime.ofInstant(now.plusSeconds(120), java.time.ZoneOffset.UTC).withSecond(0).withNano(0).toString();
+            long channel = channel(owner, "{\"type\":\"slack\",\"name\":\"digest\",\"settings\":{\"digest\":true,\"digestAt\":\"" + at
+                    + "\",\"timeZone\":\"UTC\"},\"secrets\":{\"webhookUrl\":\"" + slack.url("/d") + "\"}}");
+            long quietChannel = channel(quiet, "{\"type\":\"slack\",\"name\":\"digest\",\"settings\":{\"digest\":true,\"digestAt\":\"" + at
+                    + "\"},\"secrets\":{\"webhookUrl\":\"" + other.url("/d") + "\"}}");
+            long m = monitor(owner, "shop", "https://shop.example.com/", channel);
+            blip(m, "deploy_blip", 3600, 41);
+            blip(m, "deploy_blip", 1800, 12);
+            blip(m, "deploy_blip", 90000, 30);
+            owner.api().body("{\"type\":\"slack\",\"name\":\"bad\",\"settings\":{\"digest\":\"yes\",\"timeZone\":\"Nowhere\"},"
+                    + "\"secrets\":{\"webhookUrl\":\"" + slack.url("/x") + "\"}}").post("/api/v1/channels").then().statusCode(400)
+                    .body("errors.field", equalTo(List.of("settings.digest", "settings.timeZone")));
+            Instant later = now.plusSeconds(240);
+            digests.compose(later);
+            assertEquals(0, digests.compose(later), "one digest per channel and day");
+            waitFor(() -> slack.requests().size() == 1);
+            Thread.sleep(500);
+            assertEquals(0, other.requests().size(), "no digest on a day without blips");
+            assertEquals(1L, count("select count(*) from digest where channel_id = ? and content -> 'blips' = '[]'::jsonb", quietChannel));
+            JsonNode body = JSON.readTree(slack.requests().get(0).body());
+            assertEquals("[DIGEST] 2 deploy blips, longest 41 s, all on shop.example.com", body.get("text").asText());
+            owner.api().get("/api/v1/channels/" + channel + "/deliveries").then().statusCode(200)
+                    .body("[0].event", equalTo("digest")).body("[0].status", equalTo("delivered"));
+        }
+    }
+
+    /** A resolved deploy blip or transient that ended {@code agoSeconds} ago and lasted {@code seconds}. */
+    private void blip(long monitor, String kind, int agoSeconds, int seconds) {
+        Sql.update(dataSource, """
+                insert into incident (monitor_id, owner_id, track, kind, status, started_at, confirmed_at, resolved_at, extent, summary,
+                    scope, evidence, explanation)
+                select id, owner_id, 'availability', ?, 'resolved', now() - ? * interval '1 second', null, now() - ? * interval '1 second',
+                    'whole', 'Deploy blip', '{}'::jsonb, '{}'::jsonb, '{}'::jsonb from monitor where id = ?
+                """, kind, agoSeconds + seconds, agoSeconds, monitor);
+    }
+
+    /** Another event on the incident of {@code notification}'s event (resolving it for "recovered"); returns its outbox row. */
+    private long followUp(long notification, String type) throws Exception {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            long incident = 0;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "select e.incident_id, e.kind from notification n join incident_event e on e.id = n.event_id where n.id = ?")) {
+                ps.setLong(1, notification);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    incident = rs.getLong(1);
+                }
+            }
+            if (type.equals("recovered")) {
+                try (PreparedStatement ps = c.prepareStatement("update incident set status = 'resolved', resolved_at = now() where id = ?")) {
+                    ps.setLong(1, incident);
+                    ps.executeUpdate();
+                }
+            }
+            long id;
+            try (PreparedStatement ps = c.prepareStatement("""
+                    with e as (insert into incident_event (incident_id, type, kind, at, summary)
+                               select id, ?, kind, now(), summary from incident where id = ? returning id)
+                    select e.id from e
+                    """)) {
+                ps.setString(1, type);
+                ps.setLong(2, incident);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    id = rs.getLong(1);
+                }
+            }
+            c.commit();
+            return count("select id from notification where event_id = ?", id);
         }
     }
 

@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.gatewatch.alerting.Alert;
 import dev.gatewatch.alerting.AlertChannel;
 import dev.gatewatch.alerting.ChannelConfig;
+import dev.gatewatch.alerting.Digest;
 import dev.gatewatch.alerting.Message;
 import dev.gatewatch.alerting.Outcome;
 import dev.gatewatch.api.FieldError;
@@ -36,10 +37,16 @@ public class EmailChannel implements AlertChannel {
     private final Template html;
     private final Template text;
 
-    public EmailChannel(Mailer mailer, @Location("alert/email.html") Template html, @Location("alert/email.txt") Template text) {
+    private final Template digestHtml;
+    private final Template digestText;
+
+    public EmailChannel(Mailer mailer, @Location("alert/email.html") Template html, @Location("alert/email.txt") Template text,
+                        @Location("alert/digest.html") Template digestHtml, @Location("alert/digest.txt") Template digestText) {
         this.mailer = mailer;
         this.html = html;
         this.text = text;
+        this.digestHtml = digestHtml;
+        this.digestText = digestText;
     }
 
     @Override
@@ -73,6 +80,11 @@ public class EmailChannel implements AlertChannel {
         String duration = Alert.words(Duration.between(a.startedAt(), a.resolvedAt() != null ? a.resolvedAt() : a.at()));
         return new Message(subject, text.data("a", a).data("duration", duration).render(),
                 html.data("a", a).data("duration", duration).render(), null);
+    }
+
+    @Override
+    public Message digest(Digest d, ChannelConfig config) {
+        return new Message(d.subject(), digestText.data("d", d).render(), digestHtml.data("d", d).render(), null);
     }
 
     @Override

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatewatch.alerting.Alert;
 import dev.gatewatch.alerting.AlertChannel;
 import dev.gatewatch.alerting.ChannelConfig;
+import dev.gatewatch.alerting.Digest;
 import dev.gatewatch.alerting.Message;
 import dev.gatewatch.alerting.Outcome;
 import dev.gatewatch.api.FieldError;
@@ -26,6 +27,8 @@ public class SlackChannel implements AlertChannel {
 
     private static final Map<String, String> COLOURS = Map.of("critical", "#d92d20", "warning", "#f79009", "ok", "#12b76a");
     private static final Map<String, String> EMOJI = Map.of("critical", ":red_circle:", "warning", ":large_orange_circle:", "ok", ":large_green_circle:");
+
+    private static final int LISTED = 20;
 
     private final HttpDelivery http;
     private final ObjectMapper json;
@@ -80,6 +83,27 @@ public class SlackChannel implements AlertChannel {
                 "attachments", List.of(Map.of("color", COLOURS.get(a.severity()), "blocks", blocks)));
         try {
             return Message.json(fallback, json.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public Message digest(Digest d, ChannelConfig config) {
+        StringBuilder lines = new StringBuilder();
+        d.blips().stream().limit(LISTED).forEach(b -> lines.append("• ").append(b.host()).append(" — ")
+                .append(Alert.words(java.time.Duration.ofSeconds(b.seconds()))).append(" at ").append(d.local(b.startedAt()))
+                .append(b.deploy() ? " (deploy)" : "").append('\n'));
+        if (d.blips().size() > LISTED) {
+            lines.append("… and ").append(d.blips().size() - LISTED).append(" more\n");
+        }
+        List<Object> blocks = List.of(
+                Map.of("type", "section", "text", Map.of("type", "mrkdwn", "text", ":information_source: *Daily digest* — " + d.summary())),
+                Map.of("type", "section", "text", Map.of("type", "mrkdwn", "text", lines.toString())),
+                Map.of("type", "context", "elements", List.of(Map.of("type", "mrkdwn",
+                        "text", "None of these paged: each cleared inside its confirmation window. Times in " + d.timeZone() + "."))));
+        try {
+            return Message.json(d.subject(), json.writeValueAsString(Map.of("text", d.subject(), "blocks", blocks)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

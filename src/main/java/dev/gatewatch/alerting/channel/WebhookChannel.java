@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatewatch.alerting.Alert;
 import dev.gatewatch.alerting.AlertChannel;
 import dev.gatewatch.alerting.ChannelConfig;
+import dev.gatewatch.alerting.Digest;
 import dev.gatewatch.alerting.Message;
 import dev.gatewatch.alerting.Outcome;
 import dev.gatewatch.api.FieldError;
@@ -94,6 +95,36 @@ public class WebhookChannel implements AlertChannel {
         body.put("incident", incident);
         try {
             return Message.json("incident." + a.event(), json.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public Message digest(Digest d, ChannelConfig config) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("schema", SCHEMA);
+        body.put("event", "digest.daily");
+        body.put("at", d.periodEnd().toString());
+        Map<String, Object> digest = new LinkedHashMap<>();
+        digest.put("periodStart", d.periodStart().toString());
+        digest.put("periodEnd", d.periodEnd().toString());
+        digest.put("summary", d.summary());
+        digest.put("blips", d.blips().stream().map(b -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("monitorId", b.monitorId());
+            m.put("monitorName", b.monitorName());
+            m.put("kind", b.kind());
+            m.put("startedAt", b.startedAt().toString());
+            m.put("endedAt", b.endedAt().toString());
+            m.put("seconds", b.seconds());
+            m.put("deploymentId", b.deploymentId());
+            return m;
+        }).toList());
+        digest.put("url", d.dashboardUrl());
+        body.put("digest", digest);
+        try {
+            return Message.json("digest.daily", json.writeValueAsString(body));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -1,6 +1,8 @@
 package dev.gatewatch.alerting.outbox;
 
+import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +23,11 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.gatewatch.alerting.AlertChannel;
+import dev.gatewatch.alerting.Message;
 import dev.gatewatch.alerting.Outcome;
+import dev.gatewatch.alerting.mute.Mute;
+import dev.gatewatch.alerting.mute.Muter;
+import dev.gatewatch.alerting.mute.Release;
 import dev.gatewatch.config.GatewatchConfig;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
@@ -39,14 +45,17 @@ public class Notifier {
     private final GatewatchConfig config;
     private final Map<String, AlertChannel> channels;
     private final OutboxStore store;
+    private final List<Muter> muters;
     private final String nodeId = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("localhost") + "-notifier-"
             + UUID.randomUUID().toString().substring(0, 8);
     private volatile boolean running;
     private Thread loop;
     private ExecutorService senders;
 
-    public Notifier(GatewatchConfig config, Instance<AlertChannel> channels, AgroalDataSource dataSource, ObjectMapper json) {
+    public Notifier(GatewatchConfig config, Instance<AlertChannel> channels, Instance<Muter> muters, AgroalDataSource dataSource,
+                    ObjectMapper json) {
         this.config = config;
+        this.muters = muters.stream().toList();
         this.channels = channels.stream().collect(Collectors.toMap(AlertChannel::type, Function.identity()));
         this.store = new OutboxStore(dataSource, json, config.web().baseUrl());
     }
@@ -111,14 +120,24 @@ public class Notifier {
         return claimed.size();
     }
 
+    /** The pipeline for one alert: mute → release (still worth sending?) → send → record. */
     private void deliver(Delivery d) {
+        try {
+            if (d.alert() != null && !release(d)) {
+                return;
+            }
+        } catch (Exception e) {
+            LOG.warnf("notifier: checking mutes for notification %d failed: %s", d.id(), e.getMessage());
+            return;
+        }
         AlertChannel channel = channels.get(d.channelType());
         Outcome outcome;
         if (channel == null) {
             outcome = Outcome.permanent("no channel type '" + d.channelType() + "' in this version");
         } else {
             try {
-                outcome = channel.send(channel.build(d.alert(), d.channel()), d.channel(), d.idempotencyKey());
+                Message m = d.alert() != null ? channel.build(d.alert(), d.channel()) : channel.digest(d.digest(), d.channel());
+                outcome = channel.send(m, d.channel(), d.idempotencyKey());
             } catch (RuntimeException e) {
                 outcome = Outcome.retry(e.toString(), null);
             }
@@ -129,6 +148,33 @@ public class Notifier {
             // The claim runs out and another attempt follows; the idempotency key covers a double send.
             LOG.warnf("notifier: recording notification %d failed: %s", d.id(), e.getMessage());
         }
+    }
+
+    /** Holds, suppresses or postpones an incident alert that should not go out now; true if it should. */
+    private boolean release(Delivery d) throws SQLException {
+        Instant now = Instant.now();
+        Mute mute = Mute.longest(muters.stream().map(m -> m.mute(d.ownerId(), d.alert().monitorId(), now))).orElse(null);
+        if (mute != null) {
+            if (d.alert().event().equals("reminder")) {
+                store.suppress(d, nodeId, "muted by " + mute.by() + "; reminders are not saved up");
+            } else {
+                store.hold(d, nodeId, mute);
+            }
+            return false;
+        }
+        Release.Decision decision = Release.decide(store.situation(d));
+        switch (decision.action()) {
+            case SUPPRESS -> store.suppress(d, nodeId, decision.reason());
+            case WAIT -> {
+                Instant soon = now.plus(config.notifier().pollInterval().multipliedBy(2));
+                Instant due = decision.waitUntil();
+                store.postpone(d, nodeId, due != null && due.isAfter(soon) ? due : soon);
+            }
+            default -> {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The receiver's Retry-After if it gave one, else initial × 2^(attempt-1) capped at the maximum, plus up to 25%. */

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.gatewatch.alerting.Alert;
 import dev.gatewatch.alerting.ChannelConfig;
+import dev.gatewatch.alerting.Digest;
+import dev.gatewatch.alerting.mute.Mute;
+import dev.gatewatch.alerting.mute.Release;
+import dev.gatewatch.api.Sql;
 import dev.gatewatch.alerting.Outcome;
 import dev.gatewatch.analysis.model.Evidence;
 import dev.gatewatch.analysis.model.Explanation;
@@ -30,7 +35,7 @@ public final class OutboxStore {
     private static final String CLAIM = """
             with due as (
                 select id from notification
-                where status in ('pending', 'sending') and next_attempt_at <= now()
+                where status in ('pending', 'sending', 'muted') and next_attempt_at <= now()
                   and (claimed_until is null or claimed_until < now())
                 order by next_attempt_at
                 limit ?
@@ -42,13 +47,32 @@ public final class OutboxStore {
             """;
 
     private static final String LOAD = """
-            select n.id, n.idempotency_key, n.attempts, n.created_at, e.type as event, e.kind as event_kind, e.at,
-                   i.id as incident_id, i.started_at, i.resolved_at, i.scope::text, i.evidence::text, i.explanation::text,
-                   m.id as monitor_id, m.name as monitor_name, m.url as monitor_url,
+            select n.id, n.idempotency_key, n.attempts, n.created_at, n.owner_id, n.muted_by, e.type as event,
+                   e.kind as event_kind, e.at, i.id as incident_id, i.started_at, i.resolved_at, i.scope::text, i.evidence::text,
+                   i.explanation::text, m.id as monitor_id, m.name as monitor_name, m.url as monitor_url, d.content::text as digest,
                    c.id as channel_id, c.type as channel_type, c.name as channel_name, c.settings::text, c.secrets::text
-            from notification n join incident_event e on e.id = n.event_id join incident i on i.id = e.incident_id
-            join monitor m on m.id = i.monitor_id join alert_channel c on c.id = n.channel_id
+            from notification n join alert_channel c on c.id = n.channel_id
+            left join incident_event e on e.id = n.event_id left join incident i on i.id = e.incident_id
+            left join monitor m on m.id = i.monitor_id left join digest d on d.id = n.digest_id
             where n.id = any(?)
+            """;
+
+    // How the incident and its other alerts on the same channel stand, for Release.
+    private static final String SITUATION = """
+            select i.status <> 'resolved' as open,
+                exists (select 1 from notification o join incident_event oe on oe.id = o.event_id
+                        where oe.incident_id = i.id and o.channel_id = n.channel_id and o.id > n.id
+                          and oe.type in ('opened', 'escalated') and o.status not in ('suppressed', 'failed')) as superseded,
+                count(o.id) filter (where o.status = 'delivered') as delivered,
+                count(o.id) filter (where o.status in ('pending', 'sending', 'muted')) as in_flight,
+                count(o.id) filter (where o.status = 'suppressed') as suppressed,
+                count(o.id) filter (where o.status = 'failed') as failed,
+                max(o.next_attempt_at) filter (where o.status in ('pending', 'sending', 'muted')) as opening_due
+            from notification n join incident_event e on e.id = n.event_id join incident i on i.id = e.incident_id
+            left join (notification o join incident_event oe on oe.id = o.event_id and oe.type in ('opened', 'escalated'))
+                 on oe.incident_id = i.id and o.channel_id = n.channel_id and o.id <> n.id
+            where n.id = ?
+            group by i.id, i.status, n.id, n.channel_id
             """;
 
     private final DataSource dataSource;
@@ -107,21 +131,65 @@ public final class OutboxStore {
     }
 
     private Delivery delivery(ResultSet rs) throws SQLException, JsonProcessingException {
-        {
+        Alert alert = null;
+        Digest digest = null;
+        if (rs.getString("digest") != null) {
+            digest = json.readValue(rs.getString("digest"), Digest.class);
+        } else {
             long monitor = rs.getLong("monitor_id");
             long incident = rs.getLong("incident_id");
-            OffsetDateTime resolved = rs.getObject("resolved_at", OffsetDateTime.class);
-            Alert alert = new Alert(rs.getString("event"), incident, monitor, rs.getString("monitor_name"),
-                    rs.getString("monitor_url"), rs.getString("event_kind"), rs.getObject("started_at", OffsetDateTime.class).toInstant(),
-                    resolved == null ? null : resolved.toInstant(), json.readValue(rs.getString("scope"), Scope.class),
-                    json.readValue(rs.getString("evidence"), Evidence.class), json.readValue(rs.getString("explanation"), Explanation.class),
-                    baseUrl + "/monitors/" + monitor + "#incident-" + incident, rs.getObject("at", OffsetDateTime.class).toInstant());
-            ChannelConfig channel = new ChannelConfig(rs.getLong("channel_id"), rs.getString("channel_name"),
-                    json.readValue(rs.getString("settings"), new TypeReference<Map<String, Object>>() { }),
-                    json.readValue(rs.getString("secrets"), new TypeReference<Map<String, String>>() { }));
-            return new Delivery(rs.getLong("id"), rs.getString("idempotency_key"), rs.getInt("attempts"),
-                    rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getString("channel_type"), channel, alert);
+            alert = new Alert(rs.getString("event"), incident, monitor, rs.getString("monitor_name"),
+                    rs.getString("monitor_url"), rs.getString("event_kind"), Sql.instant(rs, "started_at"), Sql.instant(rs, "resolved_at"),
+                    json.readValue(rs.getString("scope"), Scope.class), json.readValue(rs.getString("evidence"), Evidence.class),
+                    json.readValue(rs.getString("explanation"), Explanation.class),
+                    baseUrl + "/monitors/" + monitor + "#incident-" + incident, Sql.instant(rs, "at"));
         }
+        ChannelConfig channel = new ChannelConfig(rs.getLong("channel_id"), rs.getString("channel_name"),
+                json.readValue(rs.getString("settings"), new TypeReference<Map<String, Object>>() { }),
+                json.readValue(rs.getString("secrets"), new TypeReference<Map<String, String>>() { }));
+        return new Delivery(rs.getLong("id"), rs.getString("idempotency_key"), rs.getInt("attempts"), Sql.instant(rs, "created_at"),
+                rs.getString("channel_type"), channel, rs.getLong("owner_id"), rs.getString("muted_by"), alert, digest);
+    }
+
+    /** What {@link Release} needs to know about an incident alert that is due. */
+    public Release.Situation situation(Delivery d) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(SITUATION)) {
+            ps.setLong(1, d.id());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return new Release.Situation(d.alert().event(), d.mutedBy() != null, false, false, Release.Opening.NONE, null);
+                }
+                Release.Opening opening = rs.getInt("delivered") > 0 ? Release.Opening.DELIVERED
+                        : rs.getInt("in_flight") > 0 ? Release.Opening.IN_FLIGHT
+                        : rs.getInt("suppressed") > 0 ? Release.Opening.SUPPRESSED
+                        : rs.getInt("failed") > 0 ? Release.Opening.FAILED : Release.Opening.NONE;
+                return new Release.Situation(d.alert().event(), d.mutedBy() != null, rs.getBoolean("open"), rs.getBoolean("superseded"),
+                        opening, Sql.instant(rs, "opening_due"));
+            }
+        }
+    }
+
+    /** Holds a claimed alert until its mute ends; the attempt does not count. */
+    public void hold(Delivery d, String nodeId, Mute mute) throws SQLException {
+        settle(d, nodeId, "muted", mute.by(), mute.until(), null);
+    }
+
+    /** Puts a claimed alert back until {@code until}; the attempt does not count. */
+    public void postpone(Delivery d, String nodeId, Instant until) throws SQLException {
+        settle(d, nodeId, "pending", d.mutedBy(), until, null);
+    }
+
+    /** Never sends a claimed alert, for a reason the owner can read in the channel's deliveries. */
+    public void suppress(Delivery d, String nodeId, String reason) throws SQLException {
+        settle(d, nodeId, "suppressed", d.mutedBy(), null, reason);
+    }
+
+    private void settle(Delivery d, String nodeId, String status, String mutedBy, Instant next, String error) throws SQLException {
+        Sql.update(dataSource, """
+                update notification set status = ?, muted_by = ?, next_attempt_at = coalesce(?, next_attempt_at), last_error = ?,
+                    attempts = attempts - 1, claimed_by = null, claimed_until = null
+                where id = ? and claimed_by = ?
+                """, status, mutedBy, next == null ? null : Timestamp.from(next), error, d.id(), nodeId);
     }
 
     /**

@@ -24,6 +24,7 @@ import dev.gatewatch.alerting.Alert;
 import dev.gatewatch.alerting.AlertChannel;
 import dev.gatewatch.alerting.ChannelConfig;
 import dev.gatewatch.alerting.Outcome;
+import dev.gatewatch.alerting.digest.DigestSchedule;
 import dev.gatewatch.alerting.outbox.Notifier;
 import dev.gatewatch.analysis.model.Evidence;
 import dev.gatewatch.analysis.model.Explanation;
@@ -161,15 +162,17 @@ public class ChannelService {
         }
         List<ChannelView.DeliveryView> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                select n.*, e.type, e.incident_id from notification n join incident_event e on e.id = n.event_id
+                select n.*, coalesce(e.type, 'digest') as type, e.incident_id from notification n
+                left join incident_event e on e.id = n.event_id
                 where n.channel_id = ? order by n.id desc limit ?
                 """)) {
             ps.setLong(1, channelId);
             ps.setInt(2, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new ChannelView.DeliveryView(rs.getLong("id"), rs.getLong("incident_id"), rs.getString("type"),
-                            rs.getString("status"), rs.getInt("attempts"), Sql.instant(rs, "created_at"), Sql.instant(rs, "next_attempt_at"),
+                    Long incident = Sql.longValue(rs, "incident_id");
+                    out.add(new ChannelView.DeliveryView(rs.getLong("id"), incident, rs.getString("type"),
+                            rs.getString("status"), rs.getString("muted_by"), rs.getInt("attempts"), Sql.instant(rs, "created_at"), Sql.instant(rs, "next_attempt_at"),
                             Sql.instant(rs, "delivered_at"), rs.getString("last_response"), rs.getString("last_error")));
                 }
             }
@@ -215,6 +218,7 @@ public class ChannelService {
                     errors.add(new FieldError("secrets." + key, "is not a secret of a " + r.type() + " channel"));
                 }
             }
+            DigestSchedule.of(settings, config.notifier().digestAt(), errors);
             if (errors.isEmpty()) {
                 errors.addAll(channel.validate(new ChannelConfig(0, name, settings, secrets)));
             }

@@ -18,8 +18,15 @@ public record ChannelView(long id, String type, String name, Map<String, Object>
     public record TestResult(boolean delivered, String result, String response) {
     }
 
-    /** One alert sent (or being sent) through a channel. */
-    public record DeliveryView(long id, long incidentId, String event, String status, int attempts, Instant createdAt,
+    /**
+     * One alert sent (or being sent) through a channel.
+     *
+     * @param event      opened, escalated, recovered, reminder or digest (incidentId is null for a digest)
+     * @param status     pending, sending, muted (held until nextAttemptAt), delivered, failed, suppressed (never sent,
+     *                   lastError says why)
+     * @param mutedBy    the maintenance window or silence that held it, if one did
+     */
+    public record DeliveryView(long id, Long incidentId, String event, String status, String mutedBy, int attempts, Instant createdAt,
                                Instant nextAttemptAt, Instant deliveredAt, String lastResponse, String lastError) {
     }
 }

@@ -140,6 +140,7 @@ public class MonitorService {
         m.confirmationWindowSeconds = r.alertPolicy().confirmationWindowSeconds();
         m.successThreshold = r.alertPolicy().successThreshold();
         m.channelIds = r.alertPolicy().channels();
+        m.reminderMinutes = r.alertPolicy().reminderMinutes();
         m.updatedAt = Instant.now();
     }
 }

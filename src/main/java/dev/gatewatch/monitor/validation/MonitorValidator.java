@@ -387,7 +387,7 @@ public class MonitorValidator {
     }
 
     private static AlertPolicy alertPolicy(AlertPolicy in, Set<Long> knownChannels, List<FieldError> errors) {
-        AlertPolicy p = in == null ? new AlertPolicy(null, null, null) : in;
+        AlertPolicy p = in == null ? new AlertPolicy(null, null, null, null) : in;
         int window = p.confirmationWindowSeconds() == null ? 60 : p.confirmationWindowSeconds();
         if (window < 15 || window > 600) {
             errors.add(new FieldError("alertPolicy.confirmationWindowSeconds", "must be between 15 and 600"));
@@ -406,7 +406,11 @@ public class MonitorValidator {
                 }
             }
         }
+        Integer reminder = p.reminderMinutes() == null || p.reminderMinutes() == 0 ? null : p.reminderMinutes();
+        if (reminder != null && (reminder < 5 || reminder > 10080)) {
+            errors.add(new FieldError("alertPolicy.reminderMinutes", "must be between 5 and 10080 minutes, or 0 for no reminders"));
+        }
         return new AlertPolicy(window, success, List.copyOf(new java.util.LinkedHashSet<>(channels.stream()
-                .filter(java.util.Objects::nonNull).toList())));
+                .filter(java.util.Objects::nonNull).toList())), reminder);
     }
 }
