@@ -473,13 +473,52 @@ class AlertingTest {
         }
     }
 
+    @Test
+    void channelsAreManagedInTheWebUiWithTheApisErrorsNextToTheFields() {
+        TestOwner owner = Owners.create();
+        try (Receiver slack = new Receiver()) {
+            owner.web().get("/channels").then().statusCode(200).body(containsString("No channels yet"));
+            String bad = owner.web().formParam("csrf", owner.csrf()).formParam("type", "webhook").formParam("name", "")
+                    .formParam("url", "ftp://x").formParam("secret", "short").post("/channels").then().statusCode(400).extract().asString();
+            assertTrue(bad.contains("id=\"name-error\">Name must be 1 to 100 characters"), bad);
+            assertTrue(bad.contains("id=\"url-error\">URL") && bad.contains("id=\"secret-error\">Secret"), bad);
+            assertTrue(bad.contains("value=\"ftp://x\""), "what was typed is kept");
+            owner.api().get("/api/v1/channels").then().body("size()", equalTo(0));
+            long m = monitor(owner, "shop", "https://shop.example.com/", -1);
+            String location = owner.web().formParam("csrf", owner.csrf()).formParam("type", "slack").formParam("name", "ops")
+                    .formParam("webhookUrl", slack.url("/ui")).formParam("enabled", "on").formParam("digest", "on")
+                    .formParam("timeZone", "Europe/Berlin").formParam("monitorIds", Long.toString(m))
+                    .post("/channels").then().statusCode(303).extract().header("Location");
+            long id = Long.parseLong(location.replaceAll(".*/channels/(\\d+).*", "$1"));
+            owner.api().get("/api/v1/channels/" + id).then().statusCode(200).body("monitorIds", equalTo(List.of((int) m)))
+                    .body("settings.digest", equalTo(true)).body("settings.timeZone", equalTo("Europe/Berlin"))
+                    .body("secretsSet", equalTo(List.of("webhookUrl")));
+            owner.api().get("/api/v1/monitors/" + m).then().body("alertPolicy.channels", equalTo(List.of((int) id)));
+            String page = owner.web().get("/channels/" + id + "?saved=1").then().statusCode(200).extract().asString();
+            assertTrue(page.contains("Saved.") && page.contains("(set; leave empty to keep)"), page);
+            assertTrue(!page.contains(slack.url("/ui")), "the webhook URL is a secret and never shown");
+            owner.web().formParam("csrf", owner.csrf()).post("/channels/" + id + "/test").then().statusCode(200)
+                    .body(containsString("Test alert delivered")).body(containsString("Receiver's answer: <code>200"));
+            owner.web().formParam("csrf", owner.csrf()).formParam("name", "ops").formParam("timeZone", "Nowhere")
+                    .post("/channels/" + id).then().statusCode(400).body(containsString("id=\"time-zone-error\""));
+            owner.web().formParam("csrf", owner.csrf()).formParam("name", "ops renamed").formParam("enabled", "on")
+                    .post("/channels/" + id).then().statusCode(303);
+            owner.api().get("/api/v1/channels/" + id).then().body("name", equalTo("ops renamed")).body("monitorIds", equalTo(List.of()))
+                    .body("secretsSet", equalTo(List.of("webhookUrl")));
+            owner.web().formParam("name", "x").post("/channels/" + id).then().statusCode(403);
+            owner.web().formParam("csrf", owner.csrf()).post("/channels/" + id + "/delete").then().statusCode(303)
+                    .header("Location", org.hamcrest.Matchers.endsWith("/channels?deleted=1"));
+            owner.api().get("/api/v1/channels/" + id).then().statusCode(404);
+        }
+    }
+
     private long channel(TestOwner owner, String body) {
         return ((Number) owner.api().body(body).post("/api/v1/channels").then().statusCode(201).extract().path("id")).longValue();
     }
 
     private long monitor(TestOwner owner, String name, String url, long channel) {
         long id = ((Number) owner.api().body("{\"name\":\"" + name + "\",\"url\":\"" + url + "\",\"intervalSeconds\":30,"
-                + "\"alertPolicy\":{\"confirmationWindowSeconds\":30,\"channels\":[" + channel + "]}}")
+                + "\"alertPolicy\":{\"confirmationWindowSeconds\":30,\"channels\":[" + (channel < 0 ? "" : channel) + "]}}")
                 .post("/api/v1/monitors").then().statusCode(201).extract().path("id")).longValue();
         Sql.update(dataSource, "insert into check_schedule (monitor_id, region, next_due_at) values (?, 'alerting-test', now() + interval '1 hour')", id);
         return id;

@@ -26,6 +26,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.gatewatch.alerting.OwnedMonitors;
 import dev.gatewatch.api.DateTimeParam;
 import dev.gatewatch.api.FieldError;
 import dev.gatewatch.api.InvalidInputException;
@@ -126,7 +127,7 @@ public class MaintenanceService implements Muter {
         if (name.isEmpty() || name.length() > 100) {
             errors.add(new FieldError("name", "must be 1 to 100 characters"));
         }
-        List<Long> monitors = MuteStore.ownedMonitors(dataSource, ownerId, "monitorIds", r.monitorIds(), errors);
+        List<Long> monitors = OwnedMonitors.check(dataSource, ownerId, "monitorIds", r.monitorIds(), errors);
         Instant starts = DateTimeParam.parse("startsAt", r.startsAt(), null, errors);
         Instant ends = DateTimeParam.parse("endsAt", r.endsAt(), null, errors);
         Recurrence recurrence = null;

@@ -13,6 +13,7 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.gatewatch.alerting.OwnedMonitors;
 import dev.gatewatch.api.DateTimeParam;
 import dev.gatewatch.api.FieldError;
 import dev.gatewatch.api.InvalidInputException;
@@ -49,7 +50,7 @@ public class SilenceService implements Muter {
         }
         Long monitor = null;
         if (r.monitorId() != null) {
-            List<Long> owned = MuteStore.ownedMonitors(dataSource, ownerId, "monitorId", List.of(r.monitorId()), new ArrayList<>());
+            List<Long> owned = OwnedMonitors.check(dataSource, ownerId, "monitorId", List.of(r.monitorId()), new ArrayList<>());
             if (owned.isEmpty()) {
                 errors.add(new FieldError("monitorId", "is not one of your monitors"));
             } else {

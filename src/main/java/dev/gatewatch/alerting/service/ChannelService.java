@@ -1,5 +1,6 @@
 package dev.gatewatch.alerting.service;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,6 +25,7 @@ import dev.gatewatch.alerting.Alert;
 import dev.gatewatch.alerting.AlertChannel;
 import dev.gatewatch.alerting.ChannelConfig;
 import dev.gatewatch.alerting.Outcome;
+import dev.gatewatch.alerting.OwnedMonitors;
 import dev.gatewatch.alerting.digest.DigestSchedule;
 import dev.gatewatch.alerting.outbox.Notifier;
 import dev.gatewatch.analysis.model.Evidence;
@@ -56,7 +58,7 @@ public class ChannelService {
     }
 
     public ChannelView create(long ownerId, ChannelRequest request) {
-        Valid v = validate(request, Map.of());
+        Valid v = validate(request, Map.of(), ownerId);
         try (Connection c = dataSource.getConnection()) {
             if (count(c, ownerId) >= MAX_CHANNELS) {
                 throw new InvalidInputException("type", "you already have " + MAX_CHANNELS + " channels");
@@ -71,10 +73,13 @@ public class ChannelService {
                 ps.setString(4, write(v.settings()));
                 ps.setString(5, write(v.secrets()));
                 ps.setBoolean(6, v.enabled());
+                long id;
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    return get(ownerId, rs.getLong(1));
+                    id = rs.getLong(1);
                 }
+                attach(c, ownerId, id, v.monitorIds());
+                return get(ownerId, id);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("storing a channel failed", e);
@@ -88,9 +93,29 @@ public class ChannelService {
             throw new InvalidInputException("type", "cannot change from " + current.type() + "; create a new channel");
         }
         Valid v = validate(request == null ? null : new ChannelRequest(current.type(), request.name(), request.settings(),
-                request.secrets(), request.enabled()), secrets(ownerId, channelId));
-        Sql.update(dataSource, "update alert_channel set name = ?, settings = ?::jsonb, secrets = ?::jsonb, enabled = ?, updated_at = now() where id = ? and owner_id = ?",
-                v.name(), write(v.settings()), write(v.secrets()), v.enabled(), channelId, ownerId);
+                request.secrets(), request.enabled(), request.monitorIds()), secrets(ownerId, channelId), ownerId);
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("""
+                    update alert_channel set name = ?, settings = ?::jsonb, secrets = ?::jsonb, enabled = ?, updated_at = now()
+                    where id = ? and owner_id = ?
+                    """)) {
+                ps.setString(1, v.name());
+                ps.setString(2, write(v.settings()));
+                ps.setString(3, write(v.secrets()));
+                ps.setBoolean(4, v.enabled());
+                ps.setLong(5, channelId);
+                ps.setLong(6, ownerId);
+                ps.executeUpdate();
+                attach(c, ownerId, channelId, v.monitorIds());
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("storing channel " + channelId + " failed", e);
+        }
         return get(ownerId, channelId);
     }
 
@@ -119,6 +144,23 @@ public class ChannelService {
         } catch (SQLException e) {
             throw new IllegalStateException("deleting channel " + channelId + " failed", e);
         }
+    }
+
+    /** The owner's monitors, for choosing which ones alert through a channel. */
+    public List<ChannelView.MonitorChoice> monitorChoices(long ownerId) {
+        List<ChannelView.MonitorChoice> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "select id, name, url from monitor where owner_id = ? order by lower(name), id limit " + OwnedMonitors.MAX_MONITORS)) {
+            ps.setLong(1, ownerId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new ChannelView.MonitorChoice(rs.getLong(1), rs.getString(2), rs.getString(3)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
     }
 
     public List<ChannelView> list(long ownerId) {
@@ -182,10 +224,38 @@ public class ChannelService {
         return out;
     }
 
-    private record Valid(String type, String name, Map<String, Object> settings, Map<String, String> secrets, boolean enabled) {
+    private record Valid(String type, String name, Map<String, Object> settings, Map<String, String> secrets, boolean enabled,
+                         List<Long> monitorIds) {
     }
 
-    private Valid validate(ChannelRequest r, Map<String, String> storedSecrets) {
+    /** Makes exactly {@code monitorIds} (of the owner's monitors) alert through the channel; null leaves them as they are. */
+    private static void attach(Connection c, long ownerId, long channelId, List<Long> monitorIds) throws SQLException {
+        if (monitorIds == null) {
+            return;
+        }
+        Array ids = c.createArrayOf("bigint", monitorIds.toArray());
+        try (PreparedStatement add = c.prepareStatement("""
+                update monitor set channel_ids = channel_ids || to_jsonb(?::bigint), updated_at = now()
+                where owner_id = ? and id = any(?) and not channel_ids @> to_jsonb(?::bigint)
+                """); PreparedStatement remove = c.prepareStatement("""
+                update monitor set channel_ids = (select coalesce(jsonb_agg(x), '[]'::jsonb)
+                    from jsonb_array_elements(channel_ids) x where x <> to_jsonb(?::bigint)), updated_at = now()
+                where owner_id = ? and channel_ids @> to_jsonb(?::bigint) and not (id = any(?))
+                """)) {
+            add.setLong(1, channelId);
+            add.setLong(2, ownerId);
+            add.setArray(3, ids);
+            add.setLong(4, channelId);
+            add.executeUpdate();
+            remove.setLong(1, channelId);
+            remove.setLong(2, ownerId);
+            remove.setLong(3, channelId);
+            remove.setArray(4, ids);
+            remove.executeUpdate();
+        }
+    }
+
+    private Valid validate(ChannelRequest r, Map<String, String> storedSecrets, long ownerId) {
         if (r == null) {
             throw new InvalidInputException("type", "a channel needs a type: one of " + new TreeSet<>(notifier.types()));
         }
@@ -208,6 +278,7 @@ public class ChannelService {
             });
         }
         if (channel != null) {
+            int before = errors.size();
             for (String key : settings.keySet()) {
                 if (channel.secretKeys().contains(key)) {
                     errors.add(new FieldError("settings." + key, "is a secret: send it in secrets, it is never shown"));
@@ -218,15 +289,17 @@ public class ChannelService {
                     errors.add(new FieldError("secrets." + key, "is not a secret of a " + r.type() + " channel"));
                 }
             }
-            DigestSchedule.of(settings, config.notifier().digestAt(), errors);
-            if (errors.isEmpty()) {
+            // Misplaced secrets first; otherwise every field's problem at once, so a form can mark them all.
+            if (errors.size() == before) {
                 errors.addAll(channel.validate(new ChannelConfig(0, name, settings, secrets)));
             }
+            DigestSchedule.of(settings, config.notifier().digestAt(), errors);
         }
+        List<Long> monitors = r.monitorIds() == null ? null : OwnedMonitors.check(dataSource, ownerId, "monitorIds", r.monitorIds(), errors);
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
         }
-        return new Valid(r.type(), name, settings, secrets, r.enabled() == null || r.enabled());
+        return new Valid(r.type(), name, settings, secrets, r.enabled() == null || r.enabled(), monitors);
     }
 
     private Map<String, String> secrets(long ownerId, long channelId) {
@@ -247,7 +320,9 @@ public class ChannelService {
 
     private List<ChannelView> query(String where, Object... params) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "select *, settings::text as s, secrets::text as x from alert_channel " + where)) {
+                "select *, settings::text as s, secrets::text as x, (select coalesce(jsonb_agg(m.id order by m.id), '[]'::jsonb) from monitor m"
+                        + " where m.owner_id = alert_channel.owner_id and m.channel_ids @> to_jsonb(alert_channel.id))::text as monitors"
+                        + " from alert_channel " + where)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setObject(i + 1, params[i]);
             }
@@ -257,7 +332,8 @@ public class ChannelService {
                     Map<String, Object> settings = json.readValue(rs.getString("s"), new TypeReference<Map<String, Object>>() { });
                     Map<String, String> secrets = json.readValue(rs.getString("x"), new TypeReference<Map<String, String>>() { });
                     out.add(new ChannelView(rs.getLong("id"), rs.getString("type"), rs.getString("name"), settings,
-                            new TreeSet<>(secrets.keySet()).stream().toList(), rs.getBoolean("enabled"), Sql.instant(rs, "last_success_at"),
+                            new TreeSet<>(secrets.keySet()).stream().toList(), rs.getBoolean("enabled"),
+                            json.readValue(rs.getString("monitors"), new TypeReference<List<Long>>() { }), Sql.instant(rs, "last_success_at"),
                             Sql.instant(rs, "last_error_at"), rs.getString("last_error"), Sql.instant(rs, "created_at"), Sql.instant(rs, "updated_at")));
                 }
             }

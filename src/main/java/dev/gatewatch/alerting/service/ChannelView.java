@@ -9,10 +9,15 @@ import java.util.Map;
  *
  * @param secretsSet names of the secrets that are set (their values are never shown)
  * @param lastError  the receiver's answer to the last alert that could not be delivered
+ * @param monitorIds the monitors that alert through this channel
  */
 public record ChannelView(long id, String type, String name, Map<String, Object> settings, List<String> secretsSet,
-                          boolean enabled, Instant lastSuccessAt, Instant lastErrorAt, String lastError, Instant createdAt,
+                          boolean enabled, List<Long> monitorIds, Instant lastSuccessAt, Instant lastErrorAt, String lastError, Instant createdAt,
                           Instant updatedAt) {
+
+    /** A monitor the owner can attach a channel to. */
+    public record MonitorChoice(long id, String name, String url) {
+    }
 
     /** The answer to a test send. */
     public record TestResult(boolean delivered, String result, String response) {
