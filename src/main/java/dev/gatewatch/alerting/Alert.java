@@ -14,10 +14,16 @@ import dev.gatewatch.analysis.model.Scope;
  * @param event        opened, escalated, recovered, reminder (or test)
  * @param kind         outage, partial, degraded, flapping
  * @param dashboardUrl where the owner sees the incident
+ * @param heldBy       the maintenance window or silence that held this alert back until now, if one did
  */
 public record Alert(String event, long incidentId, long monitorId, String monitorName, String monitorUrl, String kind,
                     Instant startedAt, Instant resolvedAt, Scope scope, Evidence evidence, Explanation explanation,
-                    String dashboardUrl, Instant at) {
+                    String dashboardUrl, Instant at, String heldBy) {
+
+    /** "Held back by maintenance window "DB upgrade"; sent when it ended.", or null. */
+    public String heldNote() {
+        return heldBy == null ? null : "Held back by " + heldBy + "; sent when it ended.";
+    }
 
     public boolean recovered() {
         return event.equals("recovered");

@@ -326,6 +326,7 @@ class AlertingTest {
             List<Receiver.Request> got = slack.requests();
             assertEquals(2, got.size(), "the incident still open when the window ended, nothing for the one that recovered inside it");
             assertTrue(got.get(1).body().contains("[DOWN] shop.example.com"), got.get(1).body());
+            assertTrue(got.get(1).body().contains("Held back by maintenance window \\\"DB upgrade\\\"; sent when it ended."), got.get(1).body());
             assertTrue(!got.get(1).at().isBefore(ends.minusMillis(50)), "sent when the window ended, not before");
             assertTrue(lastError(n2).contains("over before the mute ended"), lastError(n2));
             assertTrue(lastError(n2r).contains("never sent"), lastError(n2r));
@@ -509,6 +510,21 @@ class AlertingTest {
             owner.web().formParam("csrf", owner.csrf()).post("/channels/" + id + "/delete").then().statusCode(303)
                     .header("Location", org.hamcrest.Matchers.endsWith("/channels?deleted=1"));
             owner.api().get("/api/v1/channels/" + id).then().statusCode(404);
+        }
+    }
+
+    @Test
+    void aReceiverUrlIsCheckedAgainstTheSsrfGuardWhenSentNotOnlyWhenSaved() throws Exception {
+        TestOwner owner = Owners.create();
+        try (Receiver slack = new Receiver()) {
+            long channel = channel(owner, "{\"type\":\"slack\",\"name\":\"ops\",\"secrets\":{\"webhookUrl\":\"" + slack.url("/g") + "\"}}");
+            long m = monitor(owner, "shop", "https://shop.example.com/", channel);
+            // As if its DNS name had moved to the cloud metadata address after it was saved.
+            Sql.update(dataSource, "update alert_channel set secrets = jsonb_build_object('webhookUrl', 'http://169.254.169.254/hook') where id = ?", channel);
+            long n = event(m, "opened", "outage");
+            waitFor(() -> "failed".equals(status(n)));
+            assertTrue(lastError(n).contains("refused by the SSRF guard"), lastError(n));
+            assertEquals(0, slack.requests().size());
         }
     }
 

@@ -55,7 +55,18 @@ public class HttpDelivery {
         }
     }
 
+    /** Sends, unless the host now resolves somewhere the SSRF guard refuses (it was checked when saved, DNS can change). */
     public Outcome post(String url, Map<String, String> headers, String json) {
+        String host;
+        try {
+            host = URI.create(url).getHost();
+        } catch (IllegalArgumentException e) {
+            return Outcome.permanent("not a URL: " + e.getMessage());
+        }
+        var refusal = guard.hostRefusal(host);
+        if (refusal.isPresent()) {
+            return Outcome.permanent("refused by the SSRF guard: " + host + " " + refusal.get());
+        }
         var request = client.postAbs(url).timeout(timeout.toMillis()).putHeader("Content-Type", "application/json");
         headers.forEach(request::putHeader);
         try {

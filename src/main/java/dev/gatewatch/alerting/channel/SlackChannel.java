@@ -76,6 +76,9 @@ public class SlackChannel implements AlertChannel {
                     "*Who answered:* " + a.explanation().layer() + "\n*Agreement:* " + a.explanation().agreement()
                             + "\n*Likely cause:* " + a.explanation().cause() + "\n*First step:* " + a.explanation().firstStep())));
         }
+        if (a.heldBy() != null) {
+            blocks.add(Map.of("type", "context", "elements", List.of(Map.of("type", "mrkdwn", "text", a.heldNote()))));
+        }
         blocks.add(Map.of("type", "actions", "elements", List.of(Map.of("type", "button",
                 "text", Map.of("type", "plain_text", "text", "Open in Gatewatch"), "url", a.dashboardUrl()))));
         String fallback = "[" + a.tag() + "] " + a.host() + " — " + a.headline();

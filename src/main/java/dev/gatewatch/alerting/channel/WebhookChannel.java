@@ -92,6 +92,7 @@ public class WebhookChannel implements AlertChannel {
         incident.put("errorClasses", a.evidence().errorClasses());
         incident.put("explanation", a.explanation());
         incident.put("url", a.dashboardUrl());
+        incident.put("heldBy", a.heldBy());
         body.put("incident", incident);
         try {
             return Message.json("incident." + a.event(), json.writeValueAsString(body));

@@ -142,7 +142,7 @@ public final class OutboxStore {
                     rs.getString("monitor_url"), rs.getString("event_kind"), Sql.instant(rs, "started_at"), Sql.instant(rs, "resolved_at"),
                     json.readValue(rs.getString("scope"), Scope.class), json.readValue(rs.getString("evidence"), Evidence.class),
                     json.readValue(rs.getString("explanation"), Explanation.class),
-                    baseUrl + "/monitors/" + monitor + "#incident-" + incident, Sql.instant(rs, "at"));
+                    baseUrl + "/monitors/" + monitor + "#incident-" + incident, Sql.instant(rs, "at"), rs.getString("muted_by"));
         }
         ChannelConfig channel = new ChannelConfig(rs.getLong("channel_id"), rs.getString("channel_name"),
                 json.readValue(rs.getString("settings"), new TypeReference<Map<String, Object>>() { }),

@@ -190,7 +190,7 @@ public class ChannelService {
                 "nginx at the origin answered 502 (sample).", "All agree (sample).", "None: this is a test.",
                 "Nothing to do; the channel works.");
         Alert alert = new Alert("opened", 0, 0, "Test monitor (" + v.name() + ")", config.web().baseUrl(), "outage",
-                now.minusSeconds(75), null, scope, evidence, explanation, config.web().baseUrl(), now);
+                now.minusSeconds(75), null, scope, evidence, explanation, config.web().baseUrl(), now, null);
         Outcome o = channel.send(channel.build(alert, cfg), cfg, "gw-test-" + channelId + "-" + now.toEpochMilli());
         return new ChannelView.TestResult(o.result() == Outcome.Result.DELIVERED, o.result().name().toLowerCase(java.util.Locale.ROOT),
                 o.response());
