@@ -15,12 +15,39 @@ public final class Sql {
     private Sql() {
     }
 
+    /** Work on one connection inside a transaction. */
+    @FunctionalInterface
+    public interface Work {
+        void run(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
+    public static void inTransaction(DataSource dataSource, String what, Work work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                work.run(c);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(what + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Binds {@code params} to the statement's placeholders in order. */
+    public static PreparedStatement bind(PreparedStatement ps, Object... params) throws SQLException {
+        for (int i = 0; i < params.length; i++) {
+            ps.setObject(i + 1, params[i]);
+        }
+        return ps;
+    }
+
     /** Runs one statement in its own transaction; returns the rows changed. */
     public static int update(DataSource dataSource, String sql, Object... params) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = bind(c.prepareStatement(sql), params)) {
             return ps.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("statement failed: " + e.getMessage(), e);

@@ -12,8 +12,6 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.jboss.logging.Logger;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,7 +20,6 @@ import dev.gatewatch.alerting.Digest;
 import dev.gatewatch.api.Sql;
 import dev.gatewatch.config.GatewatchConfig;
 import io.agroal.api.AgroalDataSource;
-import io.quarkus.scheduler.Scheduled;
 
 /**
  * The daily digest of failures that did not page (deploy blips, transients), per channel that asks for it. Each
@@ -32,8 +29,6 @@ import io.quarkus.scheduler.Scheduled;
 @ApplicationScoped
 public class Digests {
 
-    private static final Logger LOG = Logger.getLogger(Digests.class);
-
     private final AgroalDataSource dataSource;
     private final ObjectMapper json;
     private final GatewatchConfig config;
@@ -42,18 +37,6 @@ public class Digests {
         this.dataSource = dataSource;
         this.json = json;
         this.config = config;
-    }
-
-    @Scheduled(every = "${gatewatch.notifier.scan-interval:30s}", delayed = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void scheduled() {
-        if (!config.roles().contains(GatewatchConfig.Role.notifier)) {
-            return;
-        }
-        try {
-            compose(Instant.now());
-        } catch (RuntimeException | SQLException e) {
-            LOG.warnf("digests: %s (retrying at the next scan)", e.getMessage());
-        }
     }
 
     /** Writes the digests due at {@code now} that are not written yet; returns how many were queued for sending. */

@@ -221,9 +221,7 @@ public class MaintenanceService implements Muter {
     private List<Row> load(String where, Object... params) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "select id, name, monitor_ids::text, starts_at, ends_at, recurrence::text, created_at from maintenance_window " + where)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
+            Sql.bind(ps, params);
             List<Row> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -131,9 +131,7 @@ public class SilenceService implements Muter {
     private List<Row> load(String where, Object... params) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "select id, monitor_id, reason, starts_at, ends_at, created_at from silence " + where)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
+            Sql.bind(ps, params);
             List<Row> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatewatch.alerting.AlertChannel;
 import dev.gatewatch.alerting.Message;
 import dev.gatewatch.alerting.Outcome;
+import dev.gatewatch.alerting.digest.Digests;
 import dev.gatewatch.alerting.mute.Mute;
 import dev.gatewatch.alerting.mute.Muter;
 import dev.gatewatch.alerting.mute.Release;
@@ -32,6 +33,7 @@ import dev.gatewatch.config.GatewatchConfig;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 
 /**
  * The notifier role: claims due alerts from the outbox, sends them through their channel, and records the outcome
@@ -46,15 +48,19 @@ public class Notifier {
     private final Map<String, AlertChannel> channels;
     private final OutboxStore store;
     private final List<Muter> muters;
+    private final Reminders reminders;
+    private final Digests digests;
     private final String nodeId = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("localhost") + "-notifier-"
             + UUID.randomUUID().toString().substring(0, 8);
     private volatile boolean running;
     private Thread loop;
     private ExecutorService senders;
 
-    public Notifier(GatewatchConfig config, Instance<AlertChannel> channels, Instance<Muter> muters, AgroalDataSource dataSource,
-                    ObjectMapper json) {
+    public Notifier(GatewatchConfig config, Instance<AlertChannel> channels, Instance<Muter> muters, Reminders reminders,
+                    Digests digests, AgroalDataSource dataSource, ObjectMapper json) {
         this.config = config;
+        this.reminders = reminders;
+        this.digests = digests;
         this.muters = muters.stream().toList();
         this.channels = channels.stream().collect(Collectors.toMap(AlertChannel::type, Function.identity()));
         this.store = new OutboxStore(dataSource, json, config.web().baseUrl());
@@ -106,6 +112,20 @@ public class Notifier {
                     return;
                 }
             }
+        }
+    }
+
+    /** Writes due reminders and daily digests into the outbox; any number of notifiers may scan at once. */
+    @Scheduled(every = "${gatewatch.notifier.scan-interval:30s}", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scan() {
+        if (!running) {
+            return;
+        }
+        try {
+            reminders.remind();
+            digests.compose(Instant.now());
+        } catch (RuntimeException | SQLException e) {
+            LOG.warnf("notifier: reminders and digests: %s (retrying at the next scan)", e.getMessage());
         }
     }
 

@@ -2,12 +2,8 @@ package dev.gatewatch.alerting.outbox;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.jboss.logging.Logger;
-
 import dev.gatewatch.api.Sql;
-import dev.gatewatch.config.GatewatchConfig;
 import io.agroal.api.AgroalDataSource;
-import io.quarkus.scheduler.Scheduled;
 
 /**
  * Reminders while an incident stays open, for monitors that ask for them: a "reminder" incident event every
@@ -17,26 +13,10 @@ import io.quarkus.scheduler.Scheduled;
 @ApplicationScoped
 public class Reminders {
 
-    private static final Logger LOG = Logger.getLogger(Reminders.class);
-
     private final AgroalDataSource dataSource;
-    private final GatewatchConfig config;
 
-    public Reminders(AgroalDataSource dataSource, GatewatchConfig config) {
+    public Reminders(AgroalDataSource dataSource) {
         this.dataSource = dataSource;
-        this.config = config;
-    }
-
-    @Scheduled(every = "${gatewatch.notifier.scan-interval:30s}", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void scheduled() {
-        if (!config.roles().contains(GatewatchConfig.Role.notifier)) {
-            return;
-        }
-        try {
-            remind();
-        } catch (RuntimeException e) {
-            LOG.warnf("reminders: %s (retrying at the next scan)", e.getMessage());
-        }
     }
 
     /** Writes the reminders that are due; returns how many. */

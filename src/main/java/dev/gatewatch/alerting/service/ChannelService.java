@@ -94,56 +94,28 @@ public class ChannelService {
         }
         Valid v = validate(request == null ? null : new ChannelRequest(current.type(), request.name(), request.settings(),
                 request.secrets(), request.enabled(), request.monitorIds()), secrets(ownerId, channelId), ownerId);
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement("""
+        Sql.inTransaction(dataSource, "storing channel " + channelId, c -> {
+            try (PreparedStatement ps = Sql.bind(c.prepareStatement("""
                     update alert_channel set name = ?, settings = ?::jsonb, secrets = ?::jsonb, enabled = ?, updated_at = now()
                     where id = ? and owner_id = ?
-                    """)) {
-                ps.setString(1, v.name());
-                ps.setString(2, write(v.settings()));
-                ps.setString(3, write(v.secrets()));
-                ps.setBoolean(4, v.enabled());
-                ps.setLong(5, channelId);
-                ps.setLong(6, ownerId);
+                    """), v.name(), write(v.settings()), write(v.secrets()), v.enabled(), channelId, ownerId)) {
                 ps.executeUpdate();
-                attach(c, ownerId, channelId, v.monitorIds());
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("storing channel " + channelId + " failed", e);
-        }
+            attach(c, ownerId, channelId, v.monitorIds());
+        });
         return get(ownerId, channelId);
     }
 
     /** Deletes a channel and detaches it from the owner's monitors. */
     public void delete(long ownerId, long channelId) {
         get(ownerId, channelId);
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement detach = c.prepareStatement("""
-                    update monitor set channel_ids = (select coalesce(jsonb_agg(x), '[]'::jsonb)
-                        from jsonb_array_elements(channel_ids) x where x <> to_jsonb(?::bigint))
-                    where owner_id = ? and channel_ids @> to_jsonb(?::bigint)
-                    """); PreparedStatement del = c.prepareStatement("delete from alert_channel where id = ? and owner_id = ?")) {
-                detach.setLong(1, channelId);
-                detach.setLong(2, ownerId);
-                detach.setLong(3, channelId);
-                detach.executeUpdate();
-                del.setLong(1, channelId);
-                del.setLong(2, ownerId);
-                del.executeUpdate();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
+        Sql.inTransaction(dataSource, "deleting channel " + channelId, c -> {
+            attach(c, ownerId, channelId, List.of());
+            try (PreparedStatement ps = Sql.bind(c.prepareStatement("delete from alert_channel where id = ? and owner_id = ?"),
+                    channelId, ownerId)) {
+                ps.executeUpdate();
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("deleting channel " + channelId + " failed", e);
-        }
+        });
     }
 
     /** The owner's monitors, for choosing which ones alert through a channel. */
@@ -323,9 +295,7 @@ public class ChannelService {
                 "select *, settings::text as s, secrets::text as x, (select coalesce(jsonb_agg(m.id order by m.id), '[]'::jsonb) from monitor m"
                         + " where m.owner_id = alert_channel.owner_id and m.channel_ids @> to_jsonb(alert_channel.id))::text as monitors"
                         + " from alert_channel " + where)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
+            Sql.bind(ps, params);
             List<ChannelView> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

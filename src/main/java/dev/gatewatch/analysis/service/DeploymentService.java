@@ -174,9 +174,7 @@ public class DeploymentService {
                 select d.*, array(select x.monitor_id from deployment_monitor x where x.deployment_id = d.id order by 1) as monitors
                 from deployment d
                 """ + where)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
+            Sql.bind(ps, params);
             List<DeploymentView> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

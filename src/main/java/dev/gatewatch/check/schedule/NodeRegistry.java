@@ -42,10 +42,7 @@ public final class NodeRegistry {
     private void update(String sql, Object... params) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             c.setAutoCommit(true);
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            ps.executeUpdate();
+            dev.gatewatch.api.Sql.bind(ps, params).executeUpdate();
         }
     }
 }
