@@ -31,11 +31,16 @@ public record Alert(String event, long incidentId, long monitorId, String monito
 
     /** The host of the monitored URL, used in subjects and titles. */
     public String host() {
+        return hostOf(monitorUrl, monitorName);
+    }
+
+    /** The host of a monitored URL, or {@code fallback} (the monitor's name) if it has none. */
+    public static String hostOf(String url, String fallback) {
         try {
-            String h = java.net.URI.create(monitorUrl).getHost();
-            return h == null ? monitorName : h;
+            String h = java.net.URI.create(url).getHost();
+            return h == null ? fallback : h;
         } catch (IllegalArgumentException e) {
-            return monitorName;
+            return fallback;
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.gatewatch.alerting;
 
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -31,12 +30,7 @@ public record Digest(Instant periodStart, Instant periodEnd, String timeZone, Li
         }
 
         public String host() {
-            try {
-                String h = URI.create(monitorUrl).getHost();
-                return h == null ? monitorName : h;
-            } catch (IllegalArgumentException e) {
-                return monitorName;
-            }
+            return Alert.hostOf(monitorUrl, monitorName);
         }
 
         public boolean deploy() {

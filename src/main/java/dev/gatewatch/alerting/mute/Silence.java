@@ -7,7 +7,7 @@ import java.util.Optional;
 public record Silence(long id, Long monitorId, String reason, Instant startsAt, Instant endsAt) implements MuteRule {
 
     public boolean activeAt(Instant at) {
-        return !at.isBefore(startsAt) && at.isBefore(endsAt);
+        return new Occurrence(startsAt, endsAt).covers(at);
     }
 
     @Override

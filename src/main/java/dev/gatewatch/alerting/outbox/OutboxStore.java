@@ -148,7 +148,7 @@ public final class OutboxStore {
                 json.readValue(rs.getString("settings"), new TypeReference<Map<String, Object>>() { }),
                 json.readValue(rs.getString("secrets"), new TypeReference<Map<String, String>>() { }));
         return new Delivery(rs.getLong("id"), rs.getString("idempotency_key"), rs.getInt("attempts"), Sql.instant(rs, "created_at"),
-                rs.getString("channel_type"), channel, rs.getLong("owner_id"), rs.getString("muted_by"), alert, digest);
+                rs.getString("channel_type"), channel, rs.getLong("owner_id"), alert, digest);
     }
 
     /** What {@link Release} needs to know about an incident alert that is due. */
@@ -157,13 +157,13 @@ public final class OutboxStore {
             ps.setLong(1, d.id());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    return new Release.Situation(d.alert().event(), d.mutedBy() != null, false, false, Release.Opening.NONE, null);
+                    return new Release.Situation(d.alert().event(), d.alert().heldBy() != null, false, false, Release.Opening.NONE, null);
                 }
                 Release.Opening opening = rs.getInt("delivered") > 0 ? Release.Opening.DELIVERED
                         : rs.getInt("in_flight") > 0 ? Release.Opening.IN_FLIGHT
                         : rs.getInt("suppressed") > 0 ? Release.Opening.SUPPRESSED
                         : rs.getInt("failed") > 0 ? Release.Opening.FAILED : Release.Opening.NONE;
-                return new Release.Situation(d.alert().event(), d.mutedBy() != null, rs.getBoolean("open"), rs.getBoolean("superseded"),
+                return new Release.Situation(d.alert().event(), d.alert().heldBy() != null, rs.getBoolean("open"), rs.getBoolean("superseded"),
                         opening, Sql.instant(rs, "opening_due"));
             }
         }
@@ -176,12 +176,12 @@ public final class OutboxStore {
 
     /** Puts a claimed alert back until {@code until}; the attempt does not count. */
     public void postpone(Delivery d, String nodeId, Instant until) throws SQLException {
-        settle(d, nodeId, "pending", d.mutedBy(), until, null);
+        settle(d, nodeId, "pending", d.alert().heldBy(), until, null);
     }
 
     /** Never sends a claimed alert, for a reason the owner can read in the channel's deliveries. */
     public void suppress(Delivery d, String nodeId, String reason) throws SQLException {
-        settle(d, nodeId, "suppressed", d.mutedBy(), null, reason);
+        settle(d, nodeId, "suppressed", d.alert().heldBy(), null, reason);
     }
 
     private void settle(Delivery d, String nodeId, String status, String mutedBy, Instant next, String error) throws SQLException {

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.FormParam;
@@ -61,18 +62,34 @@ public class ChannelPages {
         return listPage(rc, ChannelForm.blank(), FormErrors.NONE, deleted != null ? "Channel deleted." : null);
     }
 
+    /** The channel form as posted; checkboxes are present only when ticked. */
+    public static class Submitted {
+        @FormParam("type") public String type;
+        @FormParam("name") public String name;
+        @FormParam("webhookUrl") public String webhookUrl;
+        @FormParam("url") public String url;
+        @FormParam("secret") public String secret;
+        @FormParam("recipients") public String recipients;
+        @FormParam("enabled") public String enabled;
+        @FormParam("digest") public String digest;
+        @FormParam("digestAt") public String digestAt;
+        @FormParam("timeZone") public String timeZone;
+        @FormParam("monitorIds") public List<String> monitorIds;
+        @FormParam(Csrf.FIELD) public String csrf;
+
+        ChannelForm form(Long id, String channelType, List<String> secretsSet) {
+            return new ChannelForm(id, channelType, name, enabled != null, url, recipients, digest != null, digestAt, timeZone,
+                    ids(monitorIds), secretsSet);
+        }
+    }
+
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response create(@FormParam("type") String type, @FormParam("name") String name, @FormParam("webhookUrl") String webhookUrl,
-            @FormParam("url") String url, @FormParam("secret") String secret, @FormParam("recipients") String recipients,
-            @FormParam("enabled") String enabled, @FormParam("digest") String digest, @FormParam("digestAt") String digestAt,
-            @FormParam("timeZone") String timeZone, @FormParam("monitorIds") List<String> monitorIds,
-            @FormParam(Csrf.FIELD) String csrf, @CookieParam(Csrf.COOKIE) String csrfCookie, RoutingContext rc) {
-        Csrf.verify(csrfCookie, csrf);
-        ChannelForm form = new ChannelForm(null, type, name, enabled != null, url, recipients, digest != null, digestAt, timeZone,
-                ids(monitorIds), List.of());
+    public Response create(@BeanParam Submitted in, @CookieParam(Csrf.COOKIE) String csrfCookie, RoutingContext rc) {
+        Csrf.verify(csrfCookie, in.csrf);
+        ChannelForm form = in.form(null, in.type, List.of());
         try {
-            ChannelView created = channels.create(owner.id(), form.toRequest(webhookUrl, secret));
+            ChannelView created = channels.create(owner.id(), form.toRequest(in.webhookUrl, in.secret));
             return Response.seeOther(URI.create("/channels/" + created.id() + "?saved=1")).build();
         } catch (InvalidInputException e) {
             return Response.status(400).entity(listPage(rc, form, new FormErrors(e.errors()), null)).build();
@@ -89,17 +106,13 @@ public class ChannelPages {
     @POST
     @Path("/{channelId}")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response replace(@RestPath long channelId, @FormParam("name") String name, @FormParam("webhookUrl") String webhookUrl,
-            @FormParam("url") String url, @FormParam("secret") String secret, @FormParam("recipients") String recipients,
-            @FormParam("enabled") String enabled, @FormParam("digest") String digest, @FormParam("digestAt") String digestAt,
-            @FormParam("timeZone") String timeZone, @FormParam("monitorIds") List<String> monitorIds,
-            @FormParam(Csrf.FIELD) String csrf, @CookieParam(Csrf.COOKIE) String csrfCookie, RoutingContext rc) {
-        Csrf.verify(csrfCookie, csrf);
+    public Response replace(@RestPath long channelId, @BeanParam Submitted in, @CookieParam(Csrf.COOKIE) String csrfCookie,
+            RoutingContext rc) {
+        Csrf.verify(csrfCookie, in.csrf);
         ChannelView current = channels.get(owner.id(), channelId);
-        ChannelForm form = new ChannelForm(channelId, current.type(), name, enabled != null, url, recipients, digest != null, digestAt,
-                timeZone, ids(monitorIds), current.secretsSet());
+        ChannelForm form = in.form(channelId, current.type(), current.secretsSet());
         try {
-            channels.replace(owner.id(), channelId, form.toRequest(webhookUrl, secret));
+            channels.replace(owner.id(), channelId, form.toRequest(in.webhookUrl, in.secret));
             return Response.seeOther(URI.create("/channels/" + channelId + "?saved=1")).build();
         } catch (InvalidInputException e) {
             return Response.status(400).entity(editPage(rc, current, form, new FormErrors(e.errors()), null, null)).build();
