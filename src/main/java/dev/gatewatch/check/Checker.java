@@ -59,7 +59,9 @@ public class Checker {
         this.partitions = new ResultPartitions(dataSource, List.of(
                 new ResultPartitions.Table("check_result", false, results.retention()),
                 new ResultPartitions.Table("check_rollup_minute", false, results.minuteRollupRetention()),
-                new ResultPartitions.Table("check_rollup_hour", true, results.hourRollupRetention())),
+                new ResultPartitions.Table("check_rollup_hour", true, results.hourRollupRetention()),
+                new ResultPartitions.Table("monitor_rollup_hour", true, results.hourRollupRetention()),
+                new ResultPartitions.Table("monitor_rollup_day", true, results.hourRollupRetention())),
                 results.partitionsAhead());
     }
 

@@ -69,19 +69,31 @@ public final class ResultWriter implements AutoCloseable {
             where check_latest.started_at <= excluded.started_at
             """;
 
+    /** Merges a batch into a rollup table; {@code %s} is the table, {@code %s} its key columns beyond monitor and bucket. */
     private static final String ROLLUP = """
-            insert into %s as r (monitor_id, bucket, region, resolver, checks, failures, ok_total_ms, max_ms, p50_ms,
-                p95_ms, hist)
-            select m, b, rg, rs, c, f, s, mx, gw_hist_quantile(h::integer[], 0.5, mx), gw_hist_quantile(h::integer[], 0.95, mx),
+            insert into %s as r (monitor_id, bucket%s, checks, failures, ok_total_ms, max_ms, p50_ms, p95_ms, hist)
+            select m, b%s, c, f, s, mx, gw_hist_quantile(h::integer[], 0.5, mx), gw_hist_quantile(h::integer[], 0.95, mx),
                 h::integer[]
             from unnest(?::bigint[], ?::timestamptz[], ?::text[], ?::text[], ?::integer[], ?::integer[], ?::bigint[],
                 ?::integer[], ?::text[]) as t(m, b, rg, rs, c, f, s, mx, h)
-            on conflict (monitor_id, bucket, region, resolver) do update set checks = r.checks + excluded.checks,
+            on conflict (monitor_id, bucket%s) do update set checks = r.checks + excluded.checks,
                 failures = r.failures + excluded.failures, ok_total_ms = r.ok_total_ms + excluded.ok_total_ms,
                 max_ms = greatest(r.max_ms, excluded.max_ms), hist = gw_hist_add(r.hist, excluded.hist),
                 p50_ms = gw_hist_quantile(gw_hist_add(r.hist, excluded.hist), 0.5, greatest(r.max_ms, excluded.max_ms)),
                 p95_ms = gw_hist_quantile(gw_hist_add(r.hist, excluded.hist), 0.95, greatest(r.max_ms, excluded.max_ms))
             """;
+
+    /** The rollups every batch is merged into: per (region, resolver) stream, and per monitor for the dashboard. */
+    private record Rollup(String table, ChronoUnit unit, boolean perStream) {
+        String sql() {
+            String key = perStream ? ", region, resolver" : "";
+            return ROLLUP.formatted(table, key, perStream ? ", rg, rs" : "", key);
+        }
+    }
+
+    private static final List<Rollup> ROLLUPS = List.of(new Rollup("check_rollup_minute", ChronoUnit.MINUTES, true),
+            new Rollup("check_rollup_hour", ChronoUnit.HOURS, true), new Rollup("monitor_rollup_hour", ChronoUnit.HOURS, false),
+            new Rollup("monitor_rollup_day", ChronoUnit.DAYS, false));
 
     private static final String COMPLETE = """
             update check_schedule s set leased_until = null, leased_by = null,
@@ -282,8 +294,9 @@ public final class ResultWriter implements AutoCloseable {
             c.setAutoCommit(false);
             try {
                 insertResults(c, results);
-                rollup(c, "check_rollup_minute", ChronoUnit.MINUTES, results);
-                rollup(c, "check_rollup_hour", ChronoUnit.HOURS, results);
+                for (Rollup r : ROLLUPS) {
+                    rollup(c, r, results);
+                }
                 complete(c, completions);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -324,8 +337,8 @@ public final class ResultWriter implements AutoCloseable {
         }
     }
 
-    /** One row per (monitor, region, resolver, bucket) of the batch, merged into the table's existing rows. */
-    private static void rollup(Connection c, String table, ChronoUnit unit, List<CheckResult> results) throws SQLException {
+    /** One row per key of the rollup in the batch (sorted, so concurrent writers lock rows in one order), merged in. */
+    private static void rollup(Connection c, Rollup rollup, List<CheckResult> results) throws SQLException {
         record Key(long monitorId, Instant bucket, String region, String resolver) {
         }
         final class Agg {
@@ -338,7 +351,9 @@ public final class ResultWriter implements AutoCloseable {
         Map<Key, Agg> aggs = new TreeMap<>(Comparator.comparingLong(Key::monitorId).thenComparing(Key::bucket)
                 .thenComparing(Key::region).thenComparing(Key::resolver));
         for (CheckResult r : results) {
-            Agg a = aggs.computeIfAbsent(new Key(r.monitorId(), r.startedAt().truncatedTo(unit), r.region(), r.resolver()), k -> new Agg());
+            Agg a = aggs.computeIfAbsent(rollup.perStream()
+                    ? new Key(r.monitorId(), r.startedAt().truncatedTo(rollup.unit()), r.region(), r.resolver())
+                    : new Key(r.monitorId(), r.startedAt().truncatedTo(rollup.unit()), "", ""), k -> new Agg());
             a.checks++;
             if (!r.ok()) {
                 a.failures++;
@@ -363,7 +378,7 @@ public final class ResultWriter implements AutoCloseable {
             i++;
         }
         String[] types = {"bigint", "text", "text", "text", "integer", "integer", "bigint", "integer", "text"};
-        try (PreparedStatement ps = c.prepareStatement(ROLLUP.formatted(table))) {
+        try (PreparedStatement ps = c.prepareStatement(rollup.sql())) {
             for (int col = 0; col < cols.length; col++) {
                 ps.setArray(col + 1, array(c, types[col], cols[col]));
             }
