@@ -1,0 +1,29 @@
+package dev.gatewatch.dashboard.model;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** One cell of a 90-day uptime strip (UTC days). */
+public record Day(LocalDate date, Uptime uptime) {
+
+    /** "2026-11-20: 99.93% (2 of 2,880 checks failed)" or "2026-11-20: no data". */
+    public String title() {
+        if (uptime.checks() == 0) {
+            return date + ": no data";
+        }
+        return date + ": " + uptime.text() + (uptime.failures() == 0 ? " (" + String.format("%,d", uptime.checks()) + " checks)"
+                : " (" + String.format("%,d", uptime.failures()) + " of " + String.format("%,d", uptime.checks()) + " checks failed)");
+    }
+
+    /** The {@code days} days up to and including {@code today}, oldest first, empty days filled in. */
+    public static List<Day> strip(LocalDate today, int days, Map<LocalDate, Uptime> byDate) {
+        List<Day> out = new ArrayList<>(days);
+        for (int i = days - 1; i >= 0; i--) {
+            LocalDate d = today.minusDays(i);
+            out.add(new Day(d, byDate.getOrDefault(d, Uptime.NONE)));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.gatewatch.dashboard.web;
+
+import java.time.Instant;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestQuery;
+
+import dev.gatewatch.account.CurrentOwner;
+import dev.gatewatch.account.web.Csrf;
+import dev.gatewatch.config.GatewatchConfig;
+import dev.gatewatch.dashboard.DashboardQueries;
+import dev.gatewatch.dashboard.model.MonitorList;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The owner's start page: every monitor with its state, open incident, uptime and response time, filtered and sorted on
+ * the server. htmx re-fetches the table every few seconds (same URL, {@code HX-Request} header: only the table).
+ */
+@Path("/")
+@Produces(MediaType.TEXT_HTML)
+@Tag(name = "Web UI")
+public class MonitorListPage {
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance home(String csrf, String email, String baseUrl, MonitorList list, MonitorList.Sort[] sorts);
+
+        static native TemplateInstance table(MonitorList list);
+    }
+
+    private final DashboardQueries queries;
+    private final CurrentOwner owner;
+    private final GatewatchConfig config;
+
+    public MonitorListPage(DashboardQueries queries, CurrentOwner owner, GatewatchConfig config) {
+        this.queries = queries;
+        this.owner = owner;
+        this.config = config;
+    }
+
+    @GET
+    public Response home(@RestQuery String q, @RestQuery String state, @RestQuery String sort, @RestQuery Integer page,
+            @HeaderParam("HX-Request") String htmx, RoutingContext rc) {
+        MonitorList list = MonitorList.of(queries.summaries(owner.id(), Instant.now()), MonitorList.Query.of(q, state, sort, page));
+        String html = htmx != null ? Templates.table(list).render()
+                : Templates.home(Csrf.token(rc), owner.email(), config.web().baseUrl(), list, MonitorList.Sort.values()).render();
+        return Response.ok(html).header("Vary", "HX-Request").header("Cache-Control", "no-store").build();
+    }
+}

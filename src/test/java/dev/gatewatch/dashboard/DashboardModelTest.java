@@ -1,0 +1,139 @@
+package dev.gatewatch.dashboard;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.gatewatch.dashboard.model.Day;
+import dev.gatewatch.dashboard.model.Health;
+import dev.gatewatch.dashboard.model.MonitorList;
+import dev.gatewatch.dashboard.model.MonitorSummary;
+import dev.gatewatch.dashboard.model.OpenIncident;
+import dev.gatewatch.dashboard.model.Sparkline;
+import dev.gatewatch.dashboard.model.Uptime;
+
+/** The dashboard's pure parts: state at a glance, uptime wording, strips, sparklines, sorting and filtering. */
+class DashboardModelTest {
+
+    private static OpenIncident incident(String kind, String status) {
+        return new OpenIncident(1, kind.equals("degraded") ? "latency" : "availability", kind, status, "whole", "s", Instant.EPOCH);
+    }
+
+    static Stream<Arguments> health() {
+        return Stream.of(
+                // paused, availability incident, latency incident, streams, failing → state
+                Arguments.of("paused beats everything", true, incident("outage", "open"), null, 4, 4, Health.PAUSED),
+                Arguments.of("confirmed outage", false, incident("outage", "open"), null, 4, 4, Health.DOWN),
+                Arguments.of("partial outage", false, incident("partial", "open"), null, 4, 1, Health.PARTIAL),
+                Arguments.of("flapping", false, incident("flapping", "open"), null, 4, 0, Health.FLAPPING),
+                Arguments.of("failing inside the confirmation window", false, incident("suspect", "suspected"), null, 4, 2, Health.SUSPECT),
+                Arguments.of("failing during a deployment", false, incident("deploy_blip", "suspected"), null, 4, 4, Health.DEPLOYING),
+                Arguments.of("outage wins over slow", false, incident("outage", "open"), incident("degraded", "open"), 4, 4, Health.DOWN),
+                Arguments.of("slow but answering", false, null, incident("degraded", "open"), 4, 0, Health.DEGRADED),
+                Arguments.of("new monitor without results", false, null, null, 0, 0, Health.PENDING),
+                Arguments.of("failure the analyzer has not judged yet", false, null, null, 4, 1, Health.SUSPECT),
+                Arguments.of("all passing", false, null, null, 4, 0, Health.UP));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource
+    void health(String name, boolean paused, OpenIncident availability, OpenIncident latency, int streams, int failing, Health expected) {
+        assertEquals(expected, Health.of(paused, availability, latency, streams, failing));
+    }
+
+    static Stream<Arguments> uptimeText() {
+        return Stream.of(
+                Arguments.of(0, 0, "–", "none"),
+                Arguments.of(2880, 0, "100%", "ok"),
+                Arguments.of(100000, 1, "99.99%", "ok"), // 99.999 is floored, never shown as 100%
+                Arguments.of(1000, 1, "99.90%", "ok"),
+                Arguments.of(1000, 2, "99.80%", "warn"),
+                Arguments.of(100, 1, "99%", "warn"),
+                Arguments.of(100, 2, "98%", "bad"),
+                Arguments.of(3, 1, "66.66%", "bad"),
+                Arguments.of(10, 10, "0%", "bad"));
+    }
+
+    @ParameterizedTest(name = "{1} of {0} failed → {2}")
+    @MethodSource
+    void uptimeText(long checks, long failures, String text, String band) {
+        Uptime u = new Uptime(checks, failures);
+        assertEquals(text, u.text());
+        assertEquals(band, u.band());
+    }
+
+    @Test
+    void stripFillsMissingDaysOldestFirst() {
+        LocalDate today = LocalDate.parse("2026-11-25");
+        List<Day> strip = Day.strip(today, 90, Map.of(today, new Uptime(10, 1), today.minusDays(89), new Uptime(5, 0)));
+        assertEquals(90, strip.size());
+        assertEquals(today.minusDays(89), strip.get(0).date());
+        assertEquals("2026-08-28: 100% (5 checks)", strip.get(0).title());
+        assertEquals("2026-08-29: no data", strip.get(1).title());
+        assertEquals("2026-11-25: 90% (1 of 10 checks failed)", strip.get(89).title());
+    }
+
+    @Test
+    void sparklineBreaksAtGapsAndScalesToTheMaximum() {
+        Sparkline s = new Sparkline(Arrays.asList(100, 200, null, 50, 200));
+        assertEquals("M0.0,12.0L24.0,2.0M72.0,17.0L96.0,2.0", s.path());
+        assertEquals("response time over the last 24 h, 50 to 200 ms", s.description());
+        assertEquals("", new Sparkline(Arrays.asList(null, null)).path());
+    }
+
+    private static MonitorSummary summary(long id, String name, Health health, long checks, long failures, Integer ms) {
+        Uptime u = new Uptime(checks, failures);
+        return new MonitorSummary(id, name, "https://" + name + ".example/", health == Health.PAUSED, 60, health, null, u, u, u, u, ms,
+                null, new Sparkline(List.of()));
+    }
+
+    static Stream<Arguments> list() {
+        return Stream.of(
+                Arguments.of("default: worst state first, then name", null, null, null, List.of("api", "shop", "blog", "www", "old")),
+                Arguments.of("by name", null, null, "name", List.of("api", "blog", "old", "shop", "www")),
+                Arguments.of("lowest uptime first, no data last", null, null, "uptime-30d", List.of("api", "shop", "www", "blog", "old")),
+                Arguments.of("slowest first, no figure last", null, null, "response", List.of("www", "blog", "shop", "api", "old")),
+                Arguments.of("problems only", null, "problems", null, List.of("api", "shop")),
+                Arguments.of("paused only", null, "paused", null, List.of("old")),
+                Arguments.of("text matches name or URL, any case", "SHOP.exa", null, null, List.of("shop")),
+                Arguments.of("unknown sort and filter fall back", null, "bogus", "bogus", List.of("api", "shop", "blog", "www", "old")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource
+    void list(String name, String text, String filter, String sort, List<String> expected) {
+        List<MonitorSummary> all = List.of(summary(1, "www", Health.UP, 1000, 1, 300), summary(2, "api", Health.DOWN, 1000, 100, null),
+                summary(3, "blog", Health.UP, 0, 0, 200), summary(4, "shop", Health.PARTIAL, 1000, 10, 150),
+                summary(5, "old", Health.PAUSED, 0, 0, null));
+        MonitorList list = MonitorList.of(all, MonitorList.Query.of(text, filter, sort, null));
+        assertEquals(expected, list.shown().stream().map(MonitorSummary::name).toList());
+        assertEquals(new MonitorList.Counts(5, 2, 2, 1), list.counts());
+    }
+
+    @Test
+    void pagesOfAHundredWithLinksThatKeepTheQuery() {
+        List<MonitorSummary> all = new ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            all.add(summary(i, String.format("m%03d", i), Health.UP, 10, 0, 100));
+        }
+        MonitorList last = MonitorList.of(all, MonitorList.Query.of("m", "up", "name", 7));
+        assertEquals(3, last.pages());
+        assertEquals(3, last.pageNumber());
+        assertEquals(50, last.shown().size());
+        assertEquals("m200", last.shown().get(0).name());
+        assertEquals("?sort=name&q=m&state=up&page=1", last.previous());
+        assertNull(last.next());
+    }
+}
