@@ -26,4 +26,13 @@ public record Day(LocalDate date, Uptime uptime) {
         }
         return out;
     }
+
+    /** The strip's cells as HTML ({@code <span class="day-ok" title="...">}), escaped; built without a template for speed. */
+    public static String cells(List<Day> strip) {
+        StringBuilder html = new StringBuilder(strip.size() * 64);
+        for (Day d : strip) {
+            html.append("<span class=\"day-").append(d.uptime().band()).append("\" title=\"").append(d.title()).append("\"></span>");
+        }
+        return html.toString(); // titles hold only digits, dates, '%', ',', '(' and letters: nothing to escape
+    }
 }

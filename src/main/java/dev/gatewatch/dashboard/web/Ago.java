@@ -3,6 +3,7 @@ package dev.gatewatch.dashboard.web;
 import java.time.Duration;
 import java.time.Instant;
 
+import dev.gatewatch.dashboard.model.Elapsed;
 import io.quarkus.qute.TemplateExtension;
 
 /** Relative times in templates: {@code {t.ago}} → "12 s ago", "3 min ago", "2 h ago", "4 d ago". */
@@ -13,26 +14,20 @@ public final class Ago {
     }
 
     public static String ago(Instant t) {
-        return t == null ? "never" : duration(Duration.between(t, Instant.now()).abs()) + " ago";
+        return t == null ? "never" : Elapsed.words(Duration.between(t, Instant.now())) + " ago";
     }
 
-    /** "42 s", "5 min", "3 h 10 min", "2 d 4 h". */
     public static String duration(Duration d) {
-        long s = d.toSeconds();
-        if (s < 60) {
-            return s + " s";
-        }
-        if (s < 3600) {
-            return s / 60 + " min";
-        }
-        if (s < 86400) {
-            return s / 3600 + " h" + (s % 3600 >= 60 ? " " + s % 3600 / 60 + " min" : "");
-        }
-        return s / 86400 + " d" + (s % 86400 >= 3600 ? " " + s % 86400 / 3600 + " h" : "");
+        return Elapsed.words(d);
     }
 
     /** How long ago {@code t} started, as a duration: "for 3 min". */
     public static String since(Instant t) {
-        return t == null ? "" : duration(Duration.between(t, Instant.now()).abs());
+        return t == null ? "" : Elapsed.words(Duration.between(t, Instant.now()));
+    }
+
+    /** "2026-11-22 05:45" (UTC, to the minute): how pages print points in time. */
+    public static String utc(Instant t) {
+        return t == null ? "" : java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(java.time.ZoneOffset.UTC).format(t);
     }
 }

@@ -1,0 +1,64 @@
+package dev.gatewatch.dashboard.status;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import dev.gatewatch.dashboard.model.Elapsed;
+
+/**
+ * An incident in the words a status page uses: what visitors saw, where, and for how long; never the owner's internals
+ * (resolver names, addresses, CDN nodes) unless the owner opted in.
+ */
+public record PublicIncident(String title, String body, boolean ongoing, Instant startedAt, Instant resolvedAt, String duration) {
+
+    /** Where an incident was, as the analyzer's scope records it. */
+    public record Where(String extent, List<String> regions, List<String> resolvers, Map<String, List<String>> addresses, List<String> pops) {
+    }
+
+    public static PublicIncident of(String monitor, String kind, Where where, boolean details, Instant startedAt, Instant resolvedAt,
+            Instant now) {
+        String title = switch (kind) {
+            case "outage" -> "Outage";
+            case "partial" -> "Partial outage";
+            case "flapping" -> "Intermittent errors";
+            case "degraded" -> "Slow responses";
+            default -> "Incident";
+        } + ": " + monitor;
+        String body = switch (kind) {
+            case "outage" -> monitor + " could not be reached.";
+            case "flapping" -> monitor + " was intermittently unavailable.";
+            case "degraded" -> monitor + " responded slowly.";
+            case "partial" -> partial(monitor, where, details);
+            default -> monitor + " had problems.";
+        };
+        Instant end = resolvedAt != null ? resolvedAt : now;
+        String took = Elapsed.words(Duration.between(startedAt, end));
+        body += resolvedAt != null ? " Resolved after " + took + "." : " Ongoing for " + took + "; we are on it.";
+        return new PublicIncident(title, body, resolvedAt == null, startedAt, resolvedAt, took);
+    }
+
+    private static String partial(String monitor, Where w, boolean details) {
+        String extent = w.extent() == null ? "" : w.extent().toLowerCase(java.util.Locale.ROOT);
+        return switch (extent) {
+            case "regions" -> monitor + " could not be reached from " + String.join(", ", w.regions()) + "; other regions were unaffected.";
+            case "resolver", "address" -> "Some visitors could not reach " + monitor + ", depending on the DNS service they use."
+                    + (details ? " Affected: " + resolvers(w) + "." : "");
+            case "cdn_node" -> "Visitors served by some CDN locations could not reach " + monitor + "."
+                    + (details && !w.pops().isEmpty() ? " Affected: CDN " + (w.pops().size() == 1 ? "node " : "nodes ")
+                            + String.join(", ", w.pops()) + "." : "");
+            default -> "Some requests to " + monitor + " failed" + (w.regions().isEmpty() ? "" : " in " + String.join(", ", w.regions())) + ".";
+        };
+    }
+
+    private static String resolvers(Where w) {
+        if (w.resolvers().isEmpty()) {
+            return "addresses " + String.join(", ", w.addresses().values().stream().flatMap(List::stream).distinct().sorted().toList());
+        }
+        return String.join("; ", w.resolvers().stream().map(r -> {
+            List<String> a = w.addresses().getOrDefault(r, List.of());
+            return "resolver " + r + (a.isEmpty() ? "" : " (answered " + String.join(", ", a) + ")");
+        }).toList());
+    }
+}

@@ -1,0 +1,324 @@
+package dev.gatewatch.dashboard.status;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.gatewatch.api.FieldError;
+import dev.gatewatch.api.InvalidInputException;
+import dev.gatewatch.api.NotFoundProblem;
+import dev.gatewatch.api.Sql;
+import dev.gatewatch.config.GatewatchConfig;
+import dev.gatewatch.dashboard.DashboardQueries;
+import dev.gatewatch.dashboard.model.Day;
+import dev.gatewatch.dashboard.model.MonitorSummary;
+import io.agroal.api.AgroalDataSource;
+
+/** Owners' public status pages: settings (one page per owner), the public view, and what badges show. */
+@ApplicationScoped
+public class StatusPageService {
+
+    /** How far back a status page lists incidents. */
+    public static final int INCIDENT_DAYS = 14;
+    public static final int MAX_MONITORS = 1000;
+    private static final int MAX_GROUPS = 50;
+    private static final java.util.regex.Pattern SLUG = java.util.regex.Pattern.compile("[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?");
+    private static final TypeReference<Map<String, List<String>>> ADDRESSES = new TypeReference<>() { };
+
+    private final AgroalDataSource dataSource;
+    private final DashboardQueries queries;
+    private final GatewatchConfig config;
+    private final ObjectMapper json;
+
+    public StatusPageService(AgroalDataSource dataSource, DashboardQueries queries, GatewatchConfig config, ObjectMapper json) {
+        this.dataSource = dataSource;
+        this.queries = queries;
+        this.config = config;
+        this.json = json;
+    }
+
+    /** The owner's page settings, if they have saved any. */
+    public Optional<StatusPageView> get(long ownerId) {
+        try (Connection c = dataSource.getConnection()) {
+            return read(c, "owner_id = ?", ownerId);
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the status page failed", e);
+        }
+    }
+
+    /** Replaces the owner's page settings; every rule broken is reported at once. */
+    public StatusPageView save(long ownerId, StatusPageRequest in) {
+        List<FieldError> errors = new ArrayList<>();
+        String slug = in.slug() == null ? "" : in.slug().strip();
+        if (!SLUG.matcher(slug).matches()) {
+            errors.add(new FieldError("slug", "must be 1-40 lower-case letters, digits or inner hyphens"));
+        }
+        String title = in.title() == null ? "" : in.title().strip();
+        if (title.isEmpty() || title.length() > 100) {
+            errors.add(new FieldError("title", "must be 1-100 characters"));
+        }
+        String description = in.description() == null || in.description().isBlank() ? null : in.description().strip();
+        if (description != null && description.length() > 1000) {
+            errors.add(new FieldError("description", "must be at most 1000 characters"));
+        }
+        List<StatusPageRequest.Group> groups = in.groups() == null ? List.of() : in.groups();
+        if (groups.size() > MAX_GROUPS) {
+            errors.add(new FieldError("groups", "at most " + MAX_GROUPS + " groups"));
+        }
+        try (Connection c = dataSource.getConnection()) {
+            Set<Long> owned = ownedMonitors(c, ownerId);
+            Set<Long> seen = new HashSet<>();
+            for (int g = 0; g < groups.size(); g++) {
+                StatusPageRequest.Group group = groups.get(g);
+                if (group == null) {
+                    errors.add(new FieldError("groups[" + g + "]", "must not be null"));
+                    continue;
+                }
+                if (group.name() != null && group.name().length() > 60) {
+                    errors.add(new FieldError("groups[" + g + "].name", "must be at most 60 characters"));
+                }
+                List<StatusPageRequest.Entry> entries = group.monitors() == null ? List.of() : group.monitors();
+                for (int i = 0; i < entries.size(); i++) {
+                    StatusPageRequest.Entry e = entries.get(i);
+                    String field = "groups[" + g + "].monitors[" + i + "]";
+                    if (e == null || e.monitorId() == null || !owned.contains(e.monitorId())) {
+                        errors.add(new FieldError(field + ".monitorId", "is not one of your monitors"));
+                    } else if (!seen.add(e.monitorId())) {
+                        errors.add(new FieldError(field + ".monitorId", "is already on the page"));
+                    }
+                    if (e != null && e.displayName() != null && e.displayName().length() > 100) {
+                        errors.add(new FieldError(field + ".displayName", "must be at most 100 characters"));
+                    }
+                }
+            }
+            if (seen.size() > MAX_MONITORS) {
+                errors.add(new FieldError("groups", "at most " + MAX_MONITORS + " monitors"));
+            }
+            if (errors.isEmpty() && taken(c, slug, ownerId)) {
+                errors.add(new FieldError("slug", "is taken"));
+            }
+            if (!errors.isEmpty()) {
+                throw new InvalidInputException(errors);
+            }
+            c.setAutoCommit(false);
+            try {
+                long pageId;
+                try (PreparedStatement ps = Sql.bind(c.prepareStatement("""
+                        insert into status_page (owner_id, slug, title, description, enabled, show_details) values (?, ?, ?, ?, ?, ?)
+                        on conflict (owner_id) do update set slug = excluded.slug, title = excluded.title,
+                            description = excluded.description, enabled = excluded.enabled, show_details = excluded.show_details,
+                            updated_at = now()
+                        returning id
+                        """), ownerId, slug, title, description, Boolean.TRUE.equals(in.enabled()), Boolean.TRUE.equals(in.showDetails()));
+                        ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    pageId = rs.getLong(1);
+                }
+                try (PreparedStatement ps = Sql.bind(c.prepareStatement("delete from status_page_monitor where page_id = ?"), pageId)) {
+                    ps.executeUpdate();
+                }
+                try (PreparedStatement ps = c.prepareStatement("""
+                        insert into status_page_monitor (page_id, monitor_id, group_name, display_name, position) values (?, ?, ?, ?, ?)
+                        """)) {
+                    int position = 0;
+                    for (StatusPageRequest.Group group : groups) {
+                        for (StatusPageRequest.Entry e : group.monitors() == null ? List.<StatusPageRequest.Entry>of() : group.monitors()) {
+                            String name = e.displayName() == null || e.displayName().isBlank() ? null : e.displayName().strip();
+                            Sql.bind(ps, pageId, e.monitorId(), group.name() == null ? "" : group.name().strip(), name, position++).addBatch();
+                        }
+                    }
+                    ps.executeBatch();
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                if (e instanceof SQLException s && "23505".equals(s.getSQLState())) {
+                    throw new InvalidInputException("slug", "is taken"); // lost a race for the same slug
+                }
+                throw e;
+            }
+            return read(c, "owner_id = ?", ownerId).orElseThrow();
+        } catch (SQLException e) {
+            throw new IllegalStateException("saving the status page failed", e);
+        }
+    }
+
+    /** The enabled page at {@code slug}, as visitors see it. */
+    public PublicPage publicPage(String slug, Instant now) {
+        try (Connection c = dataSource.getConnection()) {
+            Page page = enabledPage(c, slug);
+            List<Long> ids = page.entries().stream().map(Entry::monitorId).toList();
+            Map<Long, MonitorSummary> summaries = queries.summaries(ids, now).stream()
+                    .collect(Collectors.toMap(MonitorSummary::id, Function.identity()));
+            Map<Long, List<Day>> strips = queries.strips(ids, now);
+            Map<String, List<PublicPage.Component>> groups = new LinkedHashMap<>();
+            Map<Long, String> names = new LinkedHashMap<>();
+            for (Entry e : page.entries()) {
+                MonitorSummary s = summaries.get(e.monitorId());
+                String name = e.displayName() != null ? e.displayName() : s.name();
+                names.put(e.monitorId(), name);
+                groups.computeIfAbsent(e.group(), k -> new ArrayList<>()).add(new PublicPage.Component(e.monitorId(), name, s.health(),
+                        s.quarter(), Day.cells(strips.get(e.monitorId()))));
+            }
+            List<PublicPage.Group> grouped = groups.entrySet().stream().map(g -> new PublicPage.Group(g.getKey(), g.getValue())).toList();
+            List<PublicPage.Component> all = grouped.stream().flatMap(g -> g.components().stream()).toList();
+            return new PublicPage(page.view().slug(), page.view().title(), page.view().description(), PublicPage.Overall.of(all), grouped,
+                    incidents(c, names, page.view().showDetails(), now));
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading status page " + slug + " failed", e);
+        }
+    }
+
+    /** A monitor's summary for its badges, if it is on the enabled page at {@code slug}. */
+    public MonitorSummary badge(String slug, long monitorId, Instant now) {
+        try (Connection c = dataSource.getConnection()) {
+            Page page = enabledPage(c, slug);
+            if (page.entries().stream().noneMatch(e -> e.monitorId() == monitorId)) {
+                throw new NotFoundProblem("monitor " + monitorId + " on status page " + slug);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading status page " + slug + " failed", e);
+        }
+        return queries.summaries(List.of(monitorId), now).get(0);
+    }
+
+    /** The owner's monitors to choose from: id and name, in id order. */
+    public List<Choice> choices(long ownerId) {
+        List<Choice> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = Sql.bind(c.prepareStatement("select id, name, url from monitor where owner_id = ? order by id"), ownerId);
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new Choice(rs.getLong(1), rs.getString(2), rs.getString(3)));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading monitors failed", e);
+        }
+        return out;
+    }
+
+    public record Choice(long id, String name, String url) {
+    }
+
+    private record Entry(long monitorId, String group, String displayName) {
+    }
+
+    private record Page(long id, StatusPageView view, List<Entry> entries) {
+    }
+
+    private Page enabledPage(Connection c, String slug) throws SQLException {
+        try (PreparedStatement ps = Sql.bind(c.prepareStatement("select id from status_page where slug = ? and enabled"), slug);
+                ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw new NotFoundProblem("status page " + slug);
+            }
+            long id = rs.getLong(1);
+            StatusPageView view = read(c, "id = ?", id).orElseThrow();
+            return new Page(id, view, entries(c, id));
+        }
+    }
+
+    private Optional<StatusPageView> read(Connection c, String where, long key) throws SQLException {
+        try (PreparedStatement ps = Sql.bind(c.prepareStatement("select * from status_page where " + where), key);
+                ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                return Optional.empty();
+            }
+            Map<String, List<StatusPageRequest.Entry>> groups = new LinkedHashMap<>();
+            for (Entry e : entries(c, rs.getLong("id"))) {
+                groups.computeIfAbsent(e.group(), k -> new ArrayList<>()).add(new StatusPageRequest.Entry(e.monitorId(), e.displayName()));
+            }
+            String slug = rs.getString("slug");
+            return Optional.of(new StatusPageView(slug, rs.getString("title"), rs.getString("description"), rs.getBoolean("enabled"),
+                    rs.getBoolean("show_details"), groups.entrySet().stream().map(g -> new StatusPageRequest.Group(g.getKey(), g.getValue())).toList(),
+                    config.web().baseUrl() + "/status/" + slug, Sql.instant(rs, "updated_at")));
+        }
+    }
+
+    private static List<Entry> entries(Connection c, long pageId) throws SQLException {
+        List<Entry> out = new ArrayList<>();
+        try (PreparedStatement ps = Sql.bind(c.prepareStatement("""
+                select monitor_id, group_name, display_name from status_page_monitor where page_id = ? order by position
+                """), pageId); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new Entry(rs.getLong(1), rs.getString(2), rs.getString(3)));
+            }
+        }
+        return out;
+    }
+
+    /** Confirmed incidents only: blips and suspicions never reach a public page. */
+    private List<PublicIncident> incidents(Connection c, Map<Long, String> names, boolean details, Instant now) throws SQLException {
+        List<PublicIncident> out = new ArrayList<>();
+        if (names.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement ps = Sql.bind(c.prepareStatement("""
+                select monitor_id, kind, scope, started_at, resolved_at from incident
+                where monitor_id = any(?) and confirmed_at is not null and kind in ('outage', 'partial', 'flapping', 'degraded')
+                  and (resolved_at is null or resolved_at > ?)
+                order by started_at desc limit 50
+                """), c.createArrayOf("bigint", names.keySet().toArray(Long[]::new)),
+                OffsetDateTime.ofInstant(now.minus(Duration.ofDays(INCIDENT_DAYS)), ZoneOffset.UTC)); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(PublicIncident.of(names.get(rs.getLong(1)), rs.getString(2), where(rs.getString(3)), details,
+                        Sql.instant(rs, "started_at"), Sql.instant(rs, "resolved_at"), now));
+            }
+        }
+        return out;
+    }
+
+    private PublicIncident.Where where(String scope) {
+        try {
+            JsonNode s = json.readTree(scope);
+            return new PublicIncident.Where(s.path("extent").asText(null), strings(s.path("regions")), strings(s.path("resolvers")),
+                    s.hasNonNull("addresses") ? json.convertValue(s.get("addresses"), ADDRESSES) : Map.of(), strings(s.path("pops")));
+        } catch (Exception e) {
+            return new PublicIncident.Where(null, List.of(), List.of(), Map.of(), List.of());
+        }
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    private static Set<Long> ownedMonitors(Connection c, long ownerId) throws SQLException {
+        Set<Long> ids = new HashSet<>();
+        try (PreparedStatement ps = Sql.bind(c.prepareStatement("select id from monitor where owner_id = ?"), ownerId);
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                ids.add(rs.getLong(1));
+            }
+        }
+        return ids;
+    }
+
+    private static boolean taken(Connection c, String slug, long ownerId) throws SQLException {
+        try (PreparedStatement ps = Sql.bind(c.prepareStatement("select 1 from status_page where slug = ? and owner_id <> ?"), slug, ownerId);
+                ResultSet rs = ps.executeQuery()) {
+            return rs.next();
+        }
+    }
+}
