@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
-# Installs the real nginx and dnsmasq binaries that the end-to-end tests start themselves
-# (dev.gatewatch.support.e2e.Nginx / Dnsmasq), from Debian's packages.
-# Quiet and fast when both are already there; run by Maven in process-test-resources
+# Installs, from Debian's packages, the real programs that tests start themselves: nginx and dnsmasq for the
+# end-to-end tests (dev.gatewatch.support.e2e.Nginx / Dnsmasq) and chromium for the browser tests
+# (dev.gatewatch.support.browser.BrowserSession, driven by Playwright, which never downloads a browser of its own).
+# Quiet and fast when all are already there; run by Maven in process-test-resources
 # (skip with -Dskip.e2e.tools=true). Leaves no system nginx or dnsmasq running.
 set -euo pipefail
 
 NGINX=/usr/sbin/nginx
 DNSMASQ=/usr/sbin/dnsmasq
+CHROMIUM=/usr/bin/chromium
 
-if [[ -x "$NGINX" && -x "$DNSMASQ" ]]; then
+if [[ -x "$NGINX" && -x "$DNSMASQ" && -x "$CHROMIUM" ]]; then
   exit 0
 fi
 
 fail() {
   echo "install-tools.sh: $*" >&2
-  echo "install-tools.sh: install the Debian packages nginx-light (or nginx) and dnsmasq-base by hand," \
+  echo "install-tools.sh: install the Debian packages nginx-light (or nginx), dnsmasq-base and chromium by hand," \
        "or skip this step with -Dskip.e2e.tools=true" >&2
   exit 1
 }
@@ -32,7 +34,11 @@ command -v apt-get >/dev/null 2>&1 || fail "no apt-get on this machine"
 "${SUDO[@]}" apt-get update -qq >/dev/null || fail "apt-get update failed"
 
 packages=()
+# Only a run that installs nginx or dnsmasq stops services afterwards: a chromium-only run leaves nginx processes alone
+# (they may belong to another build's end-to-end tests).
+servers=false
 if [[ ! -x "$NGINX" ]]; then
+  servers=true
   # nginx-light is gone from newer Debian releases; the plain nginx package replaces it there.
   # (Read the whole output first: grep -q closing the pipe early would fail the pipeline under pipefail.)
   policy=$(apt-cache policy nginx-light 2>/dev/null || true)
@@ -43,7 +49,12 @@ if [[ ! -x "$NGINX" ]]; then
   fi
 fi
 if [[ ! -x "$DNSMASQ" ]]; then
+  servers=true
   packages+=(dnsmasq-base)
+fi
+if [[ ! -x "$CHROMIUM" ]]; then
+  # Without recommends (upower, udev, mesa, printing); fonts-liberation from them keeps screenshots' text metric-stable.
+  packages+=(chromium fonts-liberation)
 fi
 
 log=$(mktemp)
@@ -54,34 +65,37 @@ if ! "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
   fail "apt-get install ${packages[*]} failed"
 fi
 
-# A package's postinst may have started the system nginx on port 80 (where policy-rc.d allows it).
-# Stop it: the tests start their own nginx on loopback ports with their own config.
 stopped=""
-if [[ -e /run/nginx.pid ]] || pgrep -x nginx >/dev/null 2>&1; then
-  if command -v service >/dev/null 2>&1; then
-    "${SUDO[@]}" service nginx stop >/dev/null 2>&1 || true
+if $servers; then
+  # A package's postinst may have started the system nginx on port 80 (where policy-rc.d allows it).
+  # Stop it: the tests start their own nginx on loopback ports with their own config.
+  if [[ -e /run/nginx.pid ]] || pgrep -x nginx >/dev/null 2>&1; then
+    if command -v service >/dev/null 2>&1; then
+      "${SUDO[@]}" service nginx stop >/dev/null 2>&1 || true
+    fi
+    if [[ -s /run/nginx.pid ]]; then
+      pid=$(cat /run/nginx.pid 2>/dev/null || true)
+      if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+        "${SUDO[@]}" kill "$pid" 2>/dev/null || true
+      fi
+    fi
+    stopped=" (stopped the nginx service the package started)"
   fi
-  if [[ -s /run/nginx.pid ]]; then
-    pid=$(cat /run/nginx.pid 2>/dev/null || true)
+  # Keep the system nginx from starting at the next boot, where systemd is in charge.
+  if command -v systemctl >/dev/null 2>&1 && [[ -d /run/systemd/system ]]; then
+    "${SUDO[@]}" systemctl disable --now nginx >/dev/null 2>&1 || true
+  fi
+  # dnsmasq-base ships no service; the full dnsmasq package would, so stop one if present.
+  if [[ -e /run/dnsmasq/dnsmasq.pid ]]; then
+    pid=$(cat /run/dnsmasq/dnsmasq.pid 2>/dev/null || true)
     if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
       "${SUDO[@]}" kill "$pid" 2>/dev/null || true
+      stopped="$stopped (stopped a system dnsmasq)"
     fi
-  fi
-  stopped=" (stopped the nginx service the package started)"
-fi
-# Keep the system nginx from starting at the next boot, where systemd is in charge.
-if command -v systemctl >/dev/null 2>&1 && [[ -d /run/systemd/system ]]; then
-  "${SUDO[@]}" systemctl disable --now nginx >/dev/null 2>&1 || true
-fi
-# dnsmasq-base ships no service; the full dnsmasq package would, so stop one if present.
-if [[ -e /run/dnsmasq/dnsmasq.pid ]]; then
-  pid=$(cat /run/dnsmasq/dnsmasq.pid 2>/dev/null || true)
-  if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
-    "${SUDO[@]}" kill "$pid" 2>/dev/null || true
-    stopped="$stopped (stopped a system dnsmasq)"
   fi
 fi
 
-[[ -x "$NGINX" && -x "$DNSMASQ" ]] || fail "installed ${packages[*]} but $NGINX or $DNSMASQ is still missing"
+[[ -x "$NGINX" && -x "$DNSMASQ" && -x "$CHROMIUM" ]] \
+  || fail "installed ${packages[*]} but $NGINX, $DNSMASQ or $CHROMIUM is still missing"
 
 echo "install-tools.sh: installed ${packages[*]}${stopped}"

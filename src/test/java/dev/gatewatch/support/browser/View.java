@@ -1,0 +1,29 @@
+package dev.gatewatch.support.browser;
+
+import com.microsoft.playwright.options.ColorScheme;
+
+/**
+ * How a tab shows pages: its viewport in CSS pixels and the colour scheme it asks for ({@code prefers-color-scheme}).
+ * Not emulated as a mobile device on purpose: a phone's viewport would zoom out to fit an overflowing page and hide
+ * the horizontal scrolling that the narrow view is there to catch.
+ */
+public record View(int width, int height, ColorScheme colorScheme) {
+
+    /** A laptop window, light scheme. */
+    public static View desktop() {
+        return new View(1280, 800, ColorScheme.LIGHT);
+    }
+
+    /** A phone-sized window (390 x 844, an iPhone 12 to 15), light scheme. */
+    public static View narrow() {
+        return new View(390, 844, ColorScheme.LIGHT);
+    }
+
+    public View dark() {
+        return new View(width, height, ColorScheme.DARK);
+    }
+
+    public View light() {
+        return new View(width, height, ColorScheme.LIGHT);
+    }
+}
