@@ -134,6 +134,14 @@ public interface GatewatchConfig {
         /** Whether anyone may create an account through the sign-up page. */
         @WithDefault("true")
         boolean signupOpen();
+
+        /**
+         * How long a node keeps the rollups of completed days and hours that uptime figures, sparklines and strips are
+         * built from (the current day and hour are always read fresh). Results a checker wrote late, after an outage of
+         * the database, show after at most this long.
+         */
+        @WithDefault("5m")
+        Duration historyCache();
     }
 
     interface Checker {

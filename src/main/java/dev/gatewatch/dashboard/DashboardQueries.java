@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -16,10 +17,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.gatewatch.api.Sql;
+import dev.gatewatch.config.GatewatchConfig;
 import dev.gatewatch.dashboard.model.Day;
 import dev.gatewatch.dashboard.model.Health;
 import dev.gatewatch.dashboard.model.MonitorSummary;
@@ -39,10 +42,15 @@ public class DashboardQueries {
     /** Days in an uptime strip. */
     public static final int STRIP_DAYS = 90;
 
-    private final AgroalDataSource dataSource;
+    private static final int MAX_CACHED = 200_000;
 
-    public DashboardQueries(AgroalDataSource dataSource) {
+    private final AgroalDataSource dataSource;
+    private final Duration cacheFor;
+    private final Map<Long, PastRollups> past = new ConcurrentHashMap<>();
+
+    public DashboardQueries(AgroalDataSource dataSource, GatewatchConfig config) {
         this.dataSource = dataSource;
+        this.cacheFor = config.web().historyCache();
     }
 
     /** All of an owner's monitors, in id order. */
@@ -57,32 +65,119 @@ public class DashboardQueries {
 
     /** Daily uptime of each monitor over the last {@link #STRIP_DAYS} UTC days, oldest first. */
     public Map<Long, List<Day>> strips(List<Long> monitorIds, Instant now) {
-        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-        Map<Long, Map<LocalDate, Uptime>> byMonitor = new HashMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                select monitor_id, bucket, checks, failures from monitor_rollup_day
-                where monitor_id = any(?) and bucket >= ? and bucket < ?
-                """)) {
-            Sql.bind(ps, ids(c, monitorIds.toArray(Long[]::new)), utc(today.minusDays(STRIP_DAYS - 1)), utc(today.plusDays(1)));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    byMonitor.computeIfAbsent(rs.getLong(1), k -> new HashMap<>()).put(
-                            LocalDate.ofInstant(Sql.instant(rs, "bucket"), ZoneOffset.UTC), new Uptime(rs.getLong(3), rs.getLong(4)));
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("reading daily uptime failed", e);
-        }
         Map<Long, List<Day>> strips = new LinkedHashMap<>();
-        for (Long id : monitorIds) {
-            strips.put(id, Day.strip(today, STRIP_DAYS, byMonitor.getOrDefault(id, Map.of())));
-        }
+        withHistory(monitorIds, now, (id, past, today, hour) -> {
+            List<Day> days = new ArrayList<>(STRIP_DAYS);
+            for (int i = 0; i < PastRollups.DAYS; i++) {
+                days.add(past.day(i));
+            }
+            days.add(new Day(past.today, today.uptime()));
+            strips.put(id, days);
+        });
         return strips;
     }
 
-    private List<MonitorSummary> summaries(String which, Object param, Instant now) {
-        Instant hourStart = now.truncatedTo(ChronoUnit.HOURS).minus(23, ChronoUnit.HOURS);
+    /** The strip cells of each monitor as HTML ({@link Day#cells}), the completed days' part built once per cache load. */
+    public Map<Long, String> stripCells(List<Long> monitorIds, Instant now) {
+        Map<Long, String> cells = new HashMap<>();
+        withHistory(monitorIds, now, (id, past, today, hour) ->
+                cells.put(id, past.cells() + Day.cells(List.of(new Day(past.today, today.uptime())))));
+        return cells;
+    }
+
+    /** The current (incomplete) day's or hour's figures of one monitor. */
+    private record Current(long checks, long failures, long okMs) {
+        static final Current NONE = new Current(0, 0, 0);
+
+        Uptime uptime() {
+            return new Uptime(checks, failures);
+        }
+
+        Integer meanMs() {
+            long ok = checks - failures;
+            return ok <= 0 ? null : (int) Math.round(okMs / (double) ok);
+        }
+    }
+
+    private interface HistoryRow {
+        void accept(long monitorId, PastRollups past, Current today, Current hour);
+    }
+
+    /** Cached completed days and hours plus the current day and hour read now, per monitor. */
+    private void withHistory(List<Long> ids, Instant now, HistoryRow row) {
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        Instant hour = now.truncatedTo(ChronoUnit.HOURS);
+        Instant fresh = now.minus(cacheFor);
+        List<Long> stale = ids.stream().filter(id -> {
+            PastRollups p = past.get(id);
+            return p == null || !p.current(today, hour, fresh);
+        }).toList();
+        Map<Long, Current> days = new HashMap<>();
+        Map<Long, Current> hours = new HashMap<>();
+        try (Connection c = dataSource.getConnection()) {
+            if (!stale.isEmpty()) {
+                load(c, stale, today, hour, now);
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    select monitor_id, true, checks, failures, ok_total_ms from monitor_rollup_day where bucket = ? and monitor_id = any(?)
+                    union all
+                    select monitor_id, false, checks, failures, ok_total_ms from monitor_rollup_hour where bucket = ? and monitor_id = any(?)
+                    """)) {
+                Array a = ids(c, ids.toArray(Long[]::new));
+                try (ResultSet rs = Sql.bind(ps, utc(today), a, utc(hour), a).executeQuery()) {
+                    while (rs.next()) {
+                        (rs.getBoolean(2) ? days : hours).put(rs.getLong(1), new Current(rs.getLong(3), rs.getLong(4), rs.getLong(5)));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading uptime history failed", e);
+        }
+        for (Long id : ids) {
+            row.accept(id, past.get(id), days.getOrDefault(id, Current.NONE), hours.getOrDefault(id, Current.NONE));
+        }
+    }
+
+    private void load(Connection c, List<Long> ids, LocalDate today, Instant hour, Instant now) throws SQLException {
+        Map<Long, PastRollups> loaded = new HashMap<>();
+        for (Long id : ids) {
+            loaded.put(id, new PastRollups(today, hour, now));
+        }
+        Array a = ids(c, ids.toArray(Long[]::new));
+        try (PreparedStatement ps = c.prepareStatement("""
+                select d.monitor_id, d.bucket, d.checks, d.failures from monitor_rollup_day d join unnest(?::bigint[]) u(id) on u.id = d.monitor_id
+                where d.bucket >= ? and d.bucket < ?
+                """)) {
+            try (ResultSet rs = Sql.bind(ps, a, utc(today.minusDays(PastRollups.DAYS)), utc(today)).executeQuery()) {
+                while (rs.next()) {
+                    PastRollups p = loaded.get(rs.getLong(1));
+                    int i = PastRollups.DAYS - (int) ChronoUnit.DAYS.between(LocalDate.ofInstant(Sql.instant(rs, "bucket"), ZoneOffset.UTC), today);
+                    p.dayChecks[i] = rs.getLong(3);
+                    p.dayFailures[i] = rs.getLong(4);
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                select h.monitor_id, h.bucket, h.checks, h.failures, h.ok_total_ms from monitor_rollup_hour h
+                join unnest(?::bigint[]) u(id) on u.id = h.monitor_id where h.bucket >= ? and h.bucket < ?
+                """)) {
+            try (ResultSet rs = Sql.bind(ps, a, utc(hour.minus(PastRollups.HOURS, ChronoUnit.HOURS)), utc(hour)).executeQuery()) {
+                while (rs.next()) {
+                    PastRollups p = loaded.get(rs.getLong(1));
+                    int i = PastRollups.HOURS - (int) ChronoUnit.HOURS.between(Sql.instant(rs, "bucket"), hour);
+                    p.hourChecks[i] = rs.getLong(3);
+                    p.hourFailures[i] = rs.getLong(4);
+                    p.hourOkMs[i] = rs.getLong(5);
+                }
+            }
+        }
+        if (past.size() > MAX_CACHED) {
+            past.clear(); // crude, but only on installations with more monitors than the cache holds
+        }
+        past.putAll(loaded);
+    }
+
+    private List<MonitorSummary> summaries(String which, Object param, Instant now) {
         try (Connection c = dataSource.getConnection()) {
             Object key = param instanceof Long[] a ? ids(c, a) : param;
             record Row(long id, String name, String url, boolean paused, int interval) {
@@ -134,62 +229,27 @@ public class DashboardQueries {
                 }
             }
 
-            Map<Long, Uptime[]> byDays = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("""
-                    select monitor_id,
-                           sum(checks) filter (where bucket >= ?), sum(failures) filter (where bucket >= ?),
-                           sum(checks) filter (where bucket >= ?), sum(failures) filter (where bucket >= ?),
-                           sum(checks), sum(failures)
-                    from monitor_rollup_day where monitor_id = any(?) and bucket >= ? and bucket < ?
-                    group by monitor_id
-                    """)) {
-                Object week = utc(today.minusDays(Period.WEEK.days() - 1));
-                Object month = utc(today.minusDays(Period.MONTH.days() - 1));
-                Sql.bind(ps, week, week, month, month, ids, utc(today.minusDays(Period.QUARTER.days() - 1)), utc(today.plusDays(1)));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        byDays.put(rs.getLong(1), new Uptime[] {new Uptime(rs.getLong(2), rs.getLong(3)),
-                                new Uptime(rs.getLong(4), rs.getLong(5)), new Uptime(rs.getLong(6), rs.getLong(7))});
-                    }
+            Map<Long, MonitorSummary> out = new LinkedHashMap<>();
+            Map<Long, Row> byId = new HashMap<>();
+            rows.forEach(r -> byId.put(r.id(), r));
+            c.close(); // the history has its own connection; don't hold two
+            withHistory(rows.stream().map(Row::id).toList(), now, (id, p, day, hour) -> {
+                Row r = byId.get(id);
+                Latest l = latest.getOrDefault(id, new Latest(0, 0, null, null));
+                OpenIncident a = availability.get(id);
+                OpenIncident s = latency.get(id);
+                Uptime today = day.uptime();
+                Integer[] points = new Integer[PastRollups.HOURS + 1];
+                for (int i = 0; i < PastRollups.HOURS; i++) {
+                    points[i] = p.hourMeanMs(i);
                 }
-            }
-
-            // The last 24 hours: uptime and one sparkline point per hour (mean of the passing checks).
-            Map<Long, long[]> dayTotals = new HashMap<>();
-            Map<Long, Integer[]> points = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("""
-                    select monitor_id, bucket, checks, failures, ok_total_ms from monitor_rollup_hour
-                    where monitor_id = any(?) and bucket >= ? and bucket <= ?
-                    """)) {
-                try (ResultSet rs = Sql.bind(ps, ids, utc(hourStart), utc(now)).executeQuery()) {
-                    while (rs.next()) {
-                        long id = rs.getLong(1);
-                        int checks = rs.getInt(3);
-                        int failures = rs.getInt(4);
-                        long[] t = dayTotals.computeIfAbsent(id, k -> new long[2]);
-                        t[0] += checks;
-                        t[1] += failures;
-                        int hour = (int) ChronoUnit.HOURS.between(hourStart, Sql.instant(rs, "bucket"));
-                        if (hour >= 0 && hour < 24 && checks > failures) {
-                            points.computeIfAbsent(id, k -> new Integer[24])[hour] = (int) Math.round(rs.getLong(5) / (double) (checks - failures));
-                        }
-                    }
-                }
-            }
-
-            List<MonitorSummary> out = new ArrayList<>(rows.size());
-            for (Row r : rows) {
-                Latest l = latest.getOrDefault(r.id(), new Latest(0, 0, null, null));
-                OpenIncident a = availability.get(r.id());
-                OpenIncident s = latency.get(r.id());
-                Uptime[] d = byDays.getOrDefault(r.id(), new Uptime[] {Uptime.NONE, Uptime.NONE, Uptime.NONE});
-                long[] t = dayTotals.getOrDefault(r.id(), new long[2]);
-                Integer[] p = points.getOrDefault(r.id(), new Integer[24]);
-                out.add(new MonitorSummary(r.id(), r.name(), r.url(), r.paused(), r.interval(),
-                        Health.of(r.paused(), a, s, l.streams(), l.failing()), a != null ? a : s, new Uptime(t[0], t[1]),
-                        d[0], d[1], d[2], l.ms(), l.last(), new Sparkline(Arrays.asList(p))));
-            }
-            return out;
+                points[PastRollups.HOURS] = hour.meanMs();
+                out.put(id, new MonitorSummary(id, r.name(), r.url(), r.paused(), r.interval(),
+                        Health.of(r.paused(), a, s, l.streams(), l.failing()), a != null ? a : s, p.hours().plus(hour.uptime()),
+                        p.days(Period.WEEK.days() - 1).plus(today), p.days(Period.MONTH.days() - 1).plus(today),
+                        p.days(Period.QUARTER.days() - 1).plus(today), l.ms(), l.last(), new Sparkline(Arrays.asList(points))));
+            });
+            return new ArrayList<>(out.values());
         } catch (SQLException e) {
             throw new IllegalStateException("reading the monitor summaries failed", e);
         }

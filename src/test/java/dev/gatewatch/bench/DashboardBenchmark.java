@@ -46,6 +46,7 @@ public final class DashboardBenchmark {
         int monitors = Integer.getInteger("bench.monitors", 1000);
         int requests = Integer.getInteger("bench.requests", 200);
         String heap = System.getProperty("bench.heap", "512m");
+        int hold = Integer.getInteger("bench.hold", 0);
         Path jar = Path.of(System.getProperty("bench.jar", "target/quarkus-app/quarkus-run.jar"));
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: run ./mvnw -Pbench-dashboard verify (it packages first)");
@@ -97,9 +98,12 @@ public final class DashboardBenchmark {
             pages.put("monitor list, htmx refresh (table only)", new String[] {"/?sort=state", "HX-Request"});
             pages.put("public status page, all " + monitors + " monitors with 90-day strips", new String[] {"/status/" + slug, null});
             pages.put("uptime badge (30 d)", new String[] {"/status/" + slug + "/badge/" + ids.get(0) + "/uptime.svg", null});
-            System.out.printf("%n| page | p50 | p95 | max | bytes (gzip) |%n|---|---|---|---|---|%n");
+            System.out.printf("%n| page | client p50 | client p95 | client max | server p50 (data + render) | server p95 | bytes (gzip) |%n"
+                    + "|---|---|---|---|---|---|---|%n");
             for (var e : pages.entrySet()) {
                 double[] ms = new double[requests];
+                double[] server = new double[requests];
+                String split = "";
                 long bytes = 0;
                 for (int i = -20; i < requests; i++) {
                     long start = System.nanoTime();
@@ -111,11 +115,24 @@ public final class DashboardBenchmark {
                     if (i >= 0) {
                         ms[i] = took;
                         bytes = r.body().length;
+                        String timing = r.headers().firstValue("Server-Timing").orElse("");
+                        Matcher d = Pattern.compile("(\\w+);dur=([0-9.]+)").matcher(timing);
+                        while (d.find()) {
+                            server[i] += Double.parseDouble(d.group(2));
+                        }
+                        split = timing;
                     }
                 }
                 Arrays.sort(ms);
-                System.out.printf(Locale.ROOT, "| %s | %.1f ms | %.1f ms | %.1f ms | %,d |%n", e.getKey(), ms[requests / 2],
-                        ms[(int) Math.ceil(requests * 0.95) - 1], ms[requests - 1], bytes);
+                Arrays.sort(server);
+                int p95 = (int) Math.ceil(requests * 0.95) - 1;
+                System.out.printf(Locale.ROOT, "| %s | %.1f ms | %.1f ms | %.1f ms | %s | %s | %,d |%n", e.getKey(), ms[requests / 2],
+                        ms[p95], ms[requests - 1], split.isEmpty() ? "–" : String.format(Locale.ROOT, "%.1f ms (last: %s)", server[requests / 2], split),
+                        split.isEmpty() ? "–" : String.format(Locale.ROOT, "%.1f ms", server[p95]), bytes);
+            }
+            if (hold > 0) {
+                System.out.printf("holding %d s: psql %s%n", hold, pg.jdbcUrl());
+                Thread.sleep(hold * 1000L);
             }
         } finally {
             if (app != null) {

@@ -1,7 +1,6 @@
 package dev.gatewatch.dashboard.model;
 
 import java.util.List;
-import java.util.Locale;
 
 /**
  * A tiny response-time line for the monitor list: one point per hour of the last day, drawn server-side as SVG
@@ -28,7 +27,7 @@ public record Sparkline(List<Integer> values) {
                 continue;
             }
             double y = HEIGHT - 2 - (HEIGHT - 4) * (double) v / max;
-            d.append(pen ? 'L' : 'M').append(String.format(Locale.ROOT, "%.1f,%.1f", i * step, y));
+            d.append(pen ? 'L' : 'M').append(Math.round(i * step * 10) / 10.0).append(',').append(Math.round(y * 10) / 10.0);
             pen = true;
         }
         return d.toString();

@@ -22,8 +22,9 @@ public record Uptime(long checks, long failures) {
         if (failures == 0) {
             return "100%";
         }
-        double floored = Math.floor(p * 100) / 100;
-        return (floored == Math.rint(floored) ? String.valueOf((long) floored) : String.format(java.util.Locale.ROOT, "%.2f", floored)) + "%";
+        long hundredths = (checks - failures) * 10_000 / checks; // integer maths: floored exactly, no 99.99999 → 100
+        long cents = hundredths % 100;
+        return hundredths / 100 + (cents == 0 ? "" : (cents < 10 ? ".0" : ".") + cents) + "%";
     }
 
     /** Colour band for strips and badges: ok (≥ 99.9), warn (≥ 99), bad, or none. */

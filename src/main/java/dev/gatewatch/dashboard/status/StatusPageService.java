@@ -30,7 +30,6 @@ import dev.gatewatch.api.NotFoundProblem;
 import dev.gatewatch.api.Sql;
 import dev.gatewatch.config.GatewatchConfig;
 import dev.gatewatch.dashboard.DashboardQueries;
-import dev.gatewatch.dashboard.model.Day;
 import dev.gatewatch.dashboard.model.MonitorSummary;
 import io.agroal.api.AgroalDataSource;
 
@@ -170,7 +169,7 @@ public class StatusPageService {
             List<Long> ids = page.entries().stream().map(Entry::monitorId).toList();
             Map<Long, MonitorSummary> summaries = queries.summaries(ids, now).stream()
                     .collect(Collectors.toMap(MonitorSummary::id, Function.identity()));
-            Map<Long, List<Day>> strips = queries.strips(ids, now);
+            Map<Long, String> strips = queries.stripCells(ids, now);
             Map<String, List<PublicPage.Component>> groups = new LinkedHashMap<>();
             Map<Long, String> names = new LinkedHashMap<>();
             for (Entry e : page.entries()) {
@@ -178,7 +177,7 @@ public class StatusPageService {
                 String name = e.displayName() != null ? e.displayName() : s.name();
                 names.put(e.monitorId(), name);
                 groups.computeIfAbsent(e.group(), k -> new ArrayList<>()).add(new PublicPage.Component(e.monitorId(), name, s.health(),
-                        s.quarter(), Day.cells(strips.get(e.monitorId()))));
+                        s.quarter(), strips.get(e.monitorId())));
             }
             List<PublicPage.Group> grouped = groups.entrySet().stream().map(g -> new PublicPage.Group(g.getKey(), g.getValue())).toList();
             List<PublicPage.Component> all = grouped.stream().flatMap(g -> g.components().stream()).toList();

@@ -50,9 +50,13 @@ public class MonitorListPage {
     @GET
     public Response home(@RestQuery String q, @RestQuery String state, @RestQuery String sort, @RestQuery Integer page,
             @HeaderParam("HX-Request") String htmx, RoutingContext rc) {
+        ServerTiming timing = new ServerTiming();
         MonitorList list = MonitorList.of(queries.summaries(owner.id(), Instant.now()), MonitorList.Query.of(q, state, sort, page));
+        timing.lap("data");
         String html = htmx != null ? Templates.table(list).render()
                 : Templates.home(Csrf.token(rc), owner.email(), config.web().baseUrl(), list, MonitorList.Sort.values()).render();
-        return Response.ok(html).header("Vary", "HX-Request").header("Cache-Control", "no-store").build();
+        timing.lap("render");
+        return Response.ok(html).header("Vary", "HX-Request").header("Cache-Control", "no-store")
+                .header(ServerTiming.HEADER, timing.value()).build();
     }
 }

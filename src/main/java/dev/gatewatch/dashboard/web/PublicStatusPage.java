@@ -53,8 +53,12 @@ public class PublicStatusPage {
     @Produces(MediaType.TEXT_HTML)
     @Operation(summary = "The public status page")
     public Response page(@RestPath String slug) {
-        return Response.ok(Templates.page(pages.publicPage(slug, Instant.now())).render())
-                .header("Cache-Control", "public, max-age=30").build();
+        ServerTiming timing = new ServerTiming();
+        PublicPage page = pages.publicPage(slug, Instant.now());
+        timing.lap("data");
+        String html = Templates.page(page).render();
+        timing.lap("render");
+        return Response.ok(html).header("Cache-Control", "public, max-age=30").header(ServerTiming.HEADER, timing.value()).build();
     }
 
     @GET
