@@ -1,18 +1,16 @@
 package dev.gatewatch.monitor;
 
+import static dev.gatewatch.support.Labels.assertEveryControlLabelled;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesRegex;
 import static org.hamcrest.Matchers.not;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -24,9 +22,6 @@ import io.restassured.specification.RequestSpecification;
 /** The monitor forms of the web UI, driven as a browser posts them, checked through the API. */
 @QuarkusTest
 class MonitorPagesTest {
-
-    private static final Pattern CONTROL = Pattern.compile("<(input|select|textarea)\\b([^>]*)>");
-    private static final Pattern ID = Pattern.compile("\\bid=\"([^\"]+)\"");
 
     @Test
     void theAddFormLabelsEveryControlAndShowsTheDefaults() {
@@ -199,23 +194,5 @@ class MonitorPagesTest {
     private static long channel(TestOwner owner, String name) {
         return ((Number) owner.api().body("{\"type\":\"slack\",\"name\":\"" + name + "\",\"secrets\":{\"webhookUrl\":\"http://127.0.0.1:9/hook\"}}")
                 .post("/api/v1/channels").then().statusCode(201).extract().path("id")).longValue();
-    }
-
-    /** Every form control has a label: a {@code <label for>} naming it, or a label wrapped around it. */
-    static void assertEveryControlLabelled(String page) {
-        Matcher m = CONTROL.matcher(page);
-        int checked = 0;
-        while (m.find()) {
-            String attributes = m.group(2);
-            if (attributes.contains("type=\"hidden\"")) {
-                continue;
-            }
-            Matcher id = ID.matcher(attributes);
-            boolean wrapped = page.lastIndexOf("<label", m.start()) > page.lastIndexOf("</label>", m.start());
-            assertTrue(wrapped || id.find() && page.contains("for=\"" + id.group(1) + "\""), "no label for <" + m.group(1) + attributes + ">");
-            checked++;
-        }
-        assertTrue(checked > 5, "found the form's controls");
-        assertEquals(-1, page.indexOf("aria-describedby=\"\""), "no empty references");
     }
 }
