@@ -153,18 +153,14 @@ public class MonitorPages {
     @Path("/{monitorId}/pause")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response pause(@RestPath long monitorId, @FormParam(Csrf.FIELD) String csrf, @CookieParam(Csrf.COOKIE) String csrfCookie) {
-        Csrf.verify(csrfCookie, csrf);
-        monitors.setPaused(owner.id(), monitorId, true);
-        return Response.seeOther(URI.create("/monitors/" + monitorId + "/edit?paused=1")).build();
+        return setPaused(monitorId, true, csrf, csrfCookie);
     }
 
     @POST
     @Path("/{monitorId}/resume")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response resume(@RestPath long monitorId, @FormParam(Csrf.FIELD) String csrf, @CookieParam(Csrf.COOKIE) String csrfCookie) {
-        Csrf.verify(csrfCookie, csrf);
-        monitors.setPaused(owner.id(), monitorId, false);
-        return Response.seeOther(URI.create("/monitors/" + monitorId + "/edit?resumed=1")).build();
+        return setPaused(monitorId, false, csrf, csrfCookie);
     }
 
     /** Deletes only when the confirmation box is ticked: results and incidents go with the monitor. */
@@ -181,6 +177,12 @@ public class MonitorPages {
         }
         monitors.delete(owner.id(), monitorId);
         return Response.seeOther(URI.create("/")).build();
+    }
+
+    private Response setPaused(long monitorId, boolean paused, String csrf, String csrfCookie) {
+        Csrf.verify(csrfCookie, csrf);
+        monitors.setPaused(owner.id(), monitorId, paused);
+        return Response.seeOther(URI.create("/monitors/" + monitorId + "/edit?" + (paused ? "paused" : "resumed") + "=1")).build();
     }
 
     /** The request for the service; what the form cannot read is refused here, as the API would never see it. */
