@@ -89,6 +89,10 @@ class TenantIsolationTest {
                 "DELETE /api/v1/monitors/{monitorId}", "POST /api/v1/monitors/{monitorId}/pause",
                 "POST /api/v1/monitors/{monitorId}/resume", "DELETE /api/v1/tokens/{tokenId}",
                 "POST /account/tokens/{tokenId}/revoke")), "every id endpoint must be checked, got " + checked);
+        assertTrue(checked.containsAll(List.of("GET /monitors/{monitorId}/edit", "POST /monitors/{monitorId}/edit",
+                "POST /monitors/{monitorId}/pause", "POST /monitors/{monitorId}/resume", "POST /monitors/{monitorId}/delete",
+                "GET /maintenance/{windowId}", "POST /maintenance/{windowId}", "POST /maintenance/{windowId}/delete")),
+                "the web UI's monitor and maintenance forms must be checked, got " + checked);
 
         // Alice's resources are untouched by all of that
         alice.api().get("/api/v1/monitors/" + monitor).then().statusCode(200).body("name", equalTo("alice's")).body("paused", equalTo(false));

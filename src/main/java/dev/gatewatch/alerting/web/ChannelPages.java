@@ -1,7 +1,6 @@
 package dev.gatewatch.alerting.web;
 
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.ws.rs.BeanParam;
@@ -79,7 +78,7 @@ public class ChannelPages {
 
         ChannelForm form(Long id, String channelType, List<String> secretsSet) {
             return new ChannelForm(id, channelType, name, enabled != null, url, recipients, digest != null, digestAt, timeZone,
-                    ids(monitorIds), secretsSet);
+                    Checkboxes.ids(monitorIds), secretsSet);
         }
     }
 
@@ -148,18 +147,5 @@ public class ChannelPages {
             String notice) {
         return Templates.channels(Csrf.token(rc), owner.email(), List.of(), v, form, errors, channels.monitorChoices(owner.id()), FIELDS,
                 test, channels.deliveries(owner.id(), v.id(), 20), notice).render();
-    }
-
-    /** Checkbox values; one that is not a number is kept as an id no monitor has, so the API names it. */
-    private static List<Long> ids(List<String> values) {
-        List<Long> out = new ArrayList<>();
-        for (String v : values == null ? List.<String>of() : values) {
-            try {
-                out.add(Long.parseLong(v.strip()));
-            } catch (NumberFormatException e) {
-                out.add(-1L);
-            }
-        }
-        return out;
     }
 }
