@@ -2,6 +2,7 @@ package dev.gatewatch.dashboard;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -23,6 +24,8 @@ import dev.gatewatch.dashboard.model.MonitorSummary;
 import dev.gatewatch.dashboard.model.OpenIncident;
 import dev.gatewatch.dashboard.model.Sparkline;
 import dev.gatewatch.dashboard.model.Uptime;
+import dev.gatewatch.dashboard.status.Badge;
+import dev.gatewatch.dashboard.status.PublicIncident;
 
 /** The dashboard's pure parts: state at a glance, uptime wording, strips, sparklines, sorting and filtering. */
 class DashboardModelTest {
@@ -135,5 +138,58 @@ class DashboardModelTest {
         assertEquals("m200", last.shown().get(0).name());
         assertEquals("?sort=name&q=m&state=up&page=1", last.previous());
         assertNull(last.next());
+    }
+
+    private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
+
+    static Stream<Arguments> publicWording() {
+        var whole = new PublicIncident.Where("WHOLE", List.of("eu-west", "us-east"), List.of(), Map.of(), List.of());
+        var region = new PublicIncident.Where("REGIONS", List.of("ap-south"), List.of(), Map.of(), List.of());
+        var resolver = new PublicIncident.Where("RESOLVER", List.of("eu-west"), List.of("8.8.8.8"), Map.of("8.8.8.8", List.of("203.0.113.7")), List.of());
+        var address = new PublicIncident.Where("ADDRESS", List.of("eu-west"), List.of(), Map.of("system", List.of("203.0.113.9")), List.of());
+        var pop = new PublicIncident.Where("CDN_NODE", List.of("eu-west"), List.of(), Map.of(), List.of("FRA"));
+        var mixed = new PublicIncident.Where("MIXED", List.of("eu-west"), List.of("system"), Map.of(), List.of());
+        return Stream.of(
+                Arguments.of("outage, resolved", "outage", whole, false, 720L, "Outage: Shop", "Shop could not be reached. Resolved after 12 min."),
+                Arguments.of("outage, ongoing", "outage", whole, false, null, "Outage: Shop", "Shop could not be reached. Ongoing for 1 h; we are on it."),
+                Arguments.of("one region: regions are public", "partial", region, false, 300L, "Partial outage: Shop",
+                        "Shop could not be reached from ap-south; other regions were unaffected. Resolved after 5 min."),
+                Arguments.of("one resolver, no details", "partial", resolver, false, 300L, "Partial outage: Shop",
+                        "Some visitors could not reach Shop, depending on the DNS service they use. Resolved after 5 min."),
+                Arguments.of("one resolver, details opted in", "partial", resolver, true, 300L, "Partial outage: Shop",
+                        "Some visitors could not reach Shop, depending on the DNS service they use. Affected: resolver 8.8.8.8 (answered 203.0.113.7). Resolved after 5 min."),
+                Arguments.of("one address, details opted in", "partial", address, true, 300L, "Partial outage: Shop",
+                        "Some visitors could not reach Shop, depending on the DNS service they use. Affected: addresses 203.0.113.9. Resolved after 5 min."),
+                Arguments.of("CDN node, no details", "partial", pop, false, 60L, "Partial outage: Shop",
+                        "Visitors served by some CDN locations could not reach Shop. Resolved after 1 min."),
+                Arguments.of("CDN node, details", "partial", pop, true, 60L, "Partial outage: Shop",
+                        "Visitors served by some CDN locations could not reach Shop. Affected: CDN node FRA. Resolved after 1 min."),
+                Arguments.of("scattered failures", "partial", mixed, false, 45L, "Partial outage: Shop",
+                        "Some requests to Shop failed in eu-west. Resolved after 45 s."),
+                Arguments.of("flapping", "flapping", whole, false, 5400L, "Intermittent errors: Shop",
+                        "Shop was intermittently unavailable. Resolved after 1 h 30 min."),
+                Arguments.of("slow", "degraded", whole, false, 90000L, "Slow responses: Shop", "Shop responded slowly. Resolved after 1 d 1 h."));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource
+    void publicWording(String name, String kind, PublicIncident.Where where, boolean details, Long seconds, String title, String body) {
+        Instant resolved = seconds == null ? null : T0.plusSeconds(seconds);
+        PublicIncident i = PublicIncident.of("Shop", kind, where, details, T0, resolved, T0.plusSeconds(3600));
+        assertEquals(title, i.title());
+        assertEquals(body, i.body());
+        assertEquals(seconds == null, i.ongoing());
+    }
+
+    @Test
+    void badgesEscapeTheirTextAndGrowWithIt() {
+        String svg = new Badge("uptime 30d", "99.95%", Badge.Colour.OK).svg();
+        assertTrue(svg.startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\""), svg);
+        assertTrue(svg.contains("aria-label=\"uptime 30d: 99.95%\"") && svg.contains("#2e7d32"));
+        String hostile = new Badge("status", "<script>\"", Badge.Colour.BAD).svg();
+        assertTrue(hostile.contains("&lt;script&gt;&quot;") && !hostile.contains("<script>"));
+        int narrow = Integer.parseInt(new Badge("status", "up", Badge.Colour.OK).svg().replaceAll("(?s).*?width=\"(\\d+)\".*", "$1"));
+        int wide = Integer.parseInt(new Badge("status", "partial outage", Badge.Colour.BAD).svg().replaceAll("(?s).*?width=\"(\\d+)\".*", "$1"));
+        assertTrue(wide > narrow + 50, narrow + " vs " + wide);
     }
 }
