@@ -24,9 +24,9 @@ public record LineChart(String title, String unit, Instant from, Instant to, Dur
 
     public static final int WIDTH = 800;
     public static final int HEIGHT = 300;
-    static final double LEFT = 64;
+    static final double LEFT = 72;
     static final double RIGHT = WIDTH - 16;
-    static final double TOP = 16;
+    static final double TOP = 36;
     static final double BOTTOM = HEIGHT - 40;
     static final int COLOURS = 8;
     public static final String NO_DATA = "No data for this range";
@@ -163,8 +163,9 @@ public record LineChart(String title, String unit, Instant from, Instant to, Dur
         }
         s.append("<line class=\"axis\" x1=\"").append(n(LEFT)).append("\" x2=\"").append(n(RIGHT)).append("\" y1=\"").append(n(BOTTOM))
                 .append("\" y2=\"").append(n(BOTTOM)).append("\"/>");
-        s.append("<text class=\"unit\" x=\"4\" y=\"").append(n(TOP - 4)).append("\">").append(escape(unit)).append("</text>");
-        s.append("<text class=\"unit\" x=\"").append(n(RIGHT)).append("\" y=\"").append(n(HEIGHT - 8)).append("\" text-anchor=\"end\">UTC</text>");
+        // The unit sits above the plot, clear of the value labels, which stay readable when a phone scales the chart down.
+        s.append("<text class=\"unit\" x=\"").append(n(LEFT + 4)).append("\" y=\"").append(n(TOP - 12)).append("\">")
+                .append(escape(unit)).append("</text>");
 
         for (int i = 0; i < data.size(); i++) {
             String css = css(i);

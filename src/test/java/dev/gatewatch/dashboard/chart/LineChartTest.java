@@ -127,15 +127,15 @@ class LineChartTest {
         while (m.find()) {
             paths.add(m.group(1));
         }
-        // x: 64 + 720 * minute / 60; y: 260 - 244 * value / 150 (values 100..106, axis 0..150)
-        assertEquals(List.of("M64.0,97.3L76.0,95.7L88.0,94.1", "M124.0,89.2L136.0,87.6"), paths);
+        // x: 72 + 712 * minute / 60; y: 260 - 224 * value / 150 (values 100..106, axis 0..150)
+        assertEquals(List.of("M72.0,110.7L83.9,109.2L95.7,107.7", "M131.3,103.2L143.2,101.7"), paths);
     }
 
     static Stream<Arguments> markers() {
         return Stream.of(
                 // marker minute after T0 (may be outside the hour), shown, x
-                Arguments.of(0, true, 64.0),
-                Arguments.of(30, true, 424.0),
+                Arguments.of(0, true, 72.0),
+                Arguments.of(30, true, 428.0),
                 Arguments.of(60, true, 784.0),
                 Arguments.of(-5, false, 0.0),
                 Arguments.of(61, false, 0.0));
@@ -150,7 +150,7 @@ class LineChartTest {
         assertEquals(shown, svg.contains("<title>Deployment v1.8.0: release 7</title>"), svg);
         assertEquals(shown ? 1 : 0, c.visibleMarkers().size());
         if (shown) {
-            assertTrue(svg.contains(String.format(java.util.Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"16.0\" y2=\"260.0\"/>", x, x)), svg);
+            assertTrue(svg.contains(String.format(java.util.Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"36.0\" y2=\"260.0\"/>", x, x)), svg);
             assertTrue(svg.contains(">v1.8.0</text>"));
             assertTrue(c.summary().endsWith("; 1 deployment."), c.summary());
         }
@@ -159,10 +159,10 @@ class LineChartTest {
     static Stream<Arguments> bands() {
         return Stream.of(
                 // from, to (minutes after T0), severe → css class, x, width
-                Arguments.of(10, 20, true, "band-severe", 184.0, 120.0),
-                Arguments.of(-30, 6, false, "band-light", 64.0, 72.0),   // clipped at the start
-                Arguments.of(59, 90, true, "band-severe", 772.0, 12.0),  // clipped at the end
-                Arguments.of(30, 30, false, "band-light", 424.0, 2.0));  // a 1 s blip stays visible
+                Arguments.of(10, 20, true, "band-severe", 190.7, 118.7),
+                Arguments.of(-30, 6, false, "band-light", 72.0, 71.2),   // clipped at the start
+                Arguments.of(59, 90, true, "band-severe", 772.1, 11.9),  // clipped at the end
+                Arguments.of(30, 30, false, "band-light", 428.0, 2.0));  // a 1 s blip stays visible
     }
 
     @ParameterizedTest(name = "band {0}..{1}")
@@ -171,7 +171,7 @@ class LineChartTest {
         Band band = new Band(T0.plus(Duration.ofMinutes(from)), T0.plus(Duration.ofMinutes(to)).plusSeconds(from == to ? 1 : 0), severe,
                 severe ? "Outage: down" : "Deploy blip: 20 s");
         String svg = chart(Duration.ofMinutes(2), List.of(series("eu-west", 0, 1, 2)), List.of(), List.of(band)).svg();
-        assertTrue(svg.contains(String.format(java.util.Locale.ROOT, "<rect class=\"band %s\" x=\"%.1f\" y=\"16.0\" width=\"%.1f\"", css, x, width)), svg);
+        assertTrue(svg.contains(String.format(java.util.Locale.ROOT, "<rect class=\"band %s\" x=\"%.1f\" y=\"36.0\" width=\"%.1f\"", css, x, width)), svg);
     }
 
     @Test
