@@ -103,16 +103,17 @@ public class MonitorDetails {
 
     /**
      * Mean response time of the passing checks per region and per resolver, binned in SQL to the range's bin (one
-     * query, two grouping sets), with the p95 of the merged latency histograms. Key true: the resolver series.
+     * query, two grouping sets). The tooltip's p95 is the highest p95 of the rollups merged into a point, an upper
+     * bound of theirs together: merging the histograms instead (gw_hist_sum) took 0.6–0.9 s for 9 streams over a day
+     * or 90 days, against 20 ms. Key true: the resolver series.
      */
     private Map<Boolean, List<Series>> series(long monitorId, ChartRange range, Instant from, Instant to) {
         Map<Boolean, Map<String, List<Point>>> out = Map.of(false, new LinkedHashMap<>(), true, new LinkedHashMap<>());
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
                 select t, grouping(region) = 1 as by_resolver, coalesce(region, resolver) as name, sum(checks) as checks,
-                       sum(failures) as failures, sum(ok_total_ms) as ok_ms,
-                       gw_hist_quantile(gw_hist_sum(hist), 0.95, max(max_ms)) as p95
+                       sum(failures) as failures, sum(ok_total_ms) as ok_ms, max(p95_ms) as p95
                 from (select date_bin(? * interval '1 second', bucket, timestamptz '1970-01-01 00:00:00+00') as t,
-                             region, resolver, checks, failures, ok_total_ms, max_ms, hist
+                             region, resolver, checks, failures, ok_total_ms, p95_ms
                       from %s where monitor_id = ? and bucket >= ? and bucket <= ?) r
                 group by grouping sets ((t, region), (t, resolver))
                 order by by_resolver, name, t
@@ -126,7 +127,7 @@ public class MonitorDetails {
                     if (checks > failures) { // a bin where every check failed has no response time: a gap
                         Integer p95 = Sql.integer(rs, "p95");
                         points.add(new Point(Sql.instant(rs, "t"), (int) Math.round(rs.getLong("ok_ms") / (double) (checks - failures)),
-                                (p95 == null ? "" : "p95 " + p95 + " ms, ") + checks + (checks == 1 ? " check" : " checks")
+                                (p95 == null ? "" : "p95 ≤ " + p95 + " ms, ") + checks + (checks == 1 ? " check" : " checks")
                                         + (failures > 0 ? ", " + failures + " failed" : "")));
                     }
                 }

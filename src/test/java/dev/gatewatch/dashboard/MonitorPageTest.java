@@ -73,7 +73,7 @@ class MonitorPageTest {
         assertTrue(byRegion.contains("average 120 ms, 120–120 ms"), byRegion);
         assertTrue(byRegion.contains("average 250 ms, 250–250 ms"), byRegion);
         assertTrue(byResolver.contains("average 160 ms, 160–160 ms"), byResolver);
-        assertTrue(byRegion.contains("eu-west: 120 ms (p95 "), "tooltips give each bucket's figures");
+        assertTrue(byRegion.contains("eu-west: 120 ms (p95 ≤ 120 ms, 10 checks)"), "tooltips give each bucket's figures");
         // the deployment marker and the incidents as bands
         assertTrue(byRegion.contains(">v9.8.7</text>"), byRegion);
         assertTrue(byRegion.contains("<title>Deployment v9.8.7: release train, started "));
