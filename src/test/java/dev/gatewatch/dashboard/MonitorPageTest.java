@@ -126,10 +126,10 @@ class MonitorPageTest {
         assertTrue(figure(quarter, "by-resolver").contains("<strong>9.9.9.9</strong>"));
         assertFalse(quarterRegions.contains("<strong>eu-west</strong>"), "the minute rollups are not read for 90 days");
         assertTrue(quarterRegions.contains("average 400 ms"));
-        assertTrue(quarter.contains("href=\"/monitors/" + id + "?range=90d\" aria-label=\"last 90 days\" aria-current=\"page\""));
+        assertTrue(quarter.contains("href=\"/monitors/" + id + "?range=90d#response-heading\" aria-label=\"last 90 days\" aria-current=\"page\""));
         // an unknown range falls back to 24 hours
         assertTrue(owner.web().get("/monitors/" + id + "?range=forever").then().statusCode(200).extract().asString()
-                .contains("?range=24h\" aria-label=\"last 24 hours\" aria-current=\"page\""));
+                .contains("?range=24h#response-heading\" aria-label=\"last 24 hours\" aria-current=\"page\""));
 
         // the htmx poll gets only the state and the streams (swapped out of band)
         String fragment = owner.web().header("HX-Request", "true").get("/monitors/" + id).then().statusCode(200)
