@@ -14,6 +14,10 @@ public record OpenIncident(long id, String track, String kind, String status, St
 
     /** "Partial outage", "Deploy blip", ...: the classification in words. */
     public String classification() {
+        return classification(kind);
+    }
+
+    public static String classification(String kind) {
         return switch (kind) {
             case "outage" -> "Outage";
             case "partial" -> "Partial outage";

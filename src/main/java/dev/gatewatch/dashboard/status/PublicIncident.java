@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import dev.gatewatch.dashboard.model.Elapsed;
+import dev.gatewatch.dashboard.model.Times;
 
 /**
  * An incident in the words a status page uses: what visitors saw, where, and for how long; never the owner's internals
@@ -34,7 +34,7 @@ public record PublicIncident(String title, String body, boolean ongoing, Instant
             default -> monitor + " had problems.";
         };
         Instant end = resolvedAt != null ? resolvedAt : now;
-        String took = Elapsed.words(Duration.between(startedAt, end));
+        String took = Times.words(Duration.between(startedAt, end));
         body += resolvedAt != null ? " Resolved after " + took + "." : " Ongoing for " + took + "; we are on it.";
         return new PublicIncident(title, body, resolvedAt == null, startedAt, resolvedAt, took);
     }
