@@ -103,8 +103,12 @@ class DashboardBrowserTest {
             tab.page().getByLabel("Check every (seconds)").fill("2");
             tab.page().getByLabel("Timeout (ms)").fill("1000");
             tab.page().getByLabel("Alert after failing for (s)").fill("15");
+            // Only the checker's own resolver: public resolvers are refused in tests (no traffic off the machine).
+            tab.page().getByLabel("System resolver (the checker's own)").check();
+            tab.page().getByLabel("1.1.1.1").uncheck();
+            tab.page().getByLabel("8.8.8.8").uncheck();
             tab.screenshot("02-monitor-form");
-            tab.page().locator("form button[type=submit]").first().click();
+            tab.page().getByRole(AriaRole.BUTTON, new GetByRoleOptions().setName("Add monitor")).click();
             tab.step("monitor page after saving", () -> tab.page().waitForURL(Pattern.compile("/monitors/\\d+$")));
             Matcher id = Pattern.compile("/monitors/(\\d+)$").matcher(tab.page().url());
             assertTrue(id.find());
@@ -141,8 +145,8 @@ class DashboardBrowserTest {
             tab.waitForPath("/status-page");
             assertEquals(List.of(), tab.unlabelledControls(), "unlabelled controls on the status page settings");
             String slug = "story-" + UUID.randomUUID().toString().substring(0, 8);
-            tab.page().getByLabel("Address").fill(slug);
-            tab.page().getByLabel("Title").fill("Shop status");
+            tab.page().getByLabel("Address", new com.microsoft.playwright.Page.GetByLabelOptions().setExact(true)).fill(slug);
+            tab.page().getByLabel("Title", new com.microsoft.playwright.Page.GetByLabelOptions().setExact(true)).fill("Shop status");
             tab.page().getByLabel("Page is public").check();
             tab.page().locator("#show-" + id.group(1)).check();
             tab.page().locator("#group-" + id.group(1)).fill("Website");
@@ -169,7 +173,7 @@ class DashboardBrowserTest {
     @Test
     void statusPageAndListReadWellNarrowAndDark(TestInfo test) throws Exception {
         dev.gatewatch.support.Owners.TestOwner owner = dev.gatewatch.support.Owners.create();
-        long id = ((Number) owner.api().body("{\"name\":\"Narrow shop with a long name\",\"url\":\"http://127.0.0.1:9/a/very/long/path/that/should/wrap/nicely\"}")
+        long id = ((Number) owner.api().body("{\"name\":\"Narrow shop with a long name\",\"url\":\"http://127.0.0.1:9/a/very/long/path/that/should/wrap/nicely\",\"resolvers\":[\"system\"]}")
                 .post("/api/v1/monitors").then().statusCode(201).extract().path("id")).longValue();
         String slug = "narrow-" + UUID.randomUUID().toString().substring(0, 8);
         owner.api().body("{\"slug\":\"" + slug + "\",\"title\":\"Narrow status\",\"enabled\":true,\"groups\":[{\"name\":\"Web\",\"monitors\":[{\"monitorId\":"
