@@ -11,9 +11,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
@@ -25,6 +23,7 @@ import dev.gatewatch.support.Owners;
 import dev.gatewatch.support.Owners.TestOwner;
 import dev.gatewatch.support.Receiver;
 import dev.gatewatch.support.browser.BrowserSession;
+import dev.gatewatch.support.browser.BrowserTest;
 import dev.gatewatch.support.browser.Tab;
 import dev.gatewatch.support.browser.View;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -36,7 +35,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * htmx loaded, and nothing fetched from off the machine. Screenshots land in {@code target/screenshots/}.
  */
 @QuarkusTest
-class BrowserSmokeTest {
+class BrowserSmokeTest extends BrowserTest {
 
     /** A page and the name its screenshots go under. */
     record Screen(String path, String name) {
@@ -46,24 +45,11 @@ class BrowserSmokeTest {
     private static final List<Screen> SIGNED_IN = List.of(
             new Screen("/", "monitors"), new Screen("/channels", "channels"), new Screen("/account/tokens", "tokens"));
 
-    private static BrowserSession browser;
 
     @TestHTTPResource("/")
     URL root;
 
     private Tab tab;
-
-    @BeforeAll
-    static void launch() {
-        browser = BrowserSession.launch();
-    }
-
-    @AfterAll
-    static void quit() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
 
     @AfterEach
     void closeTab() {

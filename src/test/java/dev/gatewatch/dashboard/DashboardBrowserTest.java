@@ -13,8 +13,6 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
@@ -26,6 +24,7 @@ import com.sun.net.httpserver.HttpServer;
 
 import dev.gatewatch.check.CheckerProfile;
 import dev.gatewatch.support.browser.BrowserSession;
+import dev.gatewatch.support.browser.BrowserTest;
 import dev.gatewatch.support.browser.Tab;
 import dev.gatewatch.support.browser.View;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -41,7 +40,7 @@ import io.quarkus.test.junit.TestProfile;
  */
 @QuarkusTest
 @TestProfile(DashboardBrowserTest.Profile.class)
-class DashboardBrowserTest {
+class DashboardBrowserTest extends BrowserTest {
 
     public static class Profile implements QuarkusTestProfile {
         @Override
@@ -53,22 +52,9 @@ class DashboardBrowserTest {
         }
     }
 
-    private static BrowserSession browser;
 
     @TestHTTPResource("/")
     URL root;
-
-    @BeforeAll
-    static void launch() {
-        browser = BrowserSession.launch();
-    }
-
-    @AfterAll
-    static void quit() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
 
     @Test
     void signUpMonitorOutageAndPublicStatusPage(TestInfo test) throws Exception {

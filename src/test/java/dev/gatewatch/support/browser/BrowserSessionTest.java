@@ -9,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,24 +21,11 @@ import com.microsoft.playwright.PlaywrightException;
  * another host, a failed wait leaves the page behind as PNG and HTML, and the pure pieces work.
  * No page here loads anything from a server: content is set directly, and its one outside URL is refused in the browser.
  */
-class BrowserSessionTest {
+class BrowserSessionTest extends BrowserTest {
 
     /** Nothing listens here; the pages below never load from it. */
     private static final URI NOWHERE = URI.create("http://127.0.0.1:9/");
 
-    private static BrowserSession browser;
-
-    @BeforeAll
-    static void launch() {
-        browser = BrowserSession.launch();
-    }
-
-    @AfterAll
-    static void quit() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
 
     @Test
     void requestsOffLoopbackAreRefusedAndReported(TestInfo test) {

@@ -1,0 +1,26 @@
+package dev.gatewatch.support.browser;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * Base of browser test classes: one chromium for the class. A base class rather than a JUnit extension, because
+ * extensions on {@code @QuarkusTest} classes can run as two copies with separate state.
+ */
+public abstract class BrowserTest {
+
+    protected static BrowserSession browser;
+
+    @BeforeAll
+    static void launchBrowser() {
+        browser = BrowserSession.launch();
+    }
+
+    @AfterAll
+    static void quitBrowser() {
+        if (browser != null) {
+            browser.close();
+            browser = null;
+        }
+    }
+}
