@@ -180,4 +180,22 @@ class DashboardBrowserTest extends BrowserTest {
             }
         }
     }
+
+    @Test
+    void aPollAfterTheSessionExpiredGoesToTheLoginPage(TestInfo test) throws Exception {
+        dev.gatewatch.support.Owners.TestOwner owner = dev.gatewatch.support.Owners.create();
+        owner.api().body("{\"name\":\"Expiring\",\"url\":\"http://127.0.0.1:9/\",\"resolvers\":[\"system\"]}").post("/api/v1/monitors")
+                .then().statusCode(201);
+        try (Tab tab = browser.open(root.toURI(), test, View.desktop())) {
+            tab.page().context().addCookies(List.of(new com.microsoft.playwright.options.Cookie("quarkus-credential", owner.session())
+                    .setUrl(root.toString())));
+            tab.go("/");
+            tab.waitFor("#monitor-table");
+            tab.page().context().clearCookies(); // as if the session ran out
+            tab.step("the next poll leads to the login page", () -> tab.page().waitForURL(Pattern.compile("/login$"),
+                    new com.microsoft.playwright.Page.WaitForURLOptions().setTimeout(30_000)));
+            assertEquals(0, tab.page().locator("#monitor-table").count(), "a whole login page, not a form inside the table");
+            tab.screenshot("login-after-expiry");
+        }
+    }
 }
