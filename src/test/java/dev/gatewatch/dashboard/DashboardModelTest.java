@@ -94,6 +94,9 @@ class DashboardModelTest {
         assertEquals("M0.0,12.0L24.0,2.0M72.0,17.0L96.0,2.0", s.path());
         assertEquals("response time over the last 24 h, 50 to 200 ms", s.description());
         assertEquals("", new Sparkline(Arrays.asList(null, null)).path());
+        assertEquals("M93.0,2.0h3", new Sparkline(Arrays.asList(null, null, null, 40)).path(), "a lone last hour is a dash");
+        assertEquals("M0.0,2.0h3M64.0,12.0L96.0,2.0", new Sparkline(Arrays.asList(80, null, 40, 80)).path(),
+                "a lone first hour too, the rest a line");
     }
 
     private static MonitorSummary summary(long id, String name, Health health, long checks, long failures, Integer ms) {
