@@ -4,12 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URL;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,13 +30,14 @@ import dev.gatewatch.support.browser.BrowserSession;
 import dev.gatewatch.support.browser.BrowserTest;
 import dev.gatewatch.support.browser.Tab;
 import dev.gatewatch.support.browser.View;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * The pages that exist today in a real chromium: sign-up and login through the forms, keyboard-only navigation,
- * labels on every form control, a phone-width viewport without sideways scrolling, the dark scheme, the bundled
- * htmx loaded, and nothing fetched from off the machine. Screenshots land in {@code target/screenshots/}.
+ * Every page in a real chromium: sign-up and login through the forms, keyboard-only navigation (an incident's
+ * evidence opened from the keyboard too), labels on every form control, a phone-width viewport without sideways
+ * scrolling, the dark scheme, the bundled htmx loaded, and nothing fetched from off the machine. Screenshots land in {@code target/screenshots/}.
  */
 @QuarkusTest
 class BrowserSmokeTest extends BrowserTest {
@@ -41,10 +46,17 @@ class BrowserSmokeTest extends BrowserTest {
     record Screen(String path, String name) {
     }
 
-    /** The pages a signed-in owner reaches from the navigation. */
-    private static final List<Screen> SIGNED_IN = List.of(
-            new Screen("/", "monitors"), new Screen("/channels", "channels"), new Screen("/account/tokens", "tokens"));
+    /** Every page a signed-in owner reaches, a busy monitor's own page and forms among them. */
+    private static List<Screen> signedIn(long monitorId) {
+        return List.of(new Screen("/", "monitors"), new Screen("/monitors/" + monitorId, "monitor-page"),
+                new Screen("/monitors/" + monitorId + "/edit", "monitor-edit"), new Screen("/monitors/new", "monitor-new"),
+                new Screen("/channels", "channels"), new Screen("/maintenance", "maintenance"),
+                new Screen("/account/tokens", "tokens"), new Screen("/regions", "regions"),
+                new Screen("/status-page", "status-page-settings"));
+    }
 
+    @Inject
+    AgroalDataSource dataSource;
 
     @TestHTTPResource("/")
     URL root;
@@ -141,9 +153,7 @@ class BrowserSmokeTest extends BrowserTest {
     @Test
     void phoneWidthPagesDoNotScrollSideways(TestInfo test) throws Exception {
         TestOwner owner = Owners.create();
-        // A monitor with a long URL, so the monitor table is on the page too.
-        owner.api().body("{\"name\":\"Shop\",\"url\":\"http://127.0.0.1:9/a/rather/long/path/that/might/push/the/table/wider?x=1\"}")
-                .post("/api/v1/monitors").then().statusCode(201);
+        long id = busyMonitor(owner);
         open(test, View.narrow());
 
         Map<String, Integer> overflow = new LinkedHashMap<>();
@@ -153,11 +163,13 @@ class BrowserSmokeTest extends BrowserTest {
             overflow.put(path, tab.horizontalOverflow());
         }
         logIn(owner.email(), owner.password());
-        for (Screen screen : SIGNED_IN) {
+        for (Screen screen : signedIn(id)) {
             tab.go(screen.path());
             assertHtmxLoaded(screen.name());
+            tab.eval("document.querySelectorAll('details').forEach(d => d.open = true)"); // evidence tables too
             tab.screenshot(screen.name());
             overflow.put(screen.path(), tab.horizontalOverflow());
+            assertEquals(List.of(), tab.unlabelledControls(), "controls without an accessible name on " + screen.path());
         }
         overflow.values().removeIf(px -> px == 0);
         assertEquals(Map.of(), overflow, "pages wider than 390 px (CSS px too wide; see target/screenshots/"
@@ -167,17 +179,45 @@ class BrowserSmokeTest extends BrowserTest {
     @Test
     void darkSchemeDarkensEveryPage(TestInfo test) throws Exception {
         TestOwner owner = Owners.create();
+        long id = busyMonitor(owner);
         open(test, View.desktop().dark());
 
         tab.go("/login");
         tab.screenshot("login-dark");
         assertDark("/login");
         logIn(owner.email(), owner.password());
-        for (Screen screen : SIGNED_IN) {
+        for (Screen screen : signedIn(id)) {
             tab.go(screen.path());
             tab.screenshot(screen.name() + "-dark");
             assertDark(screen.path());
         }
+    }
+
+    @Test
+    void keyboardOpensAnIncidentsEvidenceOnTheMonitorPage(TestInfo test) throws Exception {
+        TestOwner owner = Owners.create();
+        long id = busyMonitor(owner);
+        open(test, View.desktop());
+        logIn(owner.email(), owner.password());
+        tab.go("/monitors/" + id);
+        Locator partial = tab.page().locator("[data-kind=partial]");
+        assertTrue(!partial.locator("details").evaluate("d => d.open").equals(Boolean.TRUE), "evidence starts folded");
+        // Tab from the top until the partial outage's "Explanation and evidence" has the focus, then open it with Enter.
+        boolean reached = false;
+        for (int i = 0; i < 80 && !reached; i++) {
+            tab.page().keyboard().press("Tab");
+            reached = Boolean.TRUE.equals(partial.locator("summary").evaluate("s => s === document.activeElement"));
+        }
+        assertTrue(reached, "Tab never reached the partial outage's evidence");
+        assertTrue(tab.focusVisible(), "the focused summary shows a :focus-visible outline");
+        tab.page().keyboard().press("Enter");
+        tab.step("evidence shown", () -> {
+            String text = partial.innerText();
+            for (String evidence : List.of("nginx at the origin answered 502", "1.1.1.1: 127.0.0.3", "AMS", "us-east")) {
+                assertTrue(text.contains(evidence), evidence + " in " + text);
+            }
+        });
+        tab.screenshot("evidence-open");
     }
 
     @Test
@@ -186,6 +226,18 @@ class BrowserSmokeTest extends BrowserTest {
         tab.go("/login");
         double luminance = tab.backgroundLuminance();
         assertTrue(luminance > 0.8, "light background luminance " + luminance);
+    }
+
+    /** A monitor with a busy page: charts per region and resolver, a deployment, incidents with evidence. */
+    private long busyMonitor(TestOwner owner) {
+        // A long URL, so the monitor table is on the page too and has to wrap it.
+        long id = ((Number) owner.api().body("{\"name\":\"Shop\",\"url\":\"http://127.0.0.1:9/a/rather/long/path/that/might/push/the/table/wider?x=1\"}")
+                .post("/api/v1/monitors").then().statusCode(201).extract().path("id")).longValue();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        MonitorPageTest.seed(dataSource, id, now);
+        owner.api().body("{\"monitorIds\":[" + id + "],\"version\":\"v9.8.7\",\"startedAt\":\"" + now.minusSeconds(3000) + "\"}")
+                .post("/api/v1/deployments").then().statusCode(201);
+        return id;
     }
 
     private void logIn(String email, String password) {

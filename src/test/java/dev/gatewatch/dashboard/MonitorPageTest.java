@@ -19,6 +19,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import dev.gatewatch.api.Sql;
+import dev.gatewatch.support.History;
 import dev.gatewatch.support.Owners;
 import dev.gatewatch.support.Owners.TestOwner;
 import io.agroal.api.AgroalDataSource;
@@ -41,8 +42,7 @@ class MonitorPageTest {
         long id = ((Number) owner.api().body("{\"name\":\"Detail shop\",\"url\":\"http://127.0.0.1:9/detail\"}")
                 .post("/api/v1/monitors").then().statusCode(201).extract().path("id")).longValue();
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        monthlyPartitions(now);
-        seed(id, now);
+        seed(dataSource, id, now);
         owner.api().body("{\"monitorIds\":[" + id + "],\"version\":\"v9.8.7\",\"description\":\"release train\",\"startedAt\":\""
                 + now.minus(Duration.ofMinutes(50)) + "\"}").post("/api/v1/deployments").then().statusCode(201);
 
@@ -198,18 +198,17 @@ class MonitorPageTest {
         }
     }
 
-    /** The monthly partitions of the hour and day rollups for the last 100 days (startup creates only the current ones). */
-    private void monthlyPartitions(Instant now) {
-        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-        for (LocalDate m = today.minusDays(100).withDayOfMonth(1); !m.isAfter(today); m = m.plusMonths(1)) {
-            for (String table : new String[] {"check_rollup_hour", "monitor_rollup_hour", "monitor_rollup_day"}) {
-                Sql.update(dataSource, "create table if not exists %s_p%d%02d partition of %s for values from ('%s 00:00:00+00') to ('%s 00:00:00+00')"
-                        .formatted(table, m.getYear(), m.getMonthValue(), table, m, m.plusMonths(1)));
-            }
+    /**
+     * Six hours of minute rollups from 2 regions × 2 resolvers, older hour rollups, 90 days with one bad one, recent
+     * checks, the newest check per stream (one failing through a CDN POP), a resolved partial outage with its evidence, a
+     * deploy blip and an open latency incident: what a busy monitor's page shows. The browser tests use it too.
+     */
+    static void seed(AgroalDataSource dataSource, long id, Instant now) {
+        try (var c = dataSource.getConnection()) {
+            new History(c).partitionsSince(LocalDate.ofInstant(now, ZoneOffset.UTC).minusDays(100));
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
         }
-    }
-
-    private void seed(long id, Instant now) {
         OffsetDateTime t = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
         // Minute rollups for the last 6 hours: 2 regions × 2 resolvers, one check each per minute.
         Sql.update(dataSource, """
@@ -255,7 +254,7 @@ class MonitorPageTest {
                        (?, 'us-east', '1.1.1.1', 4, ?, false, 502, 'assertion_failed', 301, '127.0.0.3', 'AMS')
                 """, id, t, id, t, id, t, id, t);
         // A resolved partial outage 2 h ago, a deploy blip 30 min ago, and an open latency incident.
-        long partial = insertIncident(id, "availability", "partial", "resolved", t.minusHours(2), t.minusHours(2).plusMinutes(30), "resolver",
+        long partial = insertIncident(dataSource, id, "availability", "partial", "resolved", t.minusHours(2), t.minusHours(2).plusMinutes(30), "resolver",
                 "One resolver sends visitors to a dead node",
                 """
                 {"extent":"RESOLVER","regions":["us-east"],"resolvers":["1.1.1.1"],"addresses":{"1.1.1.1":["127.0.0.3"]},
@@ -275,14 +274,14 @@ class MonitorPageTest {
                 (?, 'suspected', 'partial', ?, 'Failing through 1.1.1.1'), (?, 'opened', 'partial', ?, 'Partial outage confirmed'),
                 (?, 'recovered', 'partial', ?, 'Recovered after 30 min')
                 """, partial, t.minusHours(2), partial, t.minusHours(2).plusMinutes(1), partial, t.minusHours(2).plusMinutes(30));
-        insertIncident(id, "availability", "deploy_blip", "resolved", t.minusMinutes(30), t.minusMinutes(30).plusSeconds(20), "whole",
+        insertIncident(dataSource, id, "availability", "deploy_blip", "resolved", t.minusMinutes(30), t.minusMinutes(30).plusSeconds(20), "whole",
                 "Deploy blip of 20–35 s", "{\"regions\":[\"eu-west\",\"us-east\"]}",
                 "{\"statuses\":[502],\"layers\":{\"origin:nginx\":4},\"lastPassAt\":\"%s\"}".formatted(t.minusMinutes(30).minusSeconds(15).toInstant()),
                 "{\"summary\":\"Deploy blip of 20–35 s\"}");
-        insertIncident(id, "latency", "degraded", "open", t.minusMinutes(5), null, "latency", "Slow: time to first byte", "{}", "{}", "{}");
+        insertIncident(dataSource, id, "latency", "degraded", "open", t.minusMinutes(5), null, "latency", "Slow: time to first byte", "{}", "{}", "{}");
     }
 
-    private long insertIncident(long monitor, String track, String kind, String status, OffsetDateTime started, OffsetDateTime resolved,
+    private static long insertIncident(AgroalDataSource dataSource, long monitor, String track, String kind, String status, OffsetDateTime started, OffsetDateTime resolved,
             String extent, String summary, String scope, String evidence, String explanation) {
         try (var c = dataSource.getConnection(); var ps = c.prepareStatement("""
                 insert into incident (monitor_id, owner_id, track, kind, status, started_at, confirmed_at, resolved_at, extent, summary,
