@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,6 +20,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 import jakarta.inject.Inject;
@@ -33,6 +36,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 
+import dev.gatewatch.alerting.channel.HttpDelivery;
 import dev.gatewatch.alerting.channel.WebhookChannel;
 import dev.gatewatch.alerting.digest.Digests;
 import dev.gatewatch.alerting.outbox.Notifier;
@@ -45,11 +49,14 @@ import dev.gatewatch.check.Timings;
 import dev.gatewatch.check.cdn.EdgeInfo;
 import dev.gatewatch.check.cdn.ErrorSource;
 import dev.gatewatch.check.store.ResultWriter;
+import dev.gatewatch.config.GatewatchConfig;
+import dev.gatewatch.monitor.target.TargetGuard;
 import dev.gatewatch.support.Owners;
 import dev.gatewatch.support.Owners.TestOwner;
 import dev.gatewatch.support.Receiver;
 import dev.gatewatch.support.Receiver.Answer;
 import io.agroal.api.AgroalDataSource;
+import io.vertx.core.Vertx;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -89,6 +96,10 @@ class AlertingTest {
 
     @Inject
     AgroalDataSource dataSource;
+    @Inject
+    Vertx vertx;
+    @Inject
+    GatewatchConfig config;
     @Inject
     AnalysisService analysis;
     @Inject
@@ -526,6 +537,34 @@ class AlertingTest {
             waitFor(() -> "failed".equals(status(n)));
             assertTrue(lastError(n).contains("refused by the SSRF guard"), lastError(n));
             assertEquals(0, slack.requests().size());
+        }
+    }
+
+    @Test
+    void aSendConnectsToTheAddressTheGuardCheckedAndNeverLooksTheNameUpAgain() throws Exception {
+        try (Receiver hook = new Receiver()) {
+            // rebound.gatewatch.test is in no hosts file: a second lookup (where DNS rebinding would strike) fails.
+            InetAddress checked = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+            TargetGuard once = new TargetGuard(config) {
+                @Override
+                public Admission admit(String host) {
+                    return new Admission(Optional.empty(), "rebound.gatewatch.test".equals(host) ? List.of(checked) : List.of());
+                }
+            };
+            String url = hook.url("/named/hook?token=a%2Fb").replace("127.0.0.1", "rebound.gatewatch.test");
+            Outcome sent = new HttpDelivery(vertx, config, once).post(url, Map.of("X-Gatewatch-Test", "1"), "{\"ok\":true}");
+            assertEquals(Outcome.Result.DELIVERED, sent.result(), sent.response());
+            Receiver.Request r = hook.requests().get(0);
+            assertEquals("/named/hook", r.path());
+            assertEquals("token=a%2Fb", r.query());
+            assertEquals(URI.create(url).getAuthority(), r.header("Host"), "the URL's host name, not the address connected to");
+            assertEquals("1", r.header("X-Gatewatch-Test"));
+            assertEquals("{\"ok\":true}", r.body());
+
+            Outcome unresolved = new HttpDelivery(vertx, config, once).post(url.replace("rebound", "gone"), Map.of(), "{}");
+            assertEquals(Outcome.Result.RETRY, unresolved.result());
+            assertEquals("could not resolve gone.gatewatch.test", unresolved.response());
+            assertEquals(1, hook.requests().size());
         }
     }
 

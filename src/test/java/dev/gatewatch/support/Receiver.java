@@ -20,7 +20,8 @@ import com.sun.net.httpserver.HttpServer;
  */
 public final class Receiver implements AutoCloseable {
 
-    public record Request(Instant at, String path, Map<String, List<String>> headers, String body) {
+    /** One request as received; {@code query} is the raw query string or null. */
+    public record Request(Instant at, String path, String query, Map<String, List<String>> headers, String body) {
         public String header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(e -> e.getValue().get(0))
                     .findFirst().orElse(null);
@@ -48,7 +49,7 @@ public final class Receiver implements AutoCloseable {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             Answer a;
             synchronized (this) {
-                requests.add(new Request(Instant.now(), exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()), body));
+                requests.add(new Request(Instant.now(), exchange.getRequestURI().getPath(), exchange.getRequestURI().getRawQuery(), Map.copyOf(exchange.getRequestHeaders()), body));
                 a = script.isEmpty() ? Answer.of(200, "ok") : script.poll();
             }
             a.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));

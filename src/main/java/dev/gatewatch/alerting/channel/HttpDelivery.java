@@ -18,6 +18,9 @@ import dev.gatewatch.config.GatewatchConfig;
 import dev.gatewatch.monitor.target.TargetGuard;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -55,19 +58,33 @@ public class HttpDelivery {
         }
     }
 
-    /** Sends, unless the host now resolves somewhere the SSRF guard refuses (it was checked when saved, DNS can change). */
+    /**
+     * Sends, unless the host now resolves somewhere the SSRF guard refuses (it was checked when saved, DNS can change),
+     * and connects to the address the guard checked, so a second lookup cannot be answered with another one.
+     */
     public Outcome post(String url, Map<String, String> headers, String json) {
-        String host;
+        URI uri;
         try {
-            host = URI.create(url).getHost();
+            uri = URI.create(url);
         } catch (IllegalArgumentException e) {
             return Outcome.permanent("not a URL: " + e.getMessage());
         }
-        var refusal = guard.hostRefusal(host);
-        if (refusal.isPresent()) {
-            return Outcome.permanent("refused by the SSRF guard: " + host + " " + refusal.get());
+        String host = uri.getHost();
+        TargetGuard.Admission admission = guard.admit(host);
+        if (admission.refusal().isPresent()) {
+            return Outcome.permanent("refused by the SSRF guard: " + host + " " + admission.refusal().get());
         }
-        var request = client.postAbs(url).timeout(timeout.toMillis()).putHeader("Content-Type", "application/json");
+        if (admission.addresses().isEmpty()) {
+            return Outcome.retry("could not resolve " + host, null);
+        }
+        boolean https = "https".equalsIgnoreCase(uri.getScheme());
+        int port = uri.getPort() != -1 ? uri.getPort() : https ? 443 : 80;
+        String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        // Host header and TLS name from the URL; the TCP connection to the checked address.
+        SocketAddress checked = SocketAddress.inetSocketAddress(port, admission.addresses().get(0).getHostAddress());
+        RequestOptions options = new RequestOptions().setHost(host).setPort(port).setSsl(https).setURI(path);
+        var request = client.request(HttpMethod.POST, checked, options).timeout(timeout.toMillis()).putHeader("Content-Type", "application/json");
         headers.forEach(request::putHeader);
         try {
             HttpResponse<Buffer> r = request.sendBuffer(Buffer.buffer(json)).toCompletionStage().toCompletableFuture()

@@ -55,22 +55,39 @@ public class TargetGuard {
     }
 
     /**
+     * What the guard made of a host: why it is refused, or the addresses it resolved to now, all of them allowed (none
+     * if the name does not resolve). A client that connects to these instead of looking the name up again cannot be
+     * sent elsewhere by a DNS answer that changes in between.
+     */
+    public record Admission(Optional<String> refusal, List<InetAddress> addresses) {
+        static Admission refused(String why) {
+            return new Admission(Optional.of(why), List.of());
+        }
+    }
+
+    /**
      * Why this host (a URL host in any spelling, or a DNS resolver's address) may not be fetched, or empty if it may.
      * A host name that does not resolve now is allowed (its checks will report the DNS failure); one that resolves to
      * any refused address is refused.
      */
     public Optional<String> hostRefusal(String host) {
+        return admit(host).refusal();
+    }
+
+    /** {@link #hostRefusal}, with the allowed addresses to connect to. */
+    public Admission admit(String host) {
         if (host == null || host.isEmpty()) {
-            return Optional.of("has no host");
+            return Admission.refused("has no host");
         }
         Optional<InetAddress> literal;
         try {
             literal = HostLiteral.parse(host);
         } catch (IllegalArgumentException e) {
-            return Optional.of(e.getMessage());
+            return Admission.refused(e.getMessage());
         }
         if (literal.isPresent()) {
-            return policy.refusal(literal.get());
+            Optional<String> refusal = policy.refusal(literal.get());
+            return new Admission(refusal, refusal.isPresent() ? List.of() : List.of(literal.get()));
         }
         String name = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
         name = name.toLowerCase(java.util.Locale.ROOT);
@@ -78,16 +95,17 @@ public class TargetGuard {
         if (name.equals("localhost") || name.endsWith(".localhost")) {
             Optional<String> loopback = policy.refusal(InetAddress.getLoopbackAddress());
             if (loopback.isPresent()) {
-                return Optional.of("is a localhost name (" + loopback.get() + ")");
+                return Admission.refused("is a localhost name (" + loopback.get() + ")");
             }
         }
-        for (InetAddress address : resolve(name)) {
+        List<InetAddress> addresses = resolve(name);
+        for (InetAddress address : addresses) {
             Optional<String> refusal = policy.refusal(address);
             if (refusal.isPresent()) {
-                return Optional.of("resolves to a " + refusal.get());
+                return Admission.refused("resolves to a " + refusal.get());
             }
         }
-        return Optional.empty();
+        return new Admission(Optional.empty(), addresses);
     }
 
     private List<InetAddress> resolve(String host) {
