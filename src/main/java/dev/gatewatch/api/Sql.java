@@ -54,6 +54,17 @@ public final class Sql {
         }
     }
 
+    /** The single number a query such as {@code select count(*) ...} answers. */
+    public static long number(DataSource dataSource, String sql, Object... params) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = bind(c.prepareStatement(sql), params);
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("query failed: " + e.getMessage(), e);
+        }
+    }
+
     /** An integer column, or null. */
     public static Integer integer(ResultSet rs, String column) throws SQLException {
         int v = rs.getInt(column);

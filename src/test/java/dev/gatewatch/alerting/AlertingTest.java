@@ -381,6 +381,30 @@ class AlertingTest {
     }
 
     @Test
+    void anOwnerMayHave200MaintenanceWindowsAnd200ActiveSilences() {
+        TestOwner owner = Owners.create();
+        String who = "(select id from owner where email = ?)";
+        Sql.update(dataSource, "insert into maintenance_window (owner_id, name, recurrence) select " + who + ", 'w' || n, "
+                + "'{\"days\":[],\"start\":\"02:00\",\"durationMinutes\":60,\"timeZone\":\"UTC\"}'::jsonb from generate_series(1, 199) n",
+                owner.email());
+        // 199 active silences and one long over, which does not count.
+        Sql.update(dataSource, "insert into silence (owner_id, reason, starts_at, ends_at) select " + who + ", 's' || n, now(), "
+                + "now() + interval '1 hour' from generate_series(1, 199) n", owner.email());
+        Sql.update(dataSource, "insert into silence (owner_id, reason, starts_at, ends_at) values (" + who + ", 'old', now() - interval '2 days', "
+                + "now() - interval '1 day')", owner.email());
+        String window = "{\"name\":\"nightly\",\"recurrence\":{\"start\":\"03:00\",\"durationMinutes\":30,\"timeZone\":\"UTC\"}}";
+        owner.api().body(window).post("/api/v1/maintenance-windows").then().statusCode(201);
+        owner.api().body(window).post("/api/v1/maintenance-windows").then().statusCode(400)
+                .body("errors[0].message", equalTo("you already have 200 maintenance windows"));
+        String silence = "{\"reason\":\"quiet\",\"durationMinutes\":30}";
+        owner.api().body(silence).post("/api/v1/silences").then().statusCode(201);
+        owner.api().body(silence).post("/api/v1/silences").then().statusCode(400)
+                .body("errors[0].message", equalTo("you already have 200 active silences"));
+        assertEquals(200L, Sql.number(dataSource, "select count(*) from maintenance_window where owner_id = " + who, owner.email()));
+        assertEquals(201L, Sql.number(dataSource, "select count(*) from silence where owner_id = " + who, owner.email()));
+    }
+
+    @Test
     void remindersRepeatAnOpenIncidentAtTheChosenInterval() throws Exception {
         TestOwner owner = Owners.create();
         try (Receiver slack = new Receiver()) {

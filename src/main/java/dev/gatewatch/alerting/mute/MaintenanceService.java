@@ -56,7 +56,7 @@ public class MaintenanceService implements Muter {
 
     public MaintenanceView create(long ownerId, MaintenanceRequest request) {
         Row v = validate(ownerId, request);
-        if (load("where owner_id = ?", ownerId).size() >= MAX_WINDOWS) {
+        if (Sql.number(dataSource, "select count(*) from maintenance_window where owner_id = ?", ownerId) >= MAX_WINDOWS) {
             throw new InvalidInputException("name", "you already have " + MAX_WINDOWS + " maintenance windows");
         }
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""

@@ -83,7 +83,7 @@ public class SilenceService implements Muter {
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
         }
-        if (load("where owner_id = ? and ends_at > now()", ownerId).size() >= MAX_ACTIVE) {
+        if (Sql.number(dataSource, "select count(*) from silence where owner_id = ? and ends_at > now()", ownerId) >= MAX_ACTIVE) {
             throw new InvalidInputException("reason", "you already have " + MAX_ACTIVE + " active silences");
         }
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
