@@ -35,7 +35,8 @@ import io.quarkus.test.junit.TestProfile;
 /**
  * The owner's story in a real chromium, with the checker and analyzer running: sign up, add a monitor through the form
  * against a local server, watch the list turn it "Up" without a reload, stop the server, watch the outage appear with
- * its classification, read it on the monitor page, publish a status page and open it as a visitor. Screenshots of
+ * its classification, read it on the monitor page, publish a status page and open it as a visitor, who then sees the
+ * recovery without reloading. Screenshots of
  * every step go to {@code target/screenshots/DashboardBrowserTest/}.
  */
 @QuarkusTest
@@ -56,17 +57,26 @@ class DashboardBrowserTest extends BrowserTest {
     @TestHTTPResource("/")
     URL root;
 
-    @Test
-    void signUpMonitorOutageAndPublicStatusPage(TestInfo test) throws Exception {
-        HttpServer site = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        site.createContext("/", exchange -> {
+    private HttpServer site;
+
+    /** The owner's site: answers 200 to everything, on {@code port} (0: any). */
+    private static HttpServer serve(int port) throws java.io.IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+        server.createContext("/", exchange -> {
             byte[] body = "shop is fine".getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
         });
-        site.start();
-        String url = "http://127.0.0.1:" + site.getAddress().getPort() + "/health";
+        server.start();
+        return server;
+    }
+
+    @Test
+    void signUpMonitorOutageAndPublicStatusPage(TestInfo test) throws Exception {
+        site = serve(0);
+        int port = site.getAddress().getPort();
+        String url = "http://127.0.0.1:" + port + "/health";
         try (Tab tab = browser.open(root.toURI(), test, View.desktop())) {
             String email = "story-" + UUID.randomUUID() + "@example.com";
             tab.go("/signup");
@@ -149,6 +159,16 @@ class DashboardBrowserTest extends BrowserTest {
             });
             assertEquals(90, tab.page().locator(".strip span").count(), "a 90-day strip");
             tab.screenshot("07-public-status-page");
+
+            // The site comes back: the open status page says so by itself (it refreshes every minute), no reload.
+            tab.page().evaluate("window.reloadMarker = 'the visitor never reloaded'");
+            site = serve(port);
+            tab.step("public page shows the recovery", () -> tab.page().waitForSelector("h1:text-is('All systems operational')",
+                    new WaitForSelectorOptions().setTimeout(150_000)));
+            assertEquals("the visitor never reloaded", tab.page().evaluate("window.reloadMarker"));
+            String recovered = tab.page().locator("main").innerText();
+            assertTrue(recovered.contains("Outage: Shop") && recovered.contains("Resolved after"), recovered);
+            tab.screenshot("08-public-status-page-recovered");
             assertEquals(List.of(), tab.offLoopbackRequests(), "requests off loopback");
             assertEquals(List.of(), tab.scriptErrors(), "script errors");
         } finally {

@@ -25,7 +25,9 @@ import dev.gatewatch.dashboard.model.OpenIncident;
 import dev.gatewatch.dashboard.model.Sparkline;
 import dev.gatewatch.dashboard.model.Uptime;
 import dev.gatewatch.dashboard.status.Badge;
+import dev.gatewatch.dashboard.status.AtomFeed;
 import dev.gatewatch.dashboard.status.PublicIncident;
+import dev.gatewatch.dashboard.status.PublicPage;
 
 /** The dashboard's pure parts: state at a glance, uptime wording, strips, sparklines, sorting and filtering. */
 class DashboardModelTest {
@@ -178,10 +180,45 @@ class DashboardModelTest {
     @MethodSource
     void publicWording(String name, String kind, PublicIncident.Where where, boolean details, Long seconds, String title, String body) {
         Instant resolved = seconds == null ? null : T0.plusSeconds(seconds);
-        PublicIncident i = PublicIncident.of("Shop", kind, where, details, T0, resolved, T0.plusSeconds(3600));
+        PublicIncident i = PublicIncident.of("k1", "Shop", kind, where, details, T0, resolved, T0.plusSeconds(3600));
         assertEquals(title, i.title());
         assertEquals(body, i.body());
         assertEquals(seconds == null, i.ongoing());
+    }
+
+    @Test
+    void atomFeedEscapesTextAndDatesEntriesByTheirLastChange() throws Exception {
+        var where = new PublicIncident.Where("WHOLE", List.of(), List.of(), Map.of(), List.of());
+        Instant now = T0.plusSeconds(7200);
+        PublicIncident open = PublicIncident.of("aa11", "Shop <&> \"Co\"", "outage", where, false, T0.plusSeconds(3600), null, now);
+        PublicIncident over = PublicIncident.of("bb22", "Shop <&> \"Co\"", "degraded", where, false, T0, T0.plusSeconds(600), now);
+        PublicPage page = new PublicPage("acme", "https://gw.example/status/acme", "Acme & Sons", null,
+                PublicPage.Overall.of(List.of()), List.of(), List.of(open, over), T0.minusSeconds(86400));
+        String xml = AtomFeed.of(page, page.url(), page.editedAt());
+        var factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+        factory.setNamespaceAware(true);
+        var doc = factory.newDocumentBuilder().parse(new org.xml.sax.InputSource(new java.io.StringReader(xml)));
+        assertEquals("Acme & Sons: incidents", text(doc.getDocumentElement(), "title"));
+        assertEquals("2026-11-20T11:00:00Z", text(doc.getDocumentElement(), "updated"), "the newest change: the open outage's start");
+        var entries = doc.getElementsByTagNameNS("http://www.w3.org/2005/Atom", "entry");
+        var first = (org.w3c.dom.Element) entries.item(0);
+        assertEquals("Outage: Shop <&> \"Co\"", text(first, "title"));
+        assertEquals("https://gw.example/status/acme#incident-aa11", text(first, "id"));
+        assertEquals("Shop <&> \"Co\" could not be reached. Ongoing since 2026-11-20 11:00:00 UTC; we are on it.", text(first, "summary"));
+        var second = (org.w3c.dom.Element) entries.item(1);
+        assertEquals("Slow responses: Shop <&> \"Co\" (resolved)", text(second, "title"));
+        assertEquals("2026-11-20T10:00:00Z", text(second, "published"));
+        assertEquals("2026-11-20T10:10:00Z", text(second, "updated"));
+        assertEquals("Shop <&> \"Co\" responded slowly. Resolved after 10 min.", text(second, "summary"));
+        // A quiet page: the feed dates from the page's last edit, and control characters are dropped, not sent broken.
+        PublicPage quiet = new PublicPage("acme", page.url(), "Acme\u0007", null, page.overall(), List.of(), List.of(), T0);
+        var q = factory.newDocumentBuilder().parse(new org.xml.sax.InputSource(new java.io.StringReader(AtomFeed.of(quiet, quiet.url(), quiet.editedAt()))));
+        assertEquals("2026-11-20T10:00:00Z", text(q.getDocumentElement(), "updated"));
+        assertEquals("Acme: incidents", text(q.getDocumentElement(), "title"));
+    }
+
+    private static String text(org.w3c.dom.Element parent, String child) {
+        return parent.getElementsByTagNameNS("http://www.w3.org/2005/Atom", child).item(0).getTextContent();
     }
 
     @Test

@@ -203,6 +203,39 @@ class DashboardPagesTest {
     }
 
     @Test
+    void incidentsAreAnAtomFeedWithStableEntriesAndNoInternals() throws Exception {
+        String slug = publish(false);
+        String page = given().get("/status/" + slug).then().statusCode(200).extract().asString();
+        assertTrue(page.contains("<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Acme status: incidents\" href=\"/status/"
+                + slug + "/feed.atom\">"), "feed advertised");
+        assertTrue(page.contains("hx-get=\"/status/" + slug + "\" hx-trigger=\"every 60s\" hx-select=\"#status\""), "the page refreshes itself");
+        String xml = given().get("/status/" + slug + "/feed.atom").then().statusCode(200).contentType(containsString("application/atom+xml"))
+                .header("Cache-Control", "public, max-age=60").extract().asString();
+        var factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+        factory.setNamespaceAware(true);
+        org.w3c.dom.Document feed = factory.newDocumentBuilder().parse(new org.xml.sax.InputSource(new java.io.StringReader(xml)));
+        String atom = "http://www.w3.org/2005/Atom";
+        assertEquals("feed", feed.getDocumentElement().getLocalName());
+        assertEquals(atom, feed.getDocumentElement().getNamespaceURI());
+        var entries = feed.getElementsByTagNameNS(atom, "entry");
+        assertEquals(2, entries.getLength(), xml);
+        String first = entries.item(0).getTextContent();
+        String second = entries.item(1).getTextContent();
+        assertTrue(first.contains("Partial outage: Online shop (resolved)") && first.contains("Resolved after 25 min."), first);
+        assertTrue(second.contains("Outage: API") && !second.contains("(resolved)") && second.contains("Ongoing since "), second);
+        // Entry ids are the incidents' anchors on the page, and stay put from one fetch to the next.
+        String id = ((org.w3c.dom.Element) entries.item(0)).getElementsByTagNameNS(atom, "id").item(0).getTextContent();
+        assertTrue(id.endsWith("/status/" + slug + "#incident-" + id.substring(id.indexOf("#incident-") + 10)), id);
+        assertTrue(page.contains("id=\"" + id.substring(id.indexOf('#') + 1) + "\""), "anchor " + id + " on the page");
+        assertEquals(xml, given().get("/status/" + slug + "/feed.atom").then().extract().asString(), "the same feed twice");
+        for (String internal : new String[] {"8.8.8.8", "203.0.113.7", "FRA", "127.0.0.1", "Blog", "Deploy"}) {
+            assertTrue(!xml.contains(internal), "no " + internal + " in the feed");
+        }
+        owner.api().body("{\"slug\":\"" + slug + "\",\"title\":\"Acme\",\"enabled\":false}").put("/api/v1/status-page").then().statusCode(200);
+        given().get("/status/" + slug + "/feed.atom").then().statusCode(404);
+    }
+
+    @Test
     void badgesAreStableCacheableSvg() {
         String slug = publish(false);
         String base = "/status/" + slug + "/badge/" + shop;

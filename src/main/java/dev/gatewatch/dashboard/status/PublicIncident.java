@@ -10,15 +10,19 @@ import dev.gatewatch.dashboard.model.Times;
 /**
  * An incident in the words a status page uses: what visitors saw, where, and for how long; never the owner's internals
  * (resolver names, addresses, CDN nodes) unless the owner opted in.
+ *
+ * @param key     an opaque, stable name for the incident on this page (anchors, feed entry ids); not its database id
+ * @param summary what happened and where, without the duration
  */
-public record PublicIncident(String title, String body, boolean ongoing, Instant startedAt, Instant resolvedAt, String duration) {
+public record PublicIncident(String key, String title, String summary, boolean ongoing, Instant startedAt, Instant resolvedAt,
+                             String duration) {
 
     /** Where an incident was, as the analyzer's scope records it. */
     public record Where(String extent, List<String> regions, List<String> resolvers, Map<String, List<String>> addresses, List<String> pops) {
     }
 
-    public static PublicIncident of(String monitor, String kind, Where where, boolean details, Instant startedAt, Instant resolvedAt,
-            Instant now) {
+    public static PublicIncident of(String key, String monitor, String kind, Where where, boolean details, Instant startedAt,
+            Instant resolvedAt, Instant now) {
         String title = switch (kind) {
             case "outage" -> "Outage";
             case "partial" -> "Partial outage";
@@ -26,7 +30,7 @@ public record PublicIncident(String title, String body, boolean ongoing, Instant
             case "degraded" -> "Slow responses";
             default -> "Incident";
         } + ": " + monitor;
-        String body = switch (kind) {
+        String summary = switch (kind) {
             case "outage" -> monitor + " could not be reached.";
             case "flapping" -> monitor + " was intermittently unavailable.";
             case "degraded" -> monitor + " responded slowly.";
@@ -35,8 +39,22 @@ public record PublicIncident(String title, String body, boolean ongoing, Instant
         };
         Instant end = resolvedAt != null ? resolvedAt : now;
         String took = Times.words(Duration.between(startedAt, end));
-        body += resolvedAt != null ? " Resolved after " + took + "." : " Ongoing for " + took + "; we are on it.";
-        return new PublicIncident(title, body, resolvedAt == null, startedAt, resolvedAt, took);
+        return new PublicIncident(key, title, summary, resolvedAt == null, startedAt, resolvedAt, took);
+    }
+
+    /** The page's text: what happened, then how long it lasted or has lasted so far. */
+    public String body() {
+        return summary + (ongoing ? " Ongoing for " + duration + "; we are on it." : " Resolved after " + duration + ".");
+    }
+
+    /** The feed's text, which must not change with every fetch while the incident goes on. */
+    public String feedText() {
+        return summary + (ongoing ? " Ongoing since " + Times.utc(startedAt) + "; we are on it." : " Resolved after " + duration + ".");
+    }
+
+    /** When the incident last changed: its end, or its start while it goes on. */
+    public Instant updatedAt() {
+        return resolvedAt != null ? resolvedAt : startedAt;
     }
 
     private static String partial(String monitor, Where w, boolean details) {

@@ -1,5 +1,6 @@
 package dev.gatewatch.dashboard.status;
 
+import java.time.Instant;
 import java.util.List;
 
 import dev.gatewatch.dashboard.model.Health;
@@ -8,11 +9,13 @@ import dev.gatewatch.dashboard.model.Uptime;
 /**
  * A status page as its visitors see it.
  *
+ * @param url       the page's public address
  * @param overall   the worst public state among the page's monitors
  * @param incidents confirmed incidents of the last {@value StatusPageService#INCIDENT_DAYS} days, newest first
+ * @param editedAt  when the owner last changed the page's settings
  */
-public record PublicPage(String slug, String title, String description, Overall overall, List<Group> groups,
-                         List<PublicIncident> incidents) {
+public record PublicPage(String slug, String url, String title, String description, Overall overall, List<Group> groups,
+                         List<PublicIncident> incidents, Instant editedAt) {
 
     public record Group(String name, List<Component> components) {
     }

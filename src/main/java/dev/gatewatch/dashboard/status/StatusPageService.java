@@ -181,8 +181,9 @@ public class StatusPageService {
             }
             List<PublicPage.Group> grouped = groups.entrySet().stream().map(g -> new PublicPage.Group(g.getKey(), g.getValue())).toList();
             List<PublicPage.Component> all = grouped.stream().flatMap(g -> g.components().stream()).toList();
-            return new PublicPage(page.view().slug(), page.view().title(), page.view().description(), PublicPage.Overall.of(all), grouped,
-                    incidents(c, names, page.view().showDetails(), now));
+            return new PublicPage(page.view().slug(), page.view().url(), page.view().title(), page.view().description(),
+                    PublicPage.Overall.of(all), grouped, incidents(c, page.view().slug(), names, page.view().showDetails(), now),
+                    page.view().updatedAt());
         } catch (SQLException e) {
             throw new IllegalStateException("reading status page " + slug + " failed", e);
         }
@@ -267,24 +268,31 @@ public class StatusPageService {
     }
 
     /** Confirmed incidents only: blips and suspicions never reach a public page. */
-    private List<PublicIncident> incidents(Connection c, Map<Long, String> names, boolean details, Instant now) throws SQLException {
+    private List<PublicIncident> incidents(Connection c, String slug, Map<Long, String> names, boolean details, Instant now)
+            throws SQLException {
         List<PublicIncident> out = new ArrayList<>();
         if (names.isEmpty()) {
             return out;
         }
         try (PreparedStatement ps = Sql.bind(c.prepareStatement("""
-                select monitor_id, kind, scope, started_at, resolved_at from incident
+                select monitor_id, kind, scope, started_at, resolved_at, id from incident
                 where monitor_id = any(?) and confirmed_at is not null and kind in ('outage', 'partial', 'flapping', 'degraded')
                   and (resolved_at is null or resolved_at > ?)
                 order by started_at desc limit 50
                 """), c.createArrayOf("bigint", names.keySet().toArray(Long[]::new)),
                 OffsetDateTime.ofInstant(now.minus(Duration.ofDays(INCIDENT_DAYS)), ZoneOffset.UTC)); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(PublicIncident.of(names.get(rs.getLong(1)), rs.getString(2), where(rs.getString(3)), details,
+                out.add(PublicIncident.of(incidentKey(slug, rs.getLong("id")), names.get(rs.getLong(1)), rs.getString(2),
+                        where(rs.getString(3)), details,
                         Sql.instant(rs, "started_at"), Sql.instant(rs, "resolved_at"), now));
             }
         }
         return out;
+    }
+
+    /** Stable per page and incident, and not the bare database id. */
+    private static String incidentKey(String slug, long incidentId) {
+        return Fingerprint.of(slug + "/" + incidentId, 8);
     }
 
     private PublicIncident.Where where(String scope) {

@@ -1,10 +1,6 @@
 package dev.gatewatch.dashboard.web;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -22,7 +18,9 @@ import dev.gatewatch.api.InvalidInputException;
 import dev.gatewatch.dashboard.model.MonitorSummary;
 import dev.gatewatch.dashboard.model.Period;
 import dev.gatewatch.dashboard.model.Uptime;
+import dev.gatewatch.dashboard.status.AtomFeed;
 import dev.gatewatch.dashboard.status.Badge;
+import dev.gatewatch.dashboard.status.Fingerprint;
 import dev.gatewatch.dashboard.status.PublicPage;
 import dev.gatewatch.dashboard.status.StatusPageService;
 import io.quarkus.qute.CheckedTemplate;
@@ -59,6 +57,16 @@ public class PublicStatusPage {
         String html = Templates.page(page).render();
         timing.lap("render");
         return Response.ok(html).header("Cache-Control", "public, max-age=30").header(ServerTiming.HEADER, timing.value()).build();
+    }
+
+    @GET
+    @Path("/feed.atom")
+    @Produces("application/atom+xml")
+    @Operation(summary = "The status page's incidents of the last 14 days as an Atom feed")
+    public Response feed(@RestPath String slug) {
+        PublicPage page = pages.publicPage(slug, Instant.now());
+        return Response.ok(AtomFeed.of(page, page.url(), page.editedAt()), "application/atom+xml; charset=utf-8")
+                .header("Cache-Control", "public, max-age=60").build();
     }
 
     @GET
@@ -107,16 +115,8 @@ public class PublicStatusPage {
     /** Same URL, same picture until the figure changes: a strong ETag over the SVG lets caches revalidate for free. */
     private static Response svg(Badge badge, int maxAge, String ifNoneMatch) {
         String body = badge.svg();
-        String etag = "\"" + hash(body) + "\"";
+        String etag = "\"" + Fingerprint.of(body, 12) + "\"";
         Response.ResponseBuilder r = etag.equals(ifNoneMatch) ? Response.notModified() : Response.ok(body, SVG);
         return r.header("ETag", etag).header("Cache-Control", "public, max-age=" + maxAge).build();
-    }
-
-    private static String hash(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)), 0, 12);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
