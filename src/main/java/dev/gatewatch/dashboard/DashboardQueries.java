@@ -245,7 +245,8 @@ public class DashboardQueries {
                 }
                 points[PastRollups.HOURS] = hour.meanMs();
                 out.put(id, new MonitorSummary(id, r.name(), r.url(), r.paused(), r.interval(),
-                        Health.of(r.paused(), a, s, l.streams(), l.failing()), a != null ? a : s, p.hours().plus(hour.uptime()),
+                        Health.of(r.paused(), a, s, l.streams(), l.failing()), Health.forVisitors(r.paused(), a, s, l.streams(), l.failing()),
+                        a != null ? a : s, p.hours().plus(hour.uptime()),
                         p.days(Period.WEEK.days() - 1).plus(today), p.days(Period.MONTH.days() - 1).plus(today),
                         p.days(Period.QUARTER.days() - 1).plus(today), l.ms(), l.last(), new Sparkline(Arrays.asList(points))));
             });

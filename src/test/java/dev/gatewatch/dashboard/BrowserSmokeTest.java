@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URL;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -23,6 +26,7 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page.GetByRoleOptions;
 import com.microsoft.playwright.options.AriaRole;
 
+import dev.gatewatch.dashboard.model.Times;
 import dev.gatewatch.support.Owners;
 import dev.gatewatch.support.Owners.TestOwner;
 import dev.gatewatch.support.Receiver;
@@ -218,6 +222,31 @@ class BrowserSmokeTest extends BrowserTest {
             }
         });
         tab.screenshot("evidence-open");
+    }
+
+    @Test
+    void timesShowInTheBrowsersTimeZoneWithUtcInTheirTooltip(TestInfo test) throws Exception {
+        TestOwner owner = Owners.create();
+        long id = busyMonitor(owner);
+        String slug = "tz-" + UUID.randomUUID().toString().substring(0, 8);
+        owner.api().body("{\"slug\":\"" + slug + "\",\"title\":\"Zones\",\"enabled\":true,\"groups\":[{\"name\":\"Web\",\"monitors\":[{\"monitorId\":"
+                + id + "}]}]}").put("/api/v1/status-page").then().statusCode(200);
+        ZoneId berlin = ZoneId.of("Europe/Berlin");
+        DateTimeFormatter local = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss zzz", Locale.UK).withZone(berlin);
+        open(test, View.desktop().inZone(berlin.getId()));
+        logIn(owner.email(), owner.password());
+        for (String path : List.of("/monitors/" + id, "/status/" + slug)) {
+            tab.go(path);
+            Locator time = tab.page().locator("article time, [data-kind=partial] time").first();
+            Instant at = Instant.parse(time.getAttribute("datetime"));
+            tab.step("local time on " + path, () -> {
+                assertEquals(local.format(at), time.innerText(), "shown in Berlin time");
+                assertEquals(Times.utc(at), time.getAttribute("title"), "UTC in the tooltip");
+            });
+        }
+        assertEquals("Times are in your time zone (Europe/Berlin); hover over one for UTC.",
+                tab.page().locator("[data-times-note]").innerText());
+        tab.screenshot("status-page-berlin");
     }
 
     @Test

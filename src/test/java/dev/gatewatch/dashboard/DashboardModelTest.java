@@ -38,24 +38,31 @@ class DashboardModelTest {
 
     static Stream<Arguments> health() {
         return Stream.of(
-                // paused, availability incident, latency incident, streams, failing → state
-                Arguments.of("paused beats everything", true, incident("outage", "open"), null, 4, 4, Health.PAUSED),
-                Arguments.of("confirmed outage", false, incident("outage", "open"), null, 4, 4, Health.DOWN),
-                Arguments.of("partial outage", false, incident("partial", "open"), null, 4, 1, Health.PARTIAL),
-                Arguments.of("flapping", false, incident("flapping", "open"), null, 4, 0, Health.FLAPPING),
-                Arguments.of("failing inside the confirmation window", false, incident("suspect", "suspected"), null, 4, 2, Health.SUSPECT),
-                Arguments.of("failing during a deployment", false, incident("deploy_blip", "suspected"), null, 4, 4, Health.DEPLOYING),
-                Arguments.of("outage wins over slow", false, incident("outage", "open"), incident("degraded", "open"), 4, 4, Health.DOWN),
-                Arguments.of("slow but answering", false, null, incident("degraded", "open"), 4, 0, Health.DEGRADED),
-                Arguments.of("new monitor without results", false, null, null, 0, 0, Health.PENDING),
-                Arguments.of("failure the analyzer has not judged yet", false, null, null, 4, 1, Health.SUSPECT),
-                Arguments.of("all passing", false, null, null, 4, 0, Health.UP));
+                // paused, availability incident, latency incident, streams, failing → state for the owner, for visitors
+                Arguments.of("paused beats everything", true, incident("outage", "open"), null, 4, 4, Health.PAUSED, Health.PAUSED),
+                Arguments.of("confirmed outage", false, incident("outage", "open"), null, 4, 4, Health.DOWN, Health.DOWN),
+                Arguments.of("partial outage", false, incident("partial", "open"), null, 4, 1, Health.PARTIAL, Health.PARTIAL),
+                Arguments.of("flapping", false, incident("flapping", "open"), null, 4, 0, Health.FLAPPING, Health.FLAPPING),
+                Arguments.of("failing inside the confirmation window", false, incident("suspect", "suspected"), null, 4, 2, Health.SUSPECT, Health.UP),
+                Arguments.of("failing during a deployment", false, incident("deploy_blip", "suspected"), null, 4, 4, Health.DEPLOYING, Health.UP),
+                Arguments.of("outage wins over slow", false, incident("outage", "open"), incident("degraded", "open"), 4, 4, Health.DOWN, Health.DOWN),
+                Arguments.of("slow but answering", false, null, incident("degraded", "open"), 4, 0, Health.DEGRADED, Health.DEGRADED),
+                Arguments.of("new monitor without results", false, null, null, 0, 0, Health.PENDING, Health.PENDING),
+                Arguments.of("failure the analyzer has not judged yet", false, null, null, 4, 1, Health.SUSPECT, Health.UP),
+                Arguments.of("all passing", false, null, null, 4, 0, Health.UP, Health.UP),
+                Arguments.of("confirming while slow: visitors hear only of the slowness", false, incident("suspect", "suspected"),
+                        incident("degraded", "open"), 4, 2, Health.SUSPECT, Health.DEGRADED),
+                Arguments.of("unjudged failure while slow", false, null, incident("degraded", "open"), 4, 1, Health.SUSPECT, Health.DEGRADED),
+                Arguments.of("deploying while slow", false, incident("deploy_blip", "suspected"), incident("degraded", "open"), 4, 4,
+                        Health.DEPLOYING, Health.DEGRADED));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource
-    void health(String name, boolean paused, OpenIncident availability, OpenIncident latency, int streams, int failing, Health expected) {
+    void health(String name, boolean paused, OpenIncident availability, OpenIncident latency, int streams, int failing, Health expected,
+            Health forVisitors) {
         assertEquals(expected, Health.of(paused, availability, latency, streams, failing));
+        assertEquals(forVisitors, Health.forVisitors(paused, availability, latency, streams, failing));
     }
 
     static Stream<Arguments> uptimeText() {
@@ -103,7 +110,7 @@ class DashboardModelTest {
 
     private static MonitorSummary summary(long id, String name, Health health, long checks, long failures, Integer ms) {
         Uptime u = new Uptime(checks, failures);
-        return new MonitorSummary(id, name, "https://" + name + ".example/", health == Health.PAUSED, 60, health, null, u, u, u, u, ms,
+        return new MonitorSummary(id, name, "https://" + name + ".example/", health == Health.PAUSED, 60, health, health, null, u, u, u, u, ms,
                 null, new Sparkline(List.of()));
     }
 

@@ -96,4 +96,13 @@ public enum Health {
         }
         return latency != null ? DEGRADED : UP;
     }
+
+    /**
+     * The state a status page and badges show: only what the analyzer confirmed. A failure still being confirmed or
+     * a deploy in progress counts as up, or as slow while a slow-responses incident is open.
+     */
+    public static Health forVisitors(boolean paused, OpenIncident availability, OpenIncident latency, int streams, int failing) {
+        Health owner = of(paused, availability, latency, streams, failing);
+        return owner == SUSPECT || owner == DEPLOYING ? latency != null ? DEGRADED : UP : owner;
+    }
 }

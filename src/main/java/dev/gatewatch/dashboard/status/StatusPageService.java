@@ -176,7 +176,7 @@ public class StatusPageService {
                 MonitorSummary s = summaries.get(e.monitorId());
                 String name = e.displayName() != null ? e.displayName() : s.name();
                 names.put(e.monitorId(), name);
-                groups.computeIfAbsent(e.group(), k -> new ArrayList<>()).add(new PublicPage.Component(e.monitorId(), name, s.health(),
+                groups.computeIfAbsent(e.group(), k -> new ArrayList<>()).add(new PublicPage.Component(e.monitorId(), name, s.visible(),
                         s.quarter(), strips.get(e.monitorId())));
             }
             List<PublicPage.Group> grouped = groups.entrySet().stream().map(g -> new PublicPage.Group(g.getKey(), g.getValue())).toList();

@@ -75,7 +75,7 @@ public class PublicStatusPage {
     @Operation(summary = "Badge: the monitor's current state")
     public Response status(@RestPath String slug, @RestPath long monitorId, @HeaderParam("If-None-Match") String etag) {
         MonitorSummary m = pages.badge(slug, monitorId, Instant.now());
-        PublicPage.Component c = new PublicPage.Component(m.id(), m.name(), m.health(), m.quarter(), "");
+        PublicPage.Component c = new PublicPage.Component(m.id(), m.name(), m.visible(), m.quarter(), "");
         Badge.Colour colour = switch (c.stateCode()) {
             case "up" -> Badge.Colour.OK;
             case "degraded" -> Badge.Colour.WARN;

@@ -51,7 +51,7 @@ public final class Tab implements AutoCloseable {
                 .setViewportSize(view.width(), view.height())
                 .setColorScheme(view.colorScheme())
                 .setLocale("en-GB")
-                .setTimezoneId("UTC"));
+                .setTimezoneId(view.timeZone()));
         context.setDefaultTimeout(TIMEOUT_MS);
         Tab tab = new Tab(context, context.newPage(), folder);
         // Guard first, then record: the page must never reach past the machine, and the test must hear if it tried.
