@@ -41,7 +41,8 @@ import io.quarkus.test.junit.QuarkusTest;
 /**
  * Every page in a real chromium: sign-up and login through the forms, keyboard-only navigation (an incident's
  * evidence opened from the keyboard too), labels on every form control, a phone-width viewport without sideways
- * scrolling, the dark scheme, the bundled htmx loaded, and nothing fetched from off the machine. Screenshots land in {@code target/screenshots/}.
+ * scrolling, the dark scheme, times in the browser's zone, the bundled htmx loaded, and nothing fetched from off the
+ * machine. Screenshots land in {@code target/screenshots/}.
  */
 @QuarkusTest
 class BrowserSmokeTest extends BrowserTest {

@@ -103,6 +103,9 @@ public enum Health {
      */
     public static Health forVisitors(boolean paused, OpenIncident availability, OpenIncident latency, int streams, int failing) {
         Health owner = of(paused, availability, latency, streams, failing);
-        return owner == SUSPECT || owner == DEPLOYING ? latency != null ? DEGRADED : UP : owner;
+        if (owner != SUSPECT && owner != DEPLOYING) {
+            return owner;
+        }
+        return latency != null ? DEGRADED : UP;
     }
 }

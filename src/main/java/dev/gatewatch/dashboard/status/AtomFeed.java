@@ -14,12 +14,10 @@ public final class AtomFeed {
     private AtomFeed() {
     }
 
-    /**
-     * @param pageUrl   the page's public address, e.g. {@code https://gatewatch.example/status/acme}
-     * @param quietSince when the feed last changed if it has no entries (the page's last edit)
-     */
-    public static String of(PublicPage page, String pageUrl, Instant quietSince) {
-        Instant updated = page.incidents().stream().map(PublicIncident::updatedAt).max(Comparator.naturalOrder()).orElse(quietSince);
+    /** The feed of {@code page}; without incidents it dates from the page's last edit. */
+    public static String of(PublicPage page) {
+        String pageUrl = page.url();
+        Instant updated = page.incidents().stream().map(PublicIncident::updatedAt).max(Comparator.naturalOrder()).orElse(page.editedAt());
         StringBuilder x = new StringBuilder(1024).append("""
                 <?xml version="1.0" encoding="utf-8"?>
                 <feed xmlns="http://www.w3.org/2005/Atom">

@@ -65,7 +65,7 @@ public class PublicStatusPage {
     @Operation(summary = "The status page's incidents of the last 14 days as an Atom feed")
     public Response feed(@RestPath String slug) {
         PublicPage page = pages.publicPage(slug, Instant.now());
-        return Response.ok(AtomFeed.of(page, page.url(), page.editedAt()), "application/atom+xml; charset=utf-8")
+        return Response.ok(AtomFeed.of(page), "application/atom+xml; charset=utf-8")
                 .header("Cache-Control", "public, max-age=60").build();
     }
 
