@@ -43,6 +43,8 @@ import dev.gatewatch.config.GatewatchConfig;
 import dev.gatewatch.support.Owners;
 import dev.gatewatch.support.Owners.TestOwner;
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -75,6 +77,8 @@ class AnalysisServiceTest {
     GatewatchConfig config;
     @Inject
     ObjectMapper json;
+    @Inject
+    MeterRegistry metrics;
 
     private ResultWriter writer;
     private TestOwner owner;
@@ -98,7 +102,12 @@ class AnalysisServiceTest {
         Instant t0 = Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.SECONDS);
         write(m, t0, true, "system");
         write(m, t0.plusSeconds(50), false, "system");
+        long ticks = metrics.get("gatewatch.analyzer.tick").timer().count();
         analysis.tick();
+        assertEquals(ticks + 1, metrics.get("gatewatch.analyzer.tick").timer().count(), "ticks are timed");
+        assertTrue(metrics.get("gatewatch.analyzer.lag").timer().max(java.util.concurrent.TimeUnit.SECONDS) >= 55,
+                "the lag runs from the end of the oldest check not judged before (about 60 s ago)");
+        assertTrue(metrics.get("gatewatch.analyzer.monitors").counter().count() >= 1);
         Map<String, Object> suspected = incident(m);
         assertEquals("suspected", suspected.get("status"));
         assertEquals("suspect", suspected.get("kind"));
@@ -140,7 +149,7 @@ class AnalysisServiceTest {
         assertEquals("whole", open.get("extent"));
 
         // A new analyzer instance knows only what is in the database.
-        AnalysisService restarted = new AnalysisService(dataSource, config, json);
+        AnalysisService restarted = new AnalysisService(dataSource, config, json, new SimpleMeterRegistry());
         write(m, t0.plusSeconds(70), true, "system");
         restarted.tick();
         assertEquals("open", incident(m).get("status"), "one good check does not close an outage");
@@ -190,7 +199,7 @@ class AnalysisServiceTest {
         try {
             List<Callable<Integer>> analyzers = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                AnalysisService a = new AnalysisService(dataSource, config, json);
+                AnalysisService a = new AnalysisService(dataSource, config, json, new SimpleMeterRegistry());
                 analyzers.add(() -> {
                     int n = 0;
                     for (int k = 0; k < 5; k++) {

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -30,7 +31,9 @@ import io.vertx.core.http.HttpServerOptions;
  * results (lag = started_at − due_at) and from /proc for the checker process.
  * <p>
  * Run with {@code ./mvnw -Pbench verify}; {@code -Dbench.monitors=10000 -Dbench.interval=30 -Dbench.warmup=45
- * -Dbench.seconds=60 -Dbench.heap=256m} are the defaults.
+ * -Dbench.seconds=60 -Dbench.heap=256m} are the defaults. {@code -Dbench.analyzer=true} also starts an analyzer (a
+ * process of its own, role {@code analyzer}) and samples, every second, how many monitors have results it has not
+ * judged yet and how old the oldest of those is: whether verdicts keep up with the checks.
  */
 public final class CheckerBenchmark {
 
@@ -40,6 +43,7 @@ public final class CheckerBenchmark {
         int warmup = Integer.getInteger("bench.warmup", 45);
         int seconds = Integer.getInteger("bench.seconds", 60);
         String heap = System.getProperty("bench.heap", "256m");
+        boolean withAnalyzer = Boolean.getBoolean("bench.analyzer");
         Path jar = Path.of(System.getProperty("bench.jar", "target/quarkus-app/quarkus-run.jar"));
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: run ./mvnw -Pbench verify (it packages first)");
@@ -47,6 +51,7 @@ public final class CheckerBenchmark {
         Vertx vertx = Vertx.vertx();
         List<DnsResponder> resolvers = new ArrayList<>();
         Process checker = null;
+        Process analyzer = null;
         try (EmbeddedPostgres pg = EmbeddedPostgres.start(new EmbeddedPostgres.Settings(
                 Files.createTempDirectory("gatewatch-bench"), 0, true, "bench"))) {
             int port = targets(vertx);
@@ -54,41 +59,99 @@ public final class CheckerBenchmark {
                 resolvers.add(DnsResponder.start("127.0.0." + i).answer("bench.gatewatch.test", "127.0.0." + i));
             }
             Path log = Files.createTempFile("gatewatch-bench-checker", ".log");
-            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx" + heap, "-jar", jar.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
-            pb.environment().put("QUARKUS_DATASOURCE_JDBC_URL", pg.jdbcUrl());
-            pb.environment().put("QUARKUS_DATASOURCE_USERNAME", pg.username());
-            pb.environment().put("QUARKUS_DATASOURCE_PASSWORD", "");
-            pb.environment().put("QUARKUS_HTTP_PORT", "0");
-            pb.environment().put("GATEWATCH_ROLES", "checker");
-            pb.environment().put("GATEWATCH_CHECKER_REGION", "bench");
-            pb.environment().put("GATEWATCH_TARGETS_ALLOW", "127.0.0.0/8");
-            checker = pb.start();
+            checker = start(jar, heap, pg, "checker", log);
             System.out.printf("checker pid %d, log %s%n", checker.pid(), log);
             try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.username(), "")) {
                 awaitNode(c, checker);
+                if (withAnalyzer) {
+                    Path analyzerLog = Files.createTempFile("gatewatch-bench-analyzer", ".log");
+                    analyzer = start(jar, heap, pg, "analyzer", analyzerLog);
+                    System.out.printf("analyzer pid %d, log %s%n", analyzer.pid(), analyzerLog);
+                }
                 seed(c, monitors, interval, port, resolvers);
                 System.out.printf("seeded %d monitors × 3 resolvers, interval %d s; warming up %d s%n", monitors, interval, warmup);
                 Thread.sleep(warmup * 1000L);
                 long cpu0 = cpuTicks(checker.pid());
+                long analyzerCpu0 = analyzer == null ? 0 : cpuTicks(analyzer.pid());
                 Instant from = Instant.now();
-                Thread.sleep(seconds * 1000L);
+                List<double[]> backlog = new ArrayList<>();
+                for (long end = System.nanoTime() + seconds * 1_000_000_000L; System.nanoTime() < end; Thread.sleep(1000)) {
+                    if (analyzer != null) {
+                        backlog.add(backlog(c));
+                    }
+                }
                 Instant to = Instant.now();
                 long cpu1 = cpuTicks(checker.pid());
                 long peak = status(checker.pid(), "VmHWM");
                 long rss = status(checker.pid(), "VmRSS");
-                checker.destroy(); // before the database goes away
-                checker.waitFor();
-                report(c, from, to, (cpu1 - cpu0) / 100.0, peak, rss, monitors, interval, heap);
+                double analyzerCpu = analyzer == null ? 0 : (cpuTicks(analyzer.pid()) - analyzerCpu0) / 100.0;
+                long analyzerPeak = analyzer == null ? 0 : status(analyzer.pid(), "VmHWM");
+                stop(analyzer); // before the database goes away
+                stop(checker);
+                long checks = report(c, from, to, (cpu1 - cpu0) / 100.0, peak, rss, monitors, interval, heap);
+                if (!backlog.isEmpty()) {
+                    reportAnalyzer(backlog, analyzerCpu, analyzerPeak, checks);
+                }
             }
         } finally {
-            if (checker != null) {
-                checker.destroy();
-                checker.waitFor();
-            }
+            stop(analyzer);
+            stop(checker);
             resolvers.forEach(DnsResponder::close);
             vertx.close();
         }
+    }
+
+    /** The packaged jar as its own process with one role, on the benchmark's database. */
+    static Process start(Path jar, String heap, EmbeddedPostgres pg, String role, Path log) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + heap, "-jar", jar.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("QUARKUS_DATASOURCE_JDBC_URL", pg.jdbcUrl());
+        pb.environment().put("QUARKUS_DATASOURCE_USERNAME", pg.username());
+        pb.environment().put("QUARKUS_DATASOURCE_PASSWORD", "");
+        pb.environment().put("QUARKUS_HTTP_PORT", "0");
+        pb.environment().put("GATEWATCH_ROLES", role);
+        pb.environment().put("GATEWATCH_CHECKER_REGION", "bench");
+        pb.environment().put("GATEWATCH_TARGETS_ALLOW", "127.0.0.0/8");
+        return pb.start();
+    }
+
+    static void stop(Process p) throws InterruptedException {
+        if (p != null && p.isAlive()) {
+            p.destroy();
+            p.waitFor();
+        }
+    }
+
+    /** Monitors with results the analyzer has not judged yet, and the age in seconds of the oldest such result (since its check ended). */
+    static double[] backlog(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("""
+                select count(distinct l.monitor_id), coalesce(extract(epoch from now() - min(l.started_at + l.total_ms * interval '1 millisecond')), 0)
+                from check_latest l join analysis_state a on a.monitor_id = l.monitor_id
+                where l.result_id > a.last_result_id
+                """)) {
+            rs.next();
+            return new double[] {rs.getDouble(1), rs.getDouble(2)};
+        }
+    }
+
+    static void reportAnalyzer(List<double[]> samples, double cpuSeconds, long peakRssKb, long checks) {
+        double[] monitors = samples.stream().mapToDouble(s -> s[0]).sorted().toArray();
+        double[] ages = samples.stream().mapToDouble(s -> s[1]).sorted().toArray();
+        System.out.printf(Locale.ROOT, """
+                ==== analyzer (its own process, same database) ====
+                samples                      %d (one a second)
+                monitors not yet judged      p50 %.0f, max %.0f
+                oldest unjudged result age   p50 %.1f s, p99 %.1f s, max %.1f s (from the check's end); over 5 s in %d samples
+                CPU per 1000 checks          %.2f s (analyzer process)
+                RSS peak                     %d MiB (analyzer process)
+                """, samples.size(), quantile(monitors, 0.5), quantile(monitors, 1), quantile(ages, 0.5), quantile(ages, 0.99),
+                quantile(ages, 1), Arrays.stream(ages).filter(a -> a > 5).count(), checks == 0 ? 0 : cpuSeconds * 1000 / checks,
+                peakRssKb / 1024);
+    }
+
+    /** Nearest-rank quantile of sorted values. */
+    static double quantile(double[] sorted, double q) {
+        return sorted[Math.max(0, Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1))];
     }
 
     /** A trivial target on 127.0.0.1-3, all on one port, so the resolvers' answers all lead somewhere that answers. */
@@ -146,7 +209,8 @@ public final class CheckerBenchmark {
         }
     }
 
-    static void report(Connection c, Instant from, Instant to, double cpuSeconds, long peakRssKb, long rssKb, int monitors,
+    /** Prints the checker's figures; returns the checks in the window. */
+    static long report(Connection c, Instant from, Instant to, double cpuSeconds, long peakRssKb, long rssKb, int monitors,
             int interval, String heap) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 select count(*), count(*) filter (where not ok),
@@ -175,6 +239,7 @@ public final class CheckerBenchmark {
                         """, monitors, interval, heap, Runtime.getRuntime().availableProcessors(), secs, checks, rs.getLong(2),
                         checks / secs, checks / secs, rs.getDouble(3), rs.getDouble(4), rs.getDouble(5), rs.getDouble(6),
                         checks == 0 ? 0 : cpuSeconds * 1000 / checks, peakRssKb / 1024, rssKb / 1024);
+                return checks;
             }
         }
     }

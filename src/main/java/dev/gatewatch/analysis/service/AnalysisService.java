@@ -41,6 +41,9 @@ import dev.gatewatch.check.cdn.ErrorSource;
 import dev.gatewatch.check.schedule.ScheduleStore;
 import dev.gatewatch.config.GatewatchConfig;
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.scheduler.Scheduled;
 
 /**
@@ -62,7 +65,7 @@ public class AnalysisService {
 
     private static final String CLAIM = """
             select s.monitor_id, s.state::text, m.owner_id, m.confirmation_window_seconds, m.success_threshold,
-                   m.max_response_time_ms, m.interval_seconds,
+                   m.max_response_time_ms, m.interval_seconds, s.last_result_id,
                    (select max(l.result_id) from check_latest l where l.monitor_id = s.monitor_id) as newest
             from analysis_state s join monitor m on m.id = s.monitor_id
             where not m.paused and s.analyzed_at < ?
@@ -87,15 +90,27 @@ public class AnalysisService {
             where dm.monitor_id = any(?) and d.started_at > now() - interval '2 days' and d.started_at <= now()
             """;
 
+    /** A tick this long means verdicts come late: worth a line in the log. */
+    private static final Duration SLOW_TICK = Duration.ofSeconds(5);
+
     private final AgroalDataSource dataSource;
     private final GatewatchConfig config;
     private final ObjectMapper json;
     private final Analyzer analyzer;
+    private final Timer ticks;
+    private final Timer lag;
+    private final Counter evaluated;
 
-    public AnalysisService(AgroalDataSource dataSource, GatewatchConfig config, ObjectMapper json) {
+    public AnalysisService(AgroalDataSource dataSource, GatewatchConfig config, ObjectMapper json, MeterRegistry metrics) {
         this.dataSource = dataSource;
         this.config = config;
         this.json = json;
+        this.ticks = Timer.builder("gatewatch.analyzer.tick").description("One analyzer pass over the monitors that need judging")
+                .register(metrics);
+        this.lag = Timer.builder("gatewatch.analyzer.lag")
+                .description("Per evaluated monitor: from the end of its oldest check not judged before to the verdict")
+                .publishPercentiles(0.5, 0.99).register(metrics);
+        this.evaluated = Counter.builder("gatewatch.analyzer.monitors").description("Monitor evaluations").register(metrics);
         var a = config.analyzer();
         this.analyzer = new Analyzer(new Settings(a.flapChanges(), a.flapSpan(), a.flapQuiet(), a.deployLimit(), a.evidenceSamples()));
     }
@@ -114,6 +129,18 @@ public class AnalysisService {
 
     /** One pass over every monitor that needs judging; returns how many were evaluated. */
     public int tick() throws SQLException {
+        long started = System.nanoTime();
+        int total = pass();
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        ticks.record(took);
+        evaluated.increment(total);
+        if (took.compareTo(SLOW_TICK) > 0) {
+            LOG.warnf("analysis is falling behind: one pass took %.1f s for %d monitors", took.toMillis() / 1000.0, total);
+        }
+        return total;
+    }
+
+    private int pass() throws SQLException {
         Instant tickStart;
         Set<String> live;
         try (Connection c = dataSource.getConnection()) {
@@ -147,7 +174,8 @@ public class AnalysisService {
         return live;
     }
 
-    private record Claimed(long monitorId, long ownerId, MonitorState state, Policy policy, long newest) {
+    /** @param seen the newest result id judged before; @param newest the newest there is now */
+    private record Claimed(long monitorId, long ownerId, MonitorState state, Policy policy, long seen, long newest) {
     }
 
     private int batch(Instant tickStart, Set<String> live) throws SQLException {
@@ -160,6 +188,11 @@ public class AnalysisService {
                     Instant now = dbNow(c);
                     Map<Long, List<Sample>> samples = samples(c, claimed, now);
                     Map<Long, List<Deployment>> deployments = deployments(c, claimed);
+                    for (Claimed m : claimed) {
+                        samples.getOrDefault(m.monitorId(), List.of()).stream().filter(x -> x.resultId() > m.seen())
+                                .map(x -> x.at().plusMillis(x.totalMs()))
+                                .min(Instant::compareTo).ifPresent(oldest -> lag.record(Duration.between(oldest, now)));
+                    }
                     for (Claimed m : claimed) {
                         // One monitor's failure must not hold up the batch: it is undone alone and retried next tick.
                         var savepoint = c.setSavepoint();
@@ -197,7 +230,7 @@ public class AnalysisService {
                     claimed.add(new Claimed(rs.getLong("monitor_id"), rs.getLong("owner_id"), state,
                             new Policy(Duration.ofSeconds(rs.getInt("confirmation_window_seconds")), rs.getInt("success_threshold"),
                                     max, Duration.ofSeconds(rs.getInt("interval_seconds"))),
-                            rs.getLong("newest")));
+                            rs.getLong("last_result_id"), rs.getLong("newest")));
                 }
             }
         }
