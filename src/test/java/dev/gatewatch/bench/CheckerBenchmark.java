@@ -59,13 +59,13 @@ public final class CheckerBenchmark {
                 resolvers.add(DnsResponder.start("127.0.0." + i).answer("bench.gatewatch.test", "127.0.0." + i));
             }
             Path log = Files.createTempFile("gatewatch-bench-checker", ".log");
-            checker = start(jar, heap, pg, "checker", log);
+            checker = start(jar, heap, pg, "checker", 0, log);
             System.out.printf("checker pid %d, log %s%n", checker.pid(), log);
             try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.username(), "")) {
                 awaitNode(c, checker);
                 if (withAnalyzer) {
                     Path analyzerLog = Files.createTempFile("gatewatch-bench-analyzer", ".log");
-                    analyzer = start(jar, heap, pg, "analyzer", analyzerLog);
+                    analyzer = start(jar, heap, pg, "analyzer", 0, analyzerLog);
                     System.out.printf("analyzer pid %d, log %s%n", analyzer.pid(), analyzerLog);
                 }
                 seed(c, monitors, interval, port, resolvers);
@@ -101,14 +101,14 @@ public final class CheckerBenchmark {
         }
     }
 
-    /** The packaged jar as its own process with one role, on the benchmark's database. */
-    static Process start(Path jar, String heap, EmbeddedPostgres pg, String role, Path log) throws IOException {
+    /** The packaged jar as its own process with one role, on the benchmark's database; HTTP on {@code httpPort} (0: any). */
+    static Process start(Path jar, String heap, EmbeddedPostgres pg, String role, int httpPort, Path log) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + heap, "-jar", jar.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("QUARKUS_DATASOURCE_JDBC_URL", pg.jdbcUrl());
         pb.environment().put("QUARKUS_DATASOURCE_USERNAME", pg.username());
         pb.environment().put("QUARKUS_DATASOURCE_PASSWORD", "");
-        pb.environment().put("QUARKUS_HTTP_PORT", "0");
+        pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(httpPort));
         pb.environment().put("GATEWATCH_ROLES", role);
         pb.environment().put("GATEWATCH_CHECKER_REGION", "bench");
         pb.environment().put("GATEWATCH_TARGETS_ALLOW", "127.0.0.0/8");

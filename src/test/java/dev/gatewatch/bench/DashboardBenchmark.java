@@ -59,15 +59,7 @@ public final class DashboardBenchmark {
                 port = s.getLocalPort();
             }
             Path log = Files.createTempFile("gatewatch-bench-dashboard", ".log");
-            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx" + heap, "-jar", jar.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
-            pb.environment().put("QUARKUS_DATASOURCE_JDBC_URL", pg.jdbcUrl());
-            pb.environment().put("QUARKUS_DATASOURCE_USERNAME", pg.username());
-            pb.environment().put("QUARKUS_DATASOURCE_PASSWORD", "");
-            pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
-            pb.environment().put("GATEWATCH_ROLES", "api");
-            pb.environment().put("GATEWATCH_TARGETS_ALLOW", "127.0.0.0/8");
-            app = pb.start();
+            app = CheckerBenchmark.start(jar, heap, pg, "api", port, log);
             System.out.printf("app pid %d on port %d, log %s%n", app.pid(), port, log);
             String base = "http://127.0.0.1:" + port;
             Web web = new Web(base);
@@ -139,10 +131,7 @@ public final class DashboardBenchmark {
                 Thread.sleep(hold * 1000L);
             }
         } finally {
-            if (app != null) {
-                app.destroy();
-                app.waitFor();
-            }
+            CheckerBenchmark.stop(app);
         }
     }
 

@@ -189,15 +189,12 @@ public class AnalysisService {
                     Map<Long, List<Sample>> samples = samples(c, claimed, now);
                     Map<Long, List<Deployment>> deployments = deployments(c, claimed);
                     for (Claimed m : claimed) {
-                        samples.getOrDefault(m.monitorId(), List.of()).stream().filter(x -> x.resultId() > m.seen())
-                                .map(x -> x.at().plusMillis(x.totalMs()))
-                                .min(Instant::compareTo).ifPresent(oldest -> lag.record(Duration.between(oldest, now)));
-                    }
-                    for (Claimed m : claimed) {
+                        List<Sample> mine = samples.getOrDefault(m.monitorId(), List.of());
+                        recordLag(m, mine, now);
                         // One monitor's failure must not hold up the batch: it is undone alone and retried next tick.
                         var savepoint = c.setSavepoint();
                         try {
-                            var step = analyzer.step(m.state(), m.policy(), samples.getOrDefault(m.monitorId(), List.of()),
+                            var step = analyzer.step(m.state(), m.policy(), mine,
                                     new Context(now, live, deployments.getOrDefault(m.monitorId(), List.of())));
                             MonitorState next = record(c, m, step);
                             save(c, m, next, now);
@@ -215,6 +212,12 @@ public class AnalysisService {
                 throw e;
             }
         }
+    }
+
+    /** From the end of the oldest check this monitor's state had not seen to now, the verdict's time. */
+    private void recordLag(Claimed m, List<Sample> samples, Instant now) {
+        samples.stream().filter(x -> x.resultId() > m.seen()).map(x -> x.at().plusMillis(x.totalMs())).min(Instant::compareTo)
+                .ifPresent(oldest -> lag.record(Duration.between(oldest, now)));
     }
 
     private List<Claimed> claim(Connection c, Instant tickStart) throws SQLException {
