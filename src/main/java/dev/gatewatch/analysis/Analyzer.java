@@ -99,6 +99,7 @@ public final class Analyzer {
             case CONNECT_REFUSED, CONNECT_TIMEOUT, CONNECTION_RESET, READ_TIMEOUT, TARGET_BLOCKED -> "connection";
             case MALFORMED_RESPONSE, TOO_MANY_REDIRECTS, BODY_TOO_LARGE -> "protocol";
             case ASSERTION_FAILED -> "content";
+            case UNSTORABLE_RESULT -> "unknown";
         };
     }
 

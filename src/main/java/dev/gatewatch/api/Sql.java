@@ -65,6 +65,21 @@ public final class Sql {
         }
     }
 
+    /**
+     * Whether PostgreSQL refused the data itself (SQLSTATE class 22, data exception, or 23, integrity constraint): the
+     * same rows would fail again, so they are set aside rather than retried. Anything else (class 08 connection errors,
+     * timeouts, a server shutting down, no SQLSTATE at all) may pass on a later try.
+     */
+    public static boolean dataError(SQLException e) {
+        for (SQLException s = e; s != null; s = s.getNextException()) {
+            String state = s.getSQLState();
+            if (state != null) {
+                return state.startsWith("22") || state.startsWith("23");
+            }
+        }
+        return false;
+    }
+
     /** An integer column, or null. */
     public static Integer integer(ResultSet rs, String column) throws SQLException {
         int v = rs.getInt(column);

@@ -19,4 +19,10 @@ public record CheckTask(long monitorId, String region, Instant dueAt, int interv
         Map<String, String> headers, String body, StatusCodes expectedStatus, List<BodyAssertion> bodyAssertions,
         List<JsonAssertion> jsonAssertions, int timeoutMs, boolean followRedirects, int maxRedirects,
         List<ResolverSpec> resolvers) {
+
+    /** The same check standing for another slot. */
+    public CheckTask withDueAt(Instant due) {
+        return new CheckTask(monitorId, region, due, intervalSeconds, url, method, headers, body, expectedStatus, bodyAssertions,
+                jsonAssertions, timeoutMs, followRedirects, maxRedirects, resolvers);
+    }
 }

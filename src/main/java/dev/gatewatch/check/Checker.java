@@ -23,6 +23,7 @@ import dev.gatewatch.config.GatewatchConfig;
 import dev.gatewatch.monitor.target.TargetGuard;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -81,12 +82,20 @@ public class Checker {
         String host = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("localhost");
         String nodeId = host + "-" + UUID.randomUUID().toString().substring(0, 8);
         engine = new CheckerEngine(new CheckerEngine.Settings(nodeId, c.region(), host, version(), c.concurrency(),
-                c.pollInterval(), c.lookahead(), c.claimBatch(), c.lease(), c.heartbeatInterval()),
+                c.pollInterval(), c.lookahead(), c.claimBatch(), c.lease(), c.heartbeatInterval(), c.ownerShare()),
                 new ScheduleStore(dataSource), new NodeRegistry(dataSource), probe, writer, vertx, lag::record);
         Gauge.builder("gatewatch.check.in.flight", engine, CheckerEngine::inFlight).tag("region", c.region()).register(metrics);
         Gauge.builder("gatewatch.check.results.buffered", writer, ResultWriter::buffered).register(metrics);
         Gauge.builder("gatewatch.check.results.dropped", writer, ResultWriter::dropped).register(metrics);
         Gauge.builder("gatewatch.check.results.written", writer, ResultWriter::written).register(metrics);
+        FunctionCounter.builder("gatewatch.check.results.unstorable", writer, ResultWriter::unstorable)
+                .description("Results PostgreSQL refused for their data: stored without their details, or dropped").register(metrics);
+        FunctionCounter.builder("gatewatch.check.results.superseded", writer, ResultWriter::superseded)
+                .description("Results not stored because another checker had claimed their slot since (written too late)").register(metrics);
+        FunctionCounter.builder("gatewatch.check.database.away.checks", engine, CheckerEngine::checksWhileDatabaseAway)
+                .description("Checks made while the database was unreachable").register(metrics);
+        Gauge.builder("gatewatch.check.database.away", engine, e -> e.databaseAway() ? 1 : 0)
+                .description("1 while this checker cannot reach the database and checks the slots it holds").register(metrics);
         engine.start();
         LOG.infof("checker %s started for region %s", nodeId, c.region());
     }
@@ -97,6 +106,16 @@ public class Checker {
             writer.close();
             probe.close();
         }
+    }
+
+    /** How long results have waited without any being stored (zero when this node runs no checker). */
+    public Duration storeStalledFor() {
+        return writer == null ? Duration.ZERO : writer.stalledFor();
+    }
+
+    /** Results waiting to be stored. */
+    public int waiting() {
+        return writer == null ? 0 : writer.buffered();
     }
 
     @Scheduled(every = "${gatewatch.results.maintenance-interval:1h}", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

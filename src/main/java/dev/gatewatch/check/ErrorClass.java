@@ -10,7 +10,12 @@ public enum ErrorClass {
     READ_TIMEOUT, CONNECTION_RESET, MALFORMED_RESPONSE,
     TOO_MANY_REDIRECTS, BODY_TOO_LARGE, ASSERTION_FAILED,
     /** The address the resolver returned is inside a refused network (SSRF guard); nothing was sent to it. */
-    TARGET_BLOCKED;
+    TARGET_BLOCKED,
+    /**
+     * PostgreSQL refused this result's details (a data error the writer could not repair); it was stored without them,
+     * keeping its verdict, status and timings.
+     */
+    UNSTORABLE_RESULT;
 
     public String code() {
         return name().toLowerCase(Locale.ROOT);

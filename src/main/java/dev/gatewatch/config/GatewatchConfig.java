@@ -47,6 +47,12 @@ public interface GatewatchConfig {
     /** The notifier role: delivering alerts from the outbox. */
     Notifier notifier();
 
+    /** Gatewatch watching itself: when readiness goes DOWN. */
+    Health health();
+
+    /** A dead man's switch: a URL pinged while the whole pipeline is healthy, so an outside service pages when it stops. */
+    Heartbeat heartbeat();
+
     enum Role {
         api, checker, analyzer, notifier
     }
@@ -166,11 +172,20 @@ public interface GatewatchConfig {
         int claimBatch();
 
         /**
-         * How long a claim is held. If this instance dies, another one of the region takes the work over after
-         * this; it must be longer than the longest check timeout.
+         * How long a claim holds without renewal. A live checker renews its claims every quarter of this, however long
+         * its checks take; if it dies, another checker of the region takes its slots over once this has passed (so
+         * a monitor on the shortest interval, 10 s, is checked again within two intervals).
          */
-        @WithDefault("90s")
+        @WithDefault("8s")
         Duration lease();
+
+        /**
+         * Fraction of {@code concurrency} each owner is sure to get. An owner holding that many slots gets more only
+         * while as many stay free for the others, so one owner's slow or hanging targets cannot hold up another's
+         * checks; an owner alone on a node can use all but that many.
+         */
+        @WithDefault("0.25")
+        double ownerShare();
 
         /** How often this node writes its heartbeat (and load) to the database. */
         @WithDefault("5s")
@@ -319,5 +334,35 @@ public interface GatewatchConfig {
         /** Local time (in the channel's time zone) of the daily digest, for channels that do not set digestAt. */
         @WithDefault("08:00")
         java.time.LocalTime digestAt();
+    }
+
+    interface Health {
+        /** Checker role: readiness is DOWN while results have waited this long without any being stored. */
+        @WithDefault("60s")
+        Duration storeStall();
+
+        /** Analyzer role: readiness is DOWN when no pass over the monitors has finished for this long. */
+        @WithDefault("60s")
+        Duration judgeStall();
+
+        /** Notifier role: readiness is DOWN while an alert has been due this long without being delivered or given up. */
+        @WithDefault("5m")
+        Duration outboxStall();
+    }
+
+    interface Heartbeat {
+        /**
+         * URL to ping (HTTP GET, healthchecks.io style) while this instance's readiness is UP, i.e. every stage it
+         * runs (check, store, judge, notify) is healthy; the outside service pages when the pings stop. Unset: no pings.
+         */
+        Optional<String> url();
+
+        /** How often the URL is pinged. */
+        @WithDefault("60s")
+        Duration interval();
+
+        /** Longest wait for the heartbeat service to answer. */
+        @WithDefault("10s")
+        Duration timeout();
     }
 }

@@ -21,7 +21,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
-import dev.gatewatch.check.schedule.Completion;
 import dev.gatewatch.check.store.LatencyHistogram;
 import dev.gatewatch.check.store.ResultPartitions;
 import dev.gatewatch.check.store.ResultWriter;
@@ -146,7 +145,7 @@ class ResultStorageTest {
     static void submit(ResultWriter writer, String node, int n) {
         Instant base = Instant.now();
         for (int i = 0; i < n; i++) {
-            writer.submit(List.of(result(1, node, base.plusMillis(i), 10, true)), new Completion(1, "test", base, node));
+            writer.submit(List.of(result(1, node, base.plusMillis(i), 10, true)), null);
         }
     }
 

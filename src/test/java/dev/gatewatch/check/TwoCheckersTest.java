@@ -49,11 +49,76 @@ class TwoCheckersTest {
     @Inject
     TargetGuard guard;
 
+    /**
+     * With the lease shorter than the interval (as by default: 8 s against the shortest interval, 10 s), a checker killed
+     * at any point of its monitors' phases (twelve monitors, spread over the interval) has each of them checked again
+     * within two intervals, and none twice.
+     */
+    @Test
+    void aKilledCheckersMonitorsAreCheckedAgainWithinTwoIntervals() throws Exception {
+        int interval = 4;
+        Duration lease = Duration.ofSeconds(3);
+        String region = "takeover";
+        var owner = Owners.create();
+        Vertx targetsVertx = Vertx.vertx();
+        List<Long> ids = new ArrayList<>();
+        try (TargetServers targets = TargetServers.start(targetsVertx, "127.0.0.1");
+                Probe probe = new Probe(vertx, new Probe.Settings(65536, 2048, "test", List.of(), 4), guard::refusal)) {
+            for (int i = 0; i < 12; i++) {
+                ids.add(owner.api().body(Map.of("name", "t" + i, "url", "http://127.0.0.1:" + targets.httpPort() + "/ok",
+                        "intervalSeconds", interval, "timeoutMs", 1000, "regions", List.of(region), "resolvers", List.of("system")))
+                        .post("/api/v1/monitors").then().statusCode(201).extract().jsonPath().getLong("id"));
+            }
+            ResultWriter writerA = writer();
+            ResultWriter writerB = writer();
+            CheckerEngine a = engine("takeover-a", region, probe, writerA, lease);
+            CheckerEngine b = engine("takeover-b", region, probe, writerB, lease);
+            a.start();
+            b.start();
+            Thread.sleep(2 * interval * 1000L + 1500);
+            a.halt(); // like kill -9: no renewal, no release, nothing written
+            writerA.close();
+            Thread.sleep(4 * interval * 1000L);
+            b.stop(Duration.ofSeconds(5));
+            writerB.close();
+        } finally {
+            targetsVertx.close();
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "select monitor_id, started_at, due_at from check_result where region = ? and monitor_id = any(?) order by started_at")) {
+            ps.setString(1, region);
+            ps.setArray(2, c.createArrayOf("bigint", ids.toArray()));
+            Map<Long, List<Instant>> starts = new HashMap<>();
+            Map<Long, List<Instant>> dues = new HashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    starts.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(rs.getObject(2, OffsetDateTime.class).toInstant());
+                    dues.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(rs.getObject(3, OffsetDateTime.class).toInstant());
+                }
+            }
+            assertEquals(ids.size(), starts.size());
+            for (long id : ids) {
+                List<Instant> s = starts.get(id);
+                assertEquals(s.size(), dues.get(id).stream().distinct().count(), "monitor " + id + " checked twice: " + dues.get(id));
+                for (int i = 1; i < s.size(); i++) {
+                    long gap = Duration.between(s.get(i - 1), s.get(i)).toMillis();
+                    assertTrue(gap <= 2 * interval * 1000L, "monitor " + id + " waited " + gap + " ms: " + s);
+                }
+            }
+        }
+    }
+
+    CheckerEngine engine(String name, String region, Probe probe, ResultWriter writer, Duration lease) {
+        return new CheckerEngine(new CheckerEngine.Settings(name, region, "test-host", "test", 500, Duration.ofMillis(100),
+                Duration.ofMillis(300), 200, lease, Duration.ofSeconds(1), 0.25), new ScheduleStore(dataSource),
+                new NodeRegistry(dataSource), probe, writer, vertx, lag -> { });
+    }
+
     CheckerEngine engine(String name, Probe probe, ResultWriter writer) {
         // Claiming 300 ms ahead with a 100 ms poll (not a whole interval ahead) keeps one engine from taking every slot
         // in a single poll when its thread happens to run first on a loaded machine.
         return new CheckerEngine(new CheckerEngine.Settings(name, REGION, "test-host", "test", 500, Duration.ofMillis(100),
-                Duration.ofMillis(300), 200, LEASE, Duration.ofSeconds(1)), new ScheduleStore(dataSource),
+                Duration.ofMillis(300), 200, LEASE, Duration.ofSeconds(1), 0.25), new ScheduleStore(dataSource),
                 new NodeRegistry(dataSource), probe, writer, vertx, lag -> { });
     }
 

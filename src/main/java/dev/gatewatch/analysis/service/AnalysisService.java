@@ -35,6 +35,7 @@ import dev.gatewatch.analysis.model.Policy;
 import dev.gatewatch.analysis.model.Sample;
 import dev.gatewatch.analysis.model.Settings;
 import dev.gatewatch.analysis.model.StreamState;
+import dev.gatewatch.api.FaultLog;
 import dev.gatewatch.api.Sql;
 import dev.gatewatch.check.ErrorClass;
 import dev.gatewatch.check.cdn.ErrorSource;
@@ -100,6 +101,11 @@ public class AnalysisService {
     private final Timer ticks;
     private final Timer lag;
     private final Counter evaluated;
+    private final Counter setAside;
+    private final Map<Long, Instant> setAsideLogged = new java.util.concurrent.ConcurrentHashMap<>();
+    private final FaultLog faults = new FaultLog(LOG, "analysis");
+    private volatile Instant lastPass = Instant.now();
+    private Set<String> lastLive;
 
     public AnalysisService(AgroalDataSource dataSource, GatewatchConfig config, ObjectMapper json, MeterRegistry metrics) {
         this.dataSource = dataSource;
@@ -111,6 +117,8 @@ public class AnalysisService {
                 .description("Per evaluated monitor: from the end of its oldest check not judged before to the verdict")
                 .publishPercentiles(0.5, 0.99).register(metrics);
         this.evaluated = Counter.builder("gatewatch.analyzer.monitors").description("Monitor evaluations").register(metrics);
+        this.setAside = Counter.builder("gatewatch.analyzer.set.aside")
+                .description("Monitor evaluations that failed on their data and were set aside until newer results").register(metrics);
         var a = config.analyzer();
         this.analyzer = new Analyzer(new Settings(a.flapChanges(), a.flapSpan(), a.flapQuiet(), a.deployLimit(), a.evidenceSamples()));
     }
@@ -122,15 +130,22 @@ public class AnalysisService {
         }
         try {
             tick();
+            faults.recovered(null);
         } catch (SQLException | RuntimeException e) {
-            LOG.warnf(e, "analysis failed (retrying at the next tick)");
+            faults.failed("a pass failed, retrying every tick: " + e);
         }
+    }
+
+    /** When the last pass over the monitors finished (it judges whatever new results there are). */
+    public Instant lastPass() {
+        return lastPass;
     }
 
     /** One pass over every monitor that needs judging; returns how many were evaluated. */
     public int tick() throws SQLException {
         long started = System.nanoTime();
         int total = pass();
+        lastPass = Instant.now();
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         ticks.record(took);
         evaluated.increment(total);
@@ -151,6 +166,7 @@ public class AnalysisService {
             tickStart = dbNow(c);
             live = liveRegions(c);
         }
+        tellRegionChanges(live);
         int total = 0;
         int n;
         do {
@@ -158,6 +174,24 @@ public class AnalysisService {
             total += n;
         } while (n == config.analyzer().batchSize());
         return total;
+    }
+
+    /** Operators are told, once, when a region goes silent (its checks then count as no data) and when it is back. */
+    private synchronized void tellRegionChanges(Set<String> live) {
+        if (lastLive != null) {
+            for (String region : lastLive) {
+                if (!live.contains(region)) {
+                    LOG.warnf("region %s went silent: no checker heartbeat for %s; its checks count as no data until it is back",
+                            region, config.checker().nodeTimeout());
+                }
+            }
+            for (String region : live) {
+                if (!lastLive.contains(region)) {
+                    LOG.infof("region %s is live again", region);
+                }
+            }
+        }
+        lastLive = Set.copyOf(live);
     }
 
     private Set<String> liveRegions(Connection c) throws SQLException {
@@ -201,7 +235,10 @@ public class AnalysisService {
                             c.releaseSavepoint(savepoint);
                         } catch (SQLException | RuntimeException e) {
                             c.rollback(savepoint);
-                            LOG.warnf("analysis of monitor %d failed (retrying at the next tick): %s", m.monitorId(), e.getMessage());
+                            if (e instanceof SQLException sql && !Sql.dataError(sql)) {
+                                throw sql; // the database, not this monitor's data: the whole batch is retried
+                            }
+                            setAside(c, m, e);
                         }
                     }
                 }
@@ -211,6 +248,28 @@ public class AnalysisService {
                 c.rollback();
                 throw e;
             }
+        }
+    }
+
+    /**
+     * One monitor's results or state that cannot be judged or stored (a data error, or the analyzer failing on them):
+     * marked as seen, so they are not retried every tick and the others go on; judged again when newer results come.
+     */
+    private void setAside(Connection c, Claimed m, Exception cause) throws SQLException {
+        setAside.increment();
+        Instant last = setAsideLogged.get(m.monitorId());
+        if (last == null || last.isBefore(Instant.now().minus(Duration.ofMinutes(10)))) {
+            setAsideLogged.put(m.monitorId(), Instant.now());
+            LOG.warnf("analysis of monitor %d failed on its results up to id %d (%s); set aside until newer results come",
+                    m.monitorId(), m.newest(), cause.toString());
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                update analysis_state set last_result_id = greatest(last_result_id, ?), active = false, analyzed_at = now()
+                where monitor_id = ?
+                """)) {
+            ps.setLong(1, m.newest());
+            ps.setLong(2, m.monitorId());
+            ps.executeUpdate();
         }
     }
 

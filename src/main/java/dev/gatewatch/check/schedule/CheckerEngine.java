@@ -12,7 +12,9 @@ import java.util.function.LongConsumer;
 
 import org.jboss.logging.Logger;
 
+import dev.gatewatch.api.FaultLog;
 import dev.gatewatch.check.CheckResult;
+import dev.gatewatch.check.CheckTask;
 import dev.gatewatch.check.probe.Probe;
 import dev.gatewatch.check.store.ResultWriter;
 import dev.gatewatch.monitor.validation.ResolverSpec;
@@ -22,19 +24,31 @@ import io.vertx.core.Vertx;
 /**
  * One checker: claims due slots of its region from PostgreSQL, starts each on time, runs one probe per resolver and
  * hands the results (with the slot's completion) to the result writer. Several engines of one region share the work
- * through the claims; one that dies leaves leases that expire and are claimed by the others.
+ * through the claims; the leases of a live engine are renewed, those of one that dies expire and are claimed by the
+ * others. While PostgreSQL is unreachable the engine goes on checking the slots it holds ({@link LocalSchedule}); when
+ * it is back, the buffered results are written before claiming starts again.
  */
 public final class CheckerEngine {
 
     private static final Logger LOG = Logger.getLogger(CheckerEngine.class);
     private static final Duration SYNC_EVERY = Duration.ofSeconds(2);
+    /** Slack for a next slot being claimed a little late, when deciding which held slots nobody else has taken. */
+    private static final long HELD_GRACE_MS = 2_000;
+    /** Longest wait for the backlog to be written after an outage before claiming anyway. */
+    private static final Duration RESUME_LIMIT = Duration.ofMinutes(2);
 
     /**
      * @param maxInFlight slots being checked at once (each runs one check per resolver)
+     * @param lease       how long a claim holds without renewal; renewed every quarter of it while this node lives
+     * @param ownerShare  fraction of {@code maxInFlight} each owner is sure to get (see {@link OwnerShares})
      */
     public record Settings(String nodeId, String region, String host, String version, int maxInFlight,
-            Duration pollInterval, Duration lookahead, int claimBatch, Duration lease, Duration heartbeatInterval) {
+            Duration pollInterval, Duration lookahead, int claimBatch, Duration lease, Duration heartbeatInterval,
+            double ownerShare) {
     }
+
+    /** Claiming from the database; checking held slots locally while it is away; writing the backlog before claiming. */
+    private enum Mode { CLAIMING, LOCAL, RESUMING }
 
     private final Settings settings;
     private final ScheduleStore schedule;
@@ -43,11 +57,19 @@ public final class CheckerEngine {
     private final ResultWriter writer;
     private final Vertx vertx;
     private final LongConsumer lagObserver;
-    private final AtomicInteger inFlight = new AtomicInteger();
+    private final OwnerShares shares;
+    private final LocalSchedule local;
+    private final FaultLog faults = new FaultLog(LOG, "checker");
+    private final AtomicInteger localInFlight = new AtomicInteger();
     private final AtomicLong checksDone = new AtomicLong();
+    private final AtomicLong localChecks = new AtomicLong();
     private final Object wake = new Object();
     private volatile boolean running;
     private volatile boolean halted;
+    private volatile Mode mode = Mode.CLAIMING;
+    /** The database's clock minus this host's, from the last claim. */
+    private volatile long clockOffsetMs;
+    private Instant lastContact = Instant.now();
     private Thread loop;
     private long lastCountForRate;
     private Instant lastRateAt = Instant.now();
@@ -62,14 +84,27 @@ public final class CheckerEngine {
         this.writer = writer;
         this.vertx = vertx;
         this.lagObserver = lagObserver;
+        this.shares = new OwnerShares(settings.maxInFlight(), settings.ownerShare());
+        this.local = new LocalSchedule(vertx, this::runHeld);
     }
 
     public String nodeId() {
         return settings.nodeId();
     }
 
+    /** Slots held now (claimed and waiting to start, or being checked). */
     public int inFlight() {
-        return inFlight.get();
+        return shares.total();
+    }
+
+    /** Checks made while the database was unreachable, since start. */
+    public long checksWhileDatabaseAway() {
+        return localChecks.get();
+    }
+
+    /** Whether the database is unreachable for this checker right now (it checks the slots it holds meanwhile). */
+    public boolean databaseAway() {
+        return mode != Mode.CLAIMING;
     }
 
     public synchronized void start() {
@@ -91,12 +126,13 @@ public final class CheckerEngine {
             return;
         }
         running = false;
+        local.stop();
         synchronized (wake) {
             wake.notifyAll();
         }
         join();
         long deadline = System.nanoTime() + grace.toNanos();
-        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+        while (shares.total() > 0 && System.nanoTime() < deadline) {
             sleep(20);
         }
         writer.flush(grace);
@@ -115,6 +151,7 @@ public final class CheckerEngine {
     public void halt() {
         halted = true;
         running = false;
+        local.stop();
         synchronized (wake) {
             wake.notifyAll();
         }
@@ -134,55 +171,91 @@ public final class CheckerEngine {
     private void run() {
         long nextSync = 0;
         long nextHeartbeat = 0;
+        long nextRenewal = 0;
+        long resumingSince = 0;
         int failures = 0;
-        try {
-            nodes.register(settings.nodeId(), settings.region(), settings.host(), settings.version());
-        } catch (SQLException e) {
-            LOG.warnf("checker %s cannot register yet: %s", settings.nodeId(), e.getMessage());
-        }
+        boolean registered = false;
         while (running) {
             boolean full = false;
             try {
                 long now = System.nanoTime();
-                if (now >= nextHeartbeat) {
-                    nodes.heartbeat(settings.nodeId(), load());
+                if (!registered) {
+                    nodes.register(settings.nodeId(), settings.region(), settings.host(), settings.version());
+                    registered = true;
+                }
+                if (mode != Mode.CLAIMING || now >= nextHeartbeat) {
+                    registered = nodes.heartbeat(settings.nodeId(), load());
                     nextHeartbeat = now + settings.heartbeatInterval().toNanos();
+                }
+                if (now >= nextRenewal) {
+                    schedule.renew(settings.nodeId(), settings.lease());
+                    nextRenewal = now + settings.lease().toNanos() / 4;
+                }
+                lastContact = Instant.now().plusMillis(clockOffsetMs);
+                failures = 0;
+                faults.recovered(null);
+                if (mode == Mode.LOCAL) {
+                    mode = Mode.RESUMING;
+                    resumingSince = now;
+                    LOG.infof("checker %s reaches the database again: %d checks made meanwhile; writing %d results before claiming again",
+                            settings.nodeId(), localChecks.get(), writer.buffered());
+                }
+                if (mode == Mode.RESUMING && !resumed(System.nanoTime() - resumingSince)) {
+                    pause(settings.pollInterval().toMillis());
+                    continue;
                 }
                 if (now >= nextSync) {
                     schedule.sync(settings.region());
                     nextSync = now + SYNC_EVERY.toNanos();
                 }
-                int room = settings.maxInFlight() - inFlight.get();
+                int room = shares.room();
                 if (room > 0) {
                     int limit = Math.min(room, settings.claimBatch());
-                    List<Claim> claims = schedule.claim(settings.region(), settings.nodeId(), settings.lookahead(), settings.lease(), limit);
+                    List<Claim> claims = schedule.claim(settings.region(), settings.nodeId(), settings.lookahead(), settings.lease(),
+                            limit, shares.saturated());
                     long claimedAt = System.currentTimeMillis();
+                    List<Claim> overShare = new ArrayList<>();
                     for (Claim claim : claims) {
-                        begin(claim, claimedAt);
+                        if (shares.admit(claim.ownerId())) {
+                            begin(claim, claimedAt);
+                        } else {
+                            overShare.add(claim);
+                        }
                     }
-                    full = claims.size() == limit;
+                    schedule.giveBack(overShare, settings.nodeId());
+                    full = claims.size() == limit && overShare.isEmpty();
                 }
-                if (failures > 0) {
-                    LOG.infof("checker %s reaches the database again", settings.nodeId());
-                }
-                failures = 0;
             } catch (SQLException | RuntimeException e) {
-                if (failures++ == 0) {
-                    LOG.warnf("checker %s cannot reach the database (%s); retrying, checks already claimed go on", settings.nodeId(), e.getMessage());
+                failures++;
+                faults.failed("cannot reach the database (" + e.getMessage() + ")");
+                if (mode != Mode.LOCAL) {
+                    mode = Mode.LOCAL;
+                    int held = local.start(lastContact, HELD_GRACE_MS, clockOffsetMs);
+                    LOG.warnf("checker %s goes on checking the monitors it holds until the database is back (%d due next, %d in flight);"
+                            + " results wait in memory (up to the writer's buffer limit)", settings.nodeId(), held, shares.total());
                 }
             }
             if (!full) {
-                long pause = failures == 0 ? settings.pollInterval().toMillis() : Math.min(5000, 250L * (1L << Math.min(failures, 5)));
-                synchronized (wake) {
-                    try {
-                        wake.wait(pause);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
-                }
+                pause(failures == 0 ? settings.pollInterval().toMillis() : Math.min(5000, 250L * (1L << Math.min(failures, 5))));
             }
         }
+    }
+
+    /**
+     * Back from an outage: local slots go on until the backlog is (nearly) written, then stop; claiming starts again
+     * once the last local checks are written too, so no slot is claimed again that was just checked here.
+     */
+    private boolean resumed(long elapsedNanos) {
+        boolean late = elapsedNanos > RESUME_LIMIT.toNanos();
+        if (local.active() && (writer.buffered() < settings.claimBatch() || late)) {
+            local.stop();
+        }
+        if (!local.active() && ((localInFlight.get() == 0 && writer.buffered() == 0) || late)) {
+            mode = Mode.CLAIMING;
+            LOG.infof("checker %s claims again", settings.nodeId());
+            return true;
+        }
+        return false;
     }
 
     private NodeRegistry.Load load() {
@@ -192,27 +265,41 @@ public final class CheckerEngine {
         int perMinute = (int) ((done - lastCountForRate) * 60 / seconds);
         lastCountForRate = done;
         lastRateAt = now;
-        return new NodeRegistry.Load(inFlight.get(), perMinute, writer.buffered(), writer.dropped());
+        return new NodeRegistry.Load(shares.total(), perMinute, writer.buffered(), writer.dropped());
     }
 
     private void begin(Claim claim, long claimedAtMillis) {
-        inFlight.incrementAndGet();
-        long localDue = claimedAtMillis + Duration.between(claim.databaseNow(), claim.task().dueAt()).toMillis();
+        long offset = claim.databaseNow().toEpochMilli() - claimedAtMillis;
+        clockOffsetMs = offset;
+        CheckTask task = claim.task();
+        local.taken(task.monitorId());
+        if (Duration.between(task.dueAt(), claim.databaseNow()).toSeconds() > task.intervalSeconds()) {
+            // its own slot is over an interval gone (nobody could check it): it stands for the latest slot, not a replay
+            task = task.withDueAt(Slots.latest(task.monitorId(), task.region(), task.intervalSeconds(), claim.databaseNow()));
+        }
+        CheckTask slot = task;
+        long localDue = task.dueAt().toEpochMilli() - offset;
         long delay = localDue - System.currentTimeMillis();
         if (delay <= 0) {
-            vertx.runOnContext(v -> execute(claim, localDue));
+            vertx.runOnContext(v -> execute(slot, claim.ownerId(), claim.epoch(), localDue, false));
         } else {
-            vertx.setTimer(delay, id -> execute(claim, localDue));
+            vertx.setTimer(delay, id -> execute(slot, claim.ownerId(), claim.epoch(), localDue, false));
         }
     }
 
-    private void execute(Claim claim, long localDue) {
+    /** A held slot due while the database is away. */
+    private void runHeld(LocalSchedule.Held held) {
+        shares.force(held.ownerId());
+        localInFlight.incrementAndGet();
+        execute(held.next(), held.ownerId(), held.epoch(), held.next().dueAt().toEpochMilli() - clockOffsetMs, true);
+    }
+
+    private void execute(CheckTask task, long ownerId, long epoch, long localDue, boolean held) {
         if (halted) {
-            inFlight.decrementAndGet();
+            finished(ownerId, held);
             return;
         }
         lagObserver.accept(Math.max(0, System.currentTimeMillis() - localDue));
-        var task = claim.task();
         List<Future<CheckResult>> checks = new ArrayList<>(task.resolvers().size());
         for (ResolverSpec resolver : task.resolvers()) {
             checks.add(probe.check(task, resolver, settings.nodeId()));
@@ -223,14 +310,37 @@ public final class CheckerEngine {
                     List<CheckResult> results = new ArrayList<>(checks.size());
                     checks.forEach(f -> results.add(f.result()));
                     Instant next = Slots.next(task.monitorId(), task.region(), task.intervalSeconds(), task.dueAt(),
-                            Instant.now().plusMillis(Duration.between(Instant.ofEpochMilli(localDue), task.dueAt()).toMillis()));
-                    writer.submit(results, new Completion(task.monitorId(), task.region(), next, settings.nodeId()));
+                            Instant.now().plusMillis(clockOffsetMs));
+                    writer.submit(results, new Completion(task.monitorId(), task.region(), next, settings.nodeId(), epoch));
                     checksDone.addAndGet(results.size());
+                    if (held) {
+                        localChecks.addAndGet(results.size());
+                    }
+                    if (running) {
+                        local.left(new LocalSchedule.Held(task.withDueAt(next), ownerId, epoch), clockOffsetMs);
+                    }
                 }
             } finally {
-                inFlight.decrementAndGet();
+                finished(ownerId, held);
             }
         });
+    }
+
+    private void finished(long ownerId, boolean held) {
+        shares.release(ownerId);
+        if (held) {
+            localInFlight.decrementAndGet();
+        }
+    }
+
+    private void pause(long ms) {
+        synchronized (wake) {
+            try {
+                wake.wait(ms);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private static void sleep(long ms) {

@@ -9,6 +9,8 @@ import dev.gatewatch.check.CheckTask;
  *
  * @param databaseNow the database's clock when claimed: due times are on that clock, so start times are computed from
  *                    the difference, not from this host's clock
+ * @param ownerId     whose monitor it is (for each owner's share of this checker)
+ * @param epoch       the row's lease epoch taken by this claim; the results are stored only while it still holds
  */
-public record Claim(CheckTask task, Instant databaseNow) {
+public record Claim(CheckTask task, Instant databaseNow, long ownerId, long epoch) {
 }

@@ -27,8 +27,9 @@ public final class NodeRegistry {
                 """, nodeId, region, host, version);
     }
 
-    public void heartbeat(String nodeId, Load load) throws SQLException {
-        update("""
+    /** @return whether the node's row was there (a node that could not register at start registers later) */
+    public boolean heartbeat(String nodeId, Load load) throws SQLException {
+        return 1 == update("""
                 update checker_node set last_seen_at = now(), stopped_at = null, in_flight = ?, checks_per_minute = ?,
                        buffered = ?, dropped = ?
                 where id = ?
@@ -39,10 +40,10 @@ public final class NodeRegistry {
         update("update checker_node set stopped_at = now(), last_seen_at = now(), in_flight = 0 where id = ?", nodeId);
     }
 
-    private void update(String sql, Object... params) throws SQLException {
+    private int update(String sql, Object... params) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             c.setAutoCommit(true);
-            dev.gatewatch.api.Sql.bind(ps, params).executeUpdate();
+            return dev.gatewatch.api.Sql.bind(ps, params).executeUpdate();
         }
     }
 }

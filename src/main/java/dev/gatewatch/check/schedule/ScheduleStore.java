@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -49,13 +50,15 @@ public final class ScheduleStore {
                 select s.monitor_id from check_schedule s join monitor m on m.id = s.monitor_id
                 where s.region = ? and s.next_due_at <= now() + ? * interval '1 millisecond'
                   and (s.leased_until is null or s.leased_until < now()) and not m.paused and %s
+                  and m.owner_id <> all(?::bigint[])
                 order by s.next_due_at
                 limit ?
                 for update of s skip locked)
-            update check_schedule s set leased_until = now() + ? * interval '1 millisecond', leased_by = ?
+            update check_schedule s set leased_until = now() + ? * interval '1 millisecond', leased_by = ?,
+                lease_epoch = s.lease_epoch + 1
             from due, monitor m
             where s.monitor_id = due.monitor_id and s.region = ? and m.id = s.monitor_id
-            returning s.next_due_at, now() as db_now, m.id, m.interval_seconds, m.url, m.method, m.request_headers::text,
+            returning s.next_due_at, now() as db_now, s.lease_epoch, m.owner_id, m.id, m.interval_seconds, m.url, m.method, m.request_headers::text,
                       m.request_body, m.expected_status, m.body_assertions::text, m.json_assertions::text, m.timeout_ms,
                       m.follow_redirects, m.max_redirects, m.resolvers::text
             """.formatted(ELIGIBLE);
@@ -82,8 +85,12 @@ public final class ScheduleStore {
         }
     }
 
-    /** Claims up to {@code limit} slots of this region due within {@code lookahead}, for {@code lease}. */
-    public List<Claim> claim(String region, String nodeId, Duration lookahead, Duration lease, int limit) throws SQLException {
+    /**
+     * Claims up to {@code limit} slots of this region due within {@code lookahead}, for {@code lease}, skipping the
+     * monitors of {@code excludedOwners}. Each claim takes the row's next lease epoch.
+     */
+    public List<Claim> claim(String region, String nodeId, Duration lookahead, Duration lease, int limit,
+            Collection<Long> excludedOwners) throws SQLException {
         List<Claim> claims = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(true);
@@ -91,18 +98,50 @@ public final class ScheduleStore {
                 ps.setString(1, region);
                 ps.setLong(2, lookahead.toMillis());
                 ps.setString(3, region);
-                ps.setInt(4, limit);
-                ps.setLong(5, lease.toMillis());
-                ps.setString(6, nodeId);
-                ps.setString(7, region);
+                ps.setArray(4, c.createArrayOf("bigint", excludedOwners.toArray(Long[]::new)));
+                ps.setInt(5, limit);
+                ps.setLong(6, lease.toMillis());
+                ps.setString(7, nodeId);
+                ps.setString(8, region);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        claims.add(new Claim(task(rs, region), rs.getObject("db_now", OffsetDateTime.class).toInstant()));
+                        claims.add(new Claim(task(rs, region), rs.getObject("db_now", OffsetDateTime.class).toInstant(),
+                                rs.getLong("owner_id"), rs.getLong("lease_epoch")));
                     }
                 }
             }
         }
         return claims;
+    }
+
+    /** Extends the lease of every slot this node holds; a live checker keeps its slots however long a check takes. */
+    public int renew(String nodeId, Duration lease) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "update check_schedule set leased_until = now() + ? * interval '1 millisecond' where leased_by = ?")) {
+            c.setAutoCommit(true);
+            ps.setLong(1, lease.toMillis());
+            ps.setString(2, nodeId);
+            return ps.executeUpdate();
+        }
+    }
+
+    /** Gives back slots claimed but not going to be checked here (an owner over its share), if still held by this claim. */
+    public void giveBack(List<Claim> claims, String nodeId) throws SQLException {
+        if (claims.isEmpty()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                update check_schedule s set leased_until = null, leased_by = null
+                from unnest(?::bigint[], ?::text[], ?::bigint[]) as t(m, rg, epoch)
+                where s.monitor_id = t.m and s.region = t.rg and s.lease_epoch = t.epoch and s.leased_by = ?
+                """)) {
+            c.setAutoCommit(true);
+            ps.setArray(1, c.createArrayOf("bigint", claims.stream().map(k -> k.task().monitorId()).toArray(Long[]::new)));
+            ps.setArray(2, c.createArrayOf("text", claims.stream().map(k -> k.task().region()).toArray(String[]::new)));
+            ps.setArray(3, c.createArrayOf("bigint", claims.stream().map(Claim::epoch).toArray(Long[]::new)));
+            ps.setString(4, nodeId);
+            ps.executeUpdate();
+        }
     }
 
     /** Gives back every slot this node still holds (on a clean stop), so the region's other checkers take them at once. */

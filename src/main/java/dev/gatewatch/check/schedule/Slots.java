@@ -32,4 +32,12 @@ public final class Slots {
         long k = Math.floorDiv(earliest - phase + interval - 1, interval);
         return Instant.ofEpochMilli(k * interval + phase);
     }
+
+    /** The latest slot of this pair at or before {@code now}: what a check run now stands for, when its own slot is long gone. */
+    public static Instant latest(long monitorId, String region, int intervalSeconds, Instant now) {
+        long interval = intervalSeconds * 1000L;
+        long phase = phaseMs(monitorId, region, interval);
+        long k = Math.floorDiv(now.toEpochMilli() - phase, interval);
+        return Instant.ofEpochMilli(k * interval + phase);
+    }
 }

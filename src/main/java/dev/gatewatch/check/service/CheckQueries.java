@@ -78,7 +78,7 @@ public class CheckQueries {
                 new ResultView.Cdn(rs.getString("cdn_provider"), rs.getString("cdn_pop"), rs.getString("cdn_request_id"),
                         rs.getString("server"), rs.getString("error_source"), rs.getString("error_generator")),
                 rs.getString("error_body"), Sql.instant(rs, "tls_expires_at"), strings(rs.getString("assertion_failures")),
-                rs.getString("checker_id")),
+                rs.getString("checker_id"), Sql.integer(rs, "replaced_chars")),
                 monitorId, range.since(), range.until(), region, region, resolver, resolver, limit);
     }
 

@@ -5,10 +5,16 @@ import java.util.List;
 
 import dev.gatewatch.check.Timings;
 
-/** A stored check result as the API shows it. */
+/**
+ * A stored check result as the API shows it.
+ *
+ * @param replacedChars characters of the response's text that PostgreSQL cannot hold (NUL, broken UTF-16) and were
+ *                      stored as U+FFFD; null when none were
+ */
 public record ResultView(long id, String region, String resolver, Instant dueAt, Instant startedAt, boolean ok, Integer status,
         String errorClass, String errorMessage, Timings timings, String resolvedIp, int redirects, String finalUrl,
-        Integer bodyBytes, Cdn cdn, String errorBody, Instant tlsExpiresAt, List<String> assertionFailures, String checkerId) {
+        Integer bodyBytes, Cdn cdn, String errorBody, Instant tlsExpiresAt, List<String> assertionFailures, String checkerId,
+        Integer replacedChars) {
 
     /**
      * Who answered.

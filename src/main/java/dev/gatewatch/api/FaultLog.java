@@ -1,0 +1,60 @@
+package dev.gatewatch.api;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import org.jboss.logging.Logger;
+
+/**
+ * Logs a repeating failure once per change of state: the first failure (message, no stack trace), a reminder with the
+ * count while it lasts, and the recovery with how long it lasted; a failing retry loop otherwise writes the same stack
+ * trace every few seconds.
+ */
+public final class FaultLog {
+
+    private static final Duration REMIND_EVERY = Duration.ofMinutes(5);
+
+    private final Logger log;
+    private final String what;
+    private long failures;
+    private Instant since;
+    private Instant reminded;
+
+    /** @param what the subject of the log lines, e.g. "result writer" */
+    public FaultLog(Logger log, String what) {
+        this.log = log;
+        this.what = what;
+    }
+
+    /** One more failure; logged if it is the first or a reminder is due. */
+    public synchronized void failed(String message) {
+        Instant now = Instant.now();
+        if (failures++ == 0) {
+            since = now;
+            reminded = now;
+            log.warnf("%s: %s", what, message);
+        } else if (Duration.between(reminded, now).compareTo(REMIND_EVERY) >= 0) {
+            reminded = now;
+            log.warnf("%s still failing after %d attempts in %d s: %s", what, failures, Duration.between(since, now).toSeconds(), message);
+        }
+    }
+
+    /** Success: logs the recovery if there were failures. */
+    public synchronized void recovered(String detail) {
+        if (failures > 0) {
+            log.infof("%s works again after %d failed attempts in %d s%s", what, failures,
+                    Duration.between(since, Instant.now()).toSeconds(), detail == null || detail.isEmpty() ? "" : "; " + detail);
+            failures = 0;
+        }
+    }
+
+    /** Whether the last attempt failed. */
+    public synchronized boolean failing() {
+        return failures > 0;
+    }
+
+    /** Since when it has been failing, or null. */
+    public synchronized Instant failingSince() {
+        return failures > 0 ? since : null;
+    }
+}

@@ -1,0 +1,168 @@
+package dev.gatewatch.check;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.gatewatch.support.Owners;
+import dev.gatewatch.support.PostgresServer;
+import dev.gatewatch.support.Receiver;
+import dev.gatewatch.support.TargetServers;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.vertx.core.Vertx;
+
+/**
+ * The real PostgreSQL server stopped for 60 s and started again under a running checker: the checker goes on checking
+ * the monitors it holds, readiness is DOWN meanwhile and the dead man's switch goes quiet, and afterwards every check is
+ * stored, once, and the pings come back.
+ */
+@QuarkusTest
+@TestProfile(DatabaseOutageTest.Profile.class)
+class DatabaseOutageTest {
+
+    /** The checker, with a heartbeat receiver on loopback pinged every second. */
+    public static class Profile extends CheckerProfile {
+        static final Receiver HEARTBEAT = new Receiver();
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Map<String, String> config = new java.util.HashMap<>(super.getConfigOverrides());
+            config.put("gatewatch.heartbeat.url", HEARTBEAT.url("/ping/gatewatch"));
+            config.put("gatewatch.heartbeat.interval", "1s");
+            return config;
+        }
+    }
+
+    static final Duration OUTAGE = Duration.ofSeconds(60);
+    static final int INTERVAL = 2;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    static Vertx vertx;
+    static TargetServers targets;
+
+    @BeforeAll
+    static void peers() {
+        vertx = Vertx.vertx();
+        targets = TargetServers.start(vertx, "127.0.0.1");
+    }
+
+    @AfterAll
+    static void stop() {
+        targets.close();
+        vertx.close();
+    }
+
+    @Test
+    void checkingGoesOnThroughADatabaseOutageAndEverythingIsStoredOnce() throws Exception {
+        var owner = Owners.create();
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            ids.add(owner.api().body(Map.of("name", "outage-" + i, "url", "http://127.0.0.1:" + targets.httpPort() + "/ok",
+                    "intervalSeconds", INTERVAL, "timeoutMs", 1000, "resolvers", List.of("system")))
+                    .post("/api/v1/monitors").then().statusCode(201).extract().jsonPath().getLong("id"));
+        }
+        CheckerFaultsTest.awaitTrue(() -> ids.stream().allMatch(id -> stored(id) >= 3), Duration.ofSeconds(30), "first checks stored");
+        given().get("/q/health/ready").then().statusCode(200);
+        CheckerFaultsTest.awaitTrue(() -> pings() >= 3, Duration.ofSeconds(30), "heartbeat pings while healthy");
+        double awayBefore = CheckerFaultsTest.metric(metrics(), "gatewatch_check_database_away_checks_total");
+
+        PostgresServer server = PostgresServer.of(dataSource);
+        server.stop();
+        Instant down = Instant.now();
+        long pingsAtStop = pings();
+        List<Integer> readiness = new ArrayList<>();
+        while (Duration.between(down, Instant.now()).compareTo(OUTAGE) < 0) {
+            readiness.add(given().get("/q/health/ready").statusCode());
+            Thread.sleep(2000);
+        }
+        double awayDuring = CheckerFaultsTest.metric(metrics(), "gatewatch_check_database_away_checks_total") - awayBefore;
+        long pingsInOutage = pings() - pingsAtStop;
+        server.start();
+        Instant up = Instant.now();
+
+        CheckerFaultsTest.awaitTrue(() -> given().get("/q/health/ready").statusCode() == 200, Duration.ofSeconds(60), "ready again");
+        CheckerFaultsTest.awaitTrue(() -> CheckerFaultsTest.metric(metrics(), "gatewatch_check_results_buffered") == 0
+                && ids.stream().allMatch(id -> stored(id, up, Instant.now()) >= 2), Duration.ofSeconds(60), "backlog written");
+
+        assertTrue(readiness.subList(1, readiness.size()).stream().allMatch(s -> s == 503), "readiness DOWN in the outage: " + readiness);
+        assertTrue(pingsInOutage <= 1, "the dead man's switch went quiet: " + pingsInOutage + " pings in the outage");
+        long pingsAtUp = pings();
+        CheckerFaultsTest.awaitTrue(() -> pings() >= pingsAtUp + 3, Duration.ofSeconds(30), "pings again once healthy");
+        long expected = OUTAGE.toSeconds() / INTERVAL;
+        assertTrue(awayDuring >= ids.size() * expected * 0.8, "checks made while the database was down: " + awayDuring);
+        for (long id : ids) {
+            long during = stored(id, down.plusSeconds(INTERVAL), up.minusSeconds(INTERVAL));
+            assertTrue(during >= (expected - 2) * 0.9, "monitor " + id + " checked during the outage and stored after: " + during);
+            List<Instant> starts = starts(id, down.minusSeconds(10), up.plusSeconds(10));
+            for (int i = 1; i < starts.size(); i++) {
+                long gap = Duration.between(starts.get(i - 1), starts.get(i)).toMillis();
+                assertTrue(gap <= INTERVAL * 2000L + 1500, "monitor " + id + " has a hole " + starts.get(i - 1) + " → " + starts.get(i));
+            }
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "select count(*) - count(distinct (monitor_id, region, resolver, due_at)) from check_result where monitor_id = any(?)")) {
+            ps.setArray(1, c.createArrayOf("bigint", ids.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                assertEquals(0, rs.getLong(1), "no duplicate (monitor, region, resolver, due)");
+            }
+        }
+    }
+
+    static long pings() {
+        return Profile.HEARTBEAT.requests().stream().filter(r -> r.path().equals("/ping/gatewatch")).count();
+    }
+
+    String metrics() {
+        return given().get("/q/metrics").then().statusCode(200).extract().asString();
+    }
+
+    long stored(long id) {
+        return stored(id, Instant.EPOCH, Instant.now().plusSeconds(60));
+    }
+
+    long stored(long id, Instant from, Instant to) {
+        try {
+            return starts(id, from, to).size();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    List<Instant> starts(long id, Instant from, Instant to) throws Exception {
+        List<Instant> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "select started_at from check_result where monitor_id = ? and started_at between ? and ? order by 1")) {
+            ps.setLong(1, id);
+            ps.setObject(2, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
+            ps.setObject(3, OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getObject(1, OffsetDateTime.class).toInstant());
+                }
+            }
+        }
+        return out;
+    }
+}
