@@ -32,22 +32,37 @@ import dev.gatewatch.analysis.model.Scope;
 /** The notification outbox in PostgreSQL: claims with SKIP LOCKED and a lease, and the outcome of each attempt. */
 public final class OutboxStore {
 
+    // Due rows, at most perChannel in flight per channel counting the sends already out (of any notifier).
     private static final String CLAIM = """
-            with due as (
-                select id from notification
-                where status in ('pending', 'sending', 'muted') and next_attempt_at <= now()
-                  and (claimed_until is null or claimed_until < now())
-                order by next_attempt_at
+            with busy as (
+                select channel_id, count(*) as sending from notification
+                where status = 'sending' and claimed_until >= now()
+                group by channel_id),
+            ranked as (
+                select n.id, coalesce(b.sending, 0) + row_number() over (partition by n.channel_id order by n.next_attempt_at, n.id) as slot
+                from notification n left join busy b on b.channel_id = n.channel_id
+                where n.status in ('pending', 'sending', 'muted') and n.next_attempt_at <= now()
+                  and (n.claimed_until is null or n.claimed_until < now())),
+            due as (
+                select n.id from notification n join ranked r on r.id = n.id
+                where r.slot <= ? and n.status in ('pending', 'sending', 'muted') and n.next_attempt_at <= now()
+                  and (n.claimed_until is null or n.claimed_until < now())
+                order by n.next_attempt_at
                 limit ?
-                for update skip locked)
+                for update of n skip locked)
             update notification n set status = 'sending', claimed_by = ?, claimed_until = now() + ? * interval '1 millisecond',
-                attempts = n.attempts + 1
+                attempts = n.attempts + 1,
+                -- still 'sending' with its claim run out: the notifier holding it vanished, perhaps after sending
+                unconfirmed_sends = n.unconfirmed_sends + case when n.status = 'sending' then 1 else 0 end
             from due where n.id = due.id
             returning n.id
             """;
 
+    /** Held while claiming, so that two notifiers counting a channel's sends in flight cannot both take its last slot. */
+    private static final long CLAIM_LOCK = 0x67776e6f74696679L; // "gwnotify"
+
     private static final String LOAD = """
-            select n.id, n.idempotency_key, n.attempts, n.created_at, n.owner_id, n.muted_by, e.type as event,
+            select n.id, n.idempotency_key, n.attempts, n.unconfirmed_sends, n.created_at, n.owner_id, n.muted_by, e.type as event,
                    e.kind as event_kind, e.at, i.id as incident_id, i.started_at, i.resolved_at, i.scope::text, i.evidence::text,
                    i.explanation::text, m.id as monitor_id, m.name as monitor_name, m.url as monitor_url, d.content::text as digest,
                    c.id as channel_id, c.type as channel_type, c.name as channel_name, c.settings::text, c.secrets::text
@@ -75,31 +90,54 @@ public final class OutboxStore {
             group by i.id, i.status, n.id, n.channel_id
             """;
 
+    /** Told of each row set aside because its data cannot be read or stored: it fails, visibly, and the rest go on. */
+    @FunctionalInterface
+    public interface SetAside {
+        void report(long notificationId, String stage, String reason);
+    }
+
     private final DataSource dataSource;
     private final ObjectMapper json;
     private final String baseUrl;
+    private final SetAside setAside;
 
-    public OutboxStore(DataSource dataSource, ObjectMapper json, String baseUrl) {
+    public OutboxStore(DataSource dataSource, ObjectMapper json, String baseUrl, SetAside setAside) {
         this.dataSource = dataSource;
         this.json = json;
         this.baseUrl = baseUrl;
+        this.setAside = setAside;
     }
 
-    /** Claims up to {@code limit} due notifications for {@code lease}; a crashed holder's claims come back after it. */
-    public List<Delivery> claim(String nodeId, int limit, Duration lease) throws SQLException {
+    /**
+     * Claims up to {@code limit} due notifications for {@code lease}, keeping each channel at most {@code perChannel}
+     * sends in flight; a crashed holder's claims come back after it.
+     */
+    public List<Delivery> claim(String nodeId, int limit, int perChannel, Duration lease) throws SQLException {
         List<Long> ids = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(true);
-            try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
-                ps.setInt(1, limit);
-                ps.setString(2, nodeId);
-                ps.setLong(3, lease.toMillis());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        ids.add(rs.getLong(1));
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement lock = c.prepareStatement("select pg_advisory_xact_lock(?)")) {
+                    lock.setLong(1, CLAIM_LOCK);
+                    lock.execute();
+                }
+                try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
+                    ps.setInt(1, perChannel);
+                    ps.setInt(2, limit);
+                    ps.setString(3, nodeId);
+                    ps.setLong(4, lease.toMillis());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            ids.add(rs.getLong(1));
+                        }
                     }
                 }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
             }
+            c.setAutoCommit(true);
             if (ids.isEmpty()) {
                 return List.of();
             }
@@ -111,8 +149,9 @@ public final class OutboxStore {
                         try {
                             out.add(delivery(rs));
                         } catch (JsonProcessingException e) {
-                            // One unreadable row must not hold up the others: it fails, visibly.
-                            fail(c, rs.getLong("id"), "unreadable incident or channel data: " + e.getOriginalMessage());
+                            unreadable(rs.getLong("id"), nodeId, e.getOriginalMessage());
+                        } catch (RuntimeException e) {
+                            unreadable(rs.getLong("id"), nodeId, e.toString());
                         }
                     }
                 }
@@ -121,13 +160,45 @@ public final class OutboxStore {
         }
     }
 
-    private static void fail(Connection c, long id, String error) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "update notification set status = 'failed', last_error = ?, claimed_by = null, claimed_until = null where id = ?")) {
-            ps.setString(1, error);
-            ps.setLong(2, id);
-            ps.executeUpdate();
+    // One unreadable row must not hold up the others: it fails, visibly.
+    private void unreadable(long id, String nodeId, String why) throws SQLException {
+        String reason = "unreadable incident or channel data: " + why;
+        fail(id, nodeId, reason);
+        setAside.report(id, "load", reason);
+    }
+
+    /**
+     * Marks a claimed notification failed for a reason the owner reads in the channel's deliveries; never sent again.
+     * If even the reason is refused, a fixed one is stored.
+     */
+    public void fail(long id, String nodeId, String reason) throws SQLException {
+        String update = "update notification set status = 'failed', last_error = ?, claimed_by = null, claimed_until = null"
+                + " where id = ? and claimed_by = ?";
+        try {
+            Sql.update(dataSource, update, printable(reason), id, nodeId);
+        } catch (IllegalStateException e) {
+            if (!dataError(e)) {
+                throw e;
+            }
+            Sql.update(dataSource, update, "set aside: its data could not be stored", id, nodeId);
         }
+    }
+
+    /** True for PostgreSQL's data errors (SQLSTATE classes 22 and 23): the row is at fault, retrying will not help. */
+    public static boolean dataError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException s && s.getSQLState() != null
+                    && (s.getSQLState().startsWith("22") || s.getSQLState().startsWith("23"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Text PostgreSQL stores: no NUL bytes, at most 1000 characters. */
+    static String printable(String text) {
+        String t = text == null ? "" : text.replace('\0', ' ');
+        return t.length() > 1000 ? t.substring(0, 1000) + "…" : t;
     }
 
     private Delivery delivery(ResultSet rs) throws SQLException, JsonProcessingException {
@@ -147,7 +218,8 @@ public final class OutboxStore {
         ChannelConfig channel = new ChannelConfig(rs.getLong("channel_id"), rs.getString("channel_name"),
                 json.readValue(rs.getString("settings"), new TypeReference<Map<String, Object>>() { }),
                 json.readValue(rs.getString("secrets"), new TypeReference<Map<String, String>>() { }));
-        return new Delivery(rs.getLong("id"), rs.getString("idempotency_key"), rs.getInt("attempts"), Sql.instant(rs, "created_at"),
+        return new Delivery(rs.getLong("id"), rs.getString("idempotency_key"), rs.getInt("attempts"), rs.getInt("unconfirmed_sends"),
+                Sql.instant(rs, "created_at"),
                 rs.getString("channel_type"), channel, rs.getLong("owner_id"), alert, digest);
     }
 
@@ -222,6 +294,7 @@ public final class OutboxStore {
             try (PreparedStatement ps = c.prepareStatement("""
                     update notification set status = ?, last_response = ?, last_error = ?,
                         next_attempt_at = coalesce(?, next_attempt_at), claimed_by = null, claimed_until = null,
+                        unconfirmed_sends = unconfirmed_sends + ?,
                         delivered_at = case when ? = 'delivered' then now() end
                     where id = ? and claimed_by = ?
                     """)) {
@@ -229,9 +302,10 @@ public final class OutboxStore {
                 ps.setString(2, outcome.response());
                 ps.setString(3, error);
                 ps.setObject(4, next == null ? null : OffsetDateTime.ofInstant(next, java.time.ZoneOffset.UTC));
-                ps.setString(5, status);
-                ps.setLong(6, d.id());
-                ps.setString(7, nodeId);
+                ps.setInt(5, outcome.unconfirmed() ? 1 : 0);
+                ps.setString(6, status);
+                ps.setLong(7, d.id());
+                ps.setString(8, nodeId);
                 if (ps.executeUpdate() == 0) {
                     c.rollback();
                     return;
