@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.inject.Inject;
 
+import org.jboss.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 import dev.gatewatch.alerting.channel.HttpDelivery;
@@ -102,6 +103,7 @@ class NotifierIsolationTest {
                     waitFor(() -> hook.requests().size() > before);
                     latencies.add(Duration.between(queued, hook.requests().get(before).at()).toMillis());
                 }
+                Logger.getLogger(NotifierIsolationTest.class).infof("webhook alerts beside the stuck Slack channel arrived after %s ms", latencies);
                 for (long ms : latencies) {
                     assertTrue(ms < 2000, "the webhook alert arrived " + ms + " ms after it was queued, beside a hanging Slack send");
                 }

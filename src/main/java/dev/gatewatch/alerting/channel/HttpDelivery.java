@@ -7,6 +7,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -43,11 +44,13 @@ public class HttpDelivery {
     /** Bytes of an answer read; the status line decides, the rest is only shown to the owner. */
     private static final int ANSWER_LIMIT = 4096;
 
+    private final Vertx vertx;
     private final HttpClient client;
     private final Duration timeout;
     private final TargetGuard guard;
 
     public HttpDelivery(Vertx vertx, GatewatchConfig config, TargetGuard guard) {
+        this.vertx = vertx;
         this.timeout = config.notifier().sendTimeout();
         // A fresh connection per send: on a kept-alive one the receiver had closed, a request would look unanswered.
         // The pool must not queue one channel's sends behind another's when both go to the same host (hooks.slack.com).
@@ -103,36 +106,49 @@ public class HttpDelivery {
                 .setSsl(https).setURI(path).setConnectTimeout(timeout.toMillis()).setIdleTimeout(timeout.toMillis())
                 .putHeader("Content-Type", "application/json").putHeader("User-Agent", USER_AGENT);
         headers.forEach(options::putHeader);
-        HttpClientRequest request;
-        try {
-            request = await(client.request(options), timeout.plusSeconds(1));
-        } catch (ExecutionException e) {
-            return Outcome.retry("could not connect: " + e.getCause().getMessage(), null);
-        } catch (TimeoutException e) {
-            return Outcome.retry("could not connect within " + timeout.toSeconds() + " s", null);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Outcome.retry("interrupted", null);
-        }
-        // From here on the receiver may get the request whether or not it answers.
+        // All on one event-loop context, so the answer's handlers are in place before any of it arrives.
+        AtomicReference<Stage> stage = new AtomicReference<>(Stage.CONNECTING);
+        AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
         AtomicReference<Answer> status = new AtomicReference<>();
         Promise<Answer> answer = Promise.promise();
-        request.send(Buffer.buffer(json)).onSuccess(r -> read(r, status, answer)).onFailure(answer::tryFail);
+        vertx.getOrCreateContext().runOnContext(v -> client.request(options).onComplete(connected -> {
+            if (connected.failed()) {
+                answer.tryFail(new NotSent(connected.cause()));
+            } else if (!stage.compareAndSet(Stage.CONNECTING, Stage.SENT)) {
+                connected.result().reset(); // given up on while connecting: it must not go out now
+            } else {
+                sent.set(connected.result());
+                connected.result().send(Buffer.buffer(json)).onSuccess(r -> read(r, status, answer)).onFailure(answer::tryFail);
+            }
+        }));
         try {
-            return await(answer.future(), timeout).outcome();
-        } catch (ExecutionException | TimeoutException e) {
-            request.reset();
+            // Up to the timeout to connect, then again for the answer.
+            return await(answer.future(), timeout.multipliedBy(2).plusSeconds(1)).outcome();
+        } catch (ExecutionException | TimeoutException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            if (e.getCause() instanceof NotSent || stage.compareAndSet(Stage.CONNECTING, Stage.ABANDONED)) {
+                return Outcome.retry(e.getCause() instanceof NotSent n ? "could not connect: " + n.getCause().getMessage()
+                        : "could not connect within " + timeout.toSeconds() + " s", null);
+            }
+            Optional.ofNullable(sent.get()).ifPresent(HttpClientRequest::reset);
             Answer got = status.get();
             if (got != null) {
                 return got.outcome();
             }
             String why = e instanceof TimeoutException || e.getCause() instanceof TimeoutException
-                    ? "no answer within " + timeout.toSeconds() + " s" : "no answer: " + e.getCause().getMessage();
+                    ? "no answer within " + timeout.toSeconds() + " s" : "no answer: " + (e.getCause() == null ? e : e.getCause().getMessage());
             return Outcome.unconfirmed(why + " (the request went out; the receiver may have it)");
-        } catch (InterruptedException e) {
-            request.reset();
-            Thread.currentThread().interrupt();
-            return Outcome.unconfirmed("interrupted after the request went out");
+        }
+    }
+
+    private enum Stage { CONNECTING, SENT, ABANDONED }
+
+    /** The connection failed: nothing went out. */
+    private static final class NotSent extends Exception {
+        NotSent(Throwable cause) {
+            super(cause.getMessage(), cause, false, false);
         }
     }
 

@@ -55,6 +55,7 @@ public class Notifier {
     private final GatewatchConfig config;
     private final Map<String, AlertChannel> channels;
     private final OutboxStore store;
+    private final OutboxClaims claims;
     private final List<Muter> muters;
     private final Reminders reminders;
     private final Digests digests;
@@ -77,12 +78,13 @@ public class Notifier {
         this.metrics = metrics;
         this.muters = muters.stream().toList();
         this.channels = channels.stream().collect(Collectors.toMap(AlertChannel::type, Function.identity()));
-        this.store = new OutboxStore(dataSource, json, config.web().baseUrl(), this::setAside);
+        this.store = new OutboxStore(dataSource);
+        this.claims = new OutboxClaims(dataSource, json, config.web().baseUrl(), store, this::setAside);
         this.backoff = new Backoff(n.initialBackoff(), n.maxBackoff(), n.unconfirmedBackoff());
         this.free = new Semaphore(Math.max(1, n.senders()));
-        for (String type : this.channels.keySet()) {
-            duplicates(type);
-        }
+        // Series at zero from the start, so a first increase shows on a dashboard.
+        this.channels.keySet().forEach(this::duplicates);
+        List.of("load", "build", "answer", "store").forEach(this::setAsideCount);
     }
 
     void start(@Observes StartupEvent event) {
@@ -120,7 +122,7 @@ public class Notifier {
         while (running) {
             try {
                 int wanted = Math.min(free.availablePermits(), n.batchSize());
-                List<Delivery> claimed = wanted == 0 ? List.of() : store.claim(nodeId, wanted, n.channelConcurrency(), n.lease());
+                List<Delivery> claimed = wanted == 0 ? List.of() : claims.claim(nodeId, wanted, n.channelConcurrency(), n.lease());
                 for (Delivery d : claimed) {
                     free.acquire();
                     senders.execute(() -> {
@@ -232,8 +234,12 @@ public class Notifier {
     /** One log line and a count for each alert whose data could not be handled. */
     private void setAside(long notificationId, String stage, String reason) {
         LOG.warnf("notifier: notification %d set aside (%s): %s", notificationId, stage, OutboxStore.printable(reason));
-        Counter.builder("gatewatch.alert.set.aside").description("Alerts whose data could not be read, built or stored, by stage")
-                .tag("stage", stage).register(metrics).increment();
+        setAsideCount(stage).increment();
+    }
+
+    private Counter setAsideCount(String stage) {
+        return Counter.builder("gatewatch.alert.set.aside").description("Alerts whose data could not be read, built or stored, by stage")
+                .tag("stage", stage).register(metrics);
     }
 
     private Counter duplicates(String type) {
