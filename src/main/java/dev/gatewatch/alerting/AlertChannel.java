@@ -28,4 +28,12 @@ public interface AlertChannel {
 
     /** Sends a built message, blocking; delivery failures are returned, never thrown. */
     Outcome send(Message message, ChannelConfig config, String idempotencyKey);
+
+    /**
+     * Whether the receiver drops a second delivery of the same alert (it gets an idempotency key). If not (Slack), a send
+     * that may have arrived unanswered is retried only after the longer {@code unconfirmed-backoff}.
+     */
+    default boolean idempotent() {
+        return false;
+    }
 }

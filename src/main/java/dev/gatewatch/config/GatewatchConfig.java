@@ -303,17 +303,38 @@ public interface GatewatchConfig {
         @WithDefault("500ms")
         Duration pollInterval();
 
-        /** Most alerts claimed at once (and sent in parallel) by one notifier. */
+        /** Most alerts one notifier claims in one round; it claims again as soon as sends finish. */
         @WithDefault("20")
         int batchSize();
+
+        /** Sends one notifier runs at once, over all channels (its sender threads). */
+        @WithDefault("32")
+        int senders();
+
+        /**
+         * Sends in flight to one channel at once, over all notifiers; a receiver that hangs holds at most this many
+         * senders and never delays another channel.
+         */
+        @WithDefault("1")
+        int channelConcurrency();
 
         /** How long a claimed alert is held; a notifier that dies mid-send is replaced after this. */
         @WithDefault("2m")
         Duration lease();
 
-        /** Longest wait for a receiver (HTTP) before the attempt counts as failed and is retried. */
+        /**
+         * Longest wait for an HTTP receiver: to connect, and then for its answer. No answer after the request went out
+         * makes the attempt unconfirmed (the receiver may have it).
+         */
         @WithDefault("10s")
         Duration sendTimeout();
+
+        /**
+         * First retry delay after an unconfirmed send to a receiver without idempotency (Slack), where a retry may post
+         * the alert twice; doubled per unconfirmed send up to {@code max-backoff}, with up to 25% jitter.
+         */
+        @WithDefault("5m")
+        Duration unconfirmedBackoff();
 
         /** First retry delay; doubled per attempt, with up to 25% jitter. */
         @WithDefault("10s")

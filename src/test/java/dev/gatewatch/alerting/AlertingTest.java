@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 
 import jakarta.inject.Inject;
 import jakarta.mail.Address;
@@ -108,14 +107,16 @@ class AlertingTest {
     Reminders reminders;
     @Inject
     Digests digests;
+    @Inject
+    AlertFixtures fx;
 
     @Test
     void slackGetsTheOutageAndTheRecoveryFromTheAnalyzerButNeverABlip() throws Exception {
         TestOwner owner = Owners.create();
         try (Receiver slack = new Receiver()) {
-            long channel = channel(owner, "{\"type\":\"slack\",\"name\":\"ops\",\"secrets\":{\"webhookUrl\":\"" + slack.url("/services/T0/B0/x") + "\"}}");
-            long down = monitor(owner, "shop", "https://shop.example.com/health", channel);
-            long blip = monitor(owner, "blog", "https://blog.example.com/", channel);
+            long channel = fx.channel(owner, "{\"type\":\"slack\",\"name\":\"ops\",\"secrets\":{\"webhookUrl\":\"" + slack.url("/services/T0/B0/x") + "\"}}");
+            long down = fx.monitor(owner, "shop", "https://shop.example.com/health", channel);
+            long blip = fx.monitor(owner, "blog", "https://blog.example.com/", channel);
             node();
             Instant t0 = Instant.now().minusSeconds(150).truncatedTo(ChronoUnit.SECONDS);
             try (ResultWriter writer = new ResultWriter(dataSource, new ResultWriter.Settings(100, Duration.ofMillis(20), 1000), () -> { })) {
@@ -128,12 +129,12 @@ class AlertingTest {
                     write(writer, down, t0.plusSeconds(s), false);
                 }
                 analysis.tick();
-                waitFor(() -> slack.requests().size() >= 1);
+                AlertFixtures.waitFor(() -> slack.requests().size() >= 1);
                 write(writer, down, t0.plusSeconds(90), true);
                 write(writer, down, t0.plusSeconds(100), true);
                 analysis.tick();
             }
-            waitFor(() -> slack.requests().size() >= 2);
+            AlertFixtures.waitFor(() -> slack.requests().size() >= 2);
             Thread.sleep(500);
             List<Receiver.Request> got = slack.requests();
             assertEquals(2, got.size(), "the outage and its recovery, nothing for the blip");
@@ -149,7 +150,7 @@ class AlertingTest {
             JsonNode recovered = JSON.readTree(got.get(1).body());
             assertEquals("[RECOVERED] shop.example.com — outage over after 80 s", recovered.get("text").asText());
             assertTrue(recovered.at("/attachments/0/blocks").toString().contains("Duration*\\n80 s"));
-            assertEquals(0L, count("select count(*) from notification n join incident_event e on e.id = n.event_id"
+            assertEquals(0L, fx.count("select count(*) from notification n join incident_event e on e.id = n.event_id"
                     + " join incident i on i.id = e.incident_id where i.monitor_id = ?", blip));
         }
     }
@@ -159,11 +160,11 @@ class AlertingTest {
         TestOwner owner = Owners.create();
         try (Receiver hook = new Receiver().script(Answer.of(500, "boom"), Answer.of(502, ""), Answer.of(503, "later"))) {
             String secret = "s3cret-s3cret-s3cret";
-            long channel = channel(owner, "{\"type\":\"webhook\",\"name\":\"pager\",\"settings\":{\"url\":\"" + hook.url("/hook")
+            long channel = fx.channel(owner, "{\"type\":\"webhook\",\"name\":\"pager\",\"settings\":{\"url\":\"" + hook.url("/hook")
                     + "\"},\"secrets\":{\"secret\":\"" + secret + "\"}}");
-            long m = monitor(owner, "api", "https://api.example.com/", channel);
-            long notification = event(m, "opened", "partial");
-            waitFor(() -> "delivered".equals(status(notification)));
+            long m = fx.monitor(owner, "api", "https://api.example.com/", channel);
+            long notification = fx.event(m, "opened", "partial");
+            AlertFixtures.waitFor(() -> "delivered".equals(fx.status(notification)));
             List<Receiver.Request> got = hook.requests();
             assertEquals(4, got.size(), "three failures, then one delivery");
             assertEquals(1, got.stream().map(r -> r.header("Idempotency-Key")).distinct().count());
@@ -178,7 +179,7 @@ class AlertingTest {
             assertEquals("incident.opened", body.get("event").asText());
             assertEquals("partial", body.at("/incident/kind").asText());
             assertEquals(m, body.at("/monitor/id").asLong());
-            assertEquals(4L, count("select attempts from notification where id = ?", notification));
+            assertEquals(4L, fx.count("select attempts from notification where id = ?", notification));
             owner.api().get("/api/v1/channels/" + channel + "/deliveries").then().statusCode(200)
                     .body("[0].status", equalTo("delivered")).body("[0].attempts", equalTo(4)).body("[0].lastResponse", containsString("200"));
         }
@@ -189,13 +190,13 @@ class AlertingTest {
         TestOwner owner = Owners.create();
         try (Receiver slow = new Receiver().script(new Answer(429, "rate_limited", Map.of("Retry-After", "2")));
                 Receiver gone = new Receiver().script(Answer.of(404, "no_service"))) {
-            long c1 = channel(owner, "{\"type\":\"slack\",\"name\":\"busy\",\"secrets\":{\"webhookUrl\":\"" + slow.url("/busy") + "\"}}");
-            long c2 = channel(owner, "{\"type\":\"slack\",\"name\":\"deleted\",\"secrets\":{\"webhookUrl\":\"" + gone.url("/gone") + "\"}}");
-            long m1 = monitor(owner, "a", "https://a.example.com/", c1);
-            long m2 = monitor(owner, "b", "https://b.example.com/", c2);
-            long n1 = event(m1, "opened", "outage");
-            long n2 = event(m2, "opened", "outage");
-            waitFor(() -> "delivered".equals(status(n1)) && "failed".equals(status(n2)));
+            long c1 = fx.channel(owner, "{\"type\":\"slack\",\"name\":\"busy\",\"secrets\":{\"webhookUrl\":\"" + slow.url("/busy") + "\"}}");
+            long c2 = fx.channel(owner, "{\"type\":\"slack\",\"name\":\"deleted\",\"secrets\":{\"webhookUrl\":\"" + gone.url("/gone") + "\"}}");
+            long m1 = fx.monitor(owner, "a", "https://a.example.com/", c1);
+            long m2 = fx.monitor(owner, "b", "https://b.example.com/", c2);
+            long n1 = fx.event(m1, "opened", "outage");
+            long n2 = fx.event(m2, "opened", "outage");
+            AlertFixtures.waitFor(() -> "delivered".equals(fx.status(n1)) && "failed".equals(fx.status(n2)));
             List<Receiver.Request> got = slow.requests();
             assertEquals(2, got.size());
             long waited = Duration.between(got.get(0).at(), got.get(1).at()).toMillis();
@@ -211,16 +212,16 @@ class AlertingTest {
     @Test
     void emailWaitsForTheSmtpServerAndIsDeliveredOnce() throws Exception {
         TestOwner owner = Owners.create();
-        long channel = channel(owner, "{\"type\":\"email\",\"name\":\"team\",\"settings\":{\"recipients\":[\"oncall@shop.test\",\"cto@shop.test\"]}}");
-        long m = monitor(owner, "shop", "https://shop.example.com/health", channel);
-        long n = event(m, "opened", "outage");
-        waitFor(() -> count("select attempts from notification where id = ?", n) >= 2);
+        long channel = fx.channel(owner, "{\"type\":\"email\",\"name\":\"team\",\"settings\":{\"recipients\":[\"oncall@shop.test\",\"cto@shop.test\"]}}");
+        long m = fx.monitor(owner, "shop", "https://shop.example.com/health", channel);
+        long n = fx.event(m, "opened", "outage");
+        AlertFixtures.waitFor(() -> fx.count("select attempts from notification where id = ?", n) >= 2);
         // Between attempts it is pending, during one sending: either way not given up.
-        assertTrue(List.of("pending", "sending").contains(status(n)), "SMTP server down: retried, was " + status(n));
+        assertTrue(List.of("pending", "sending").contains(fx.status(n)), "SMTP server down: retried, was " + fx.status(n));
         GreenMail smtp = new GreenMail(new ServerSetup(SMTP_PORT, "127.0.0.1", "smtp"));
         smtp.start();
         try {
-            waitFor(() -> "delivered".equals(status(n)), () -> "notification " + n + ": " + lastError(n));
+            AlertFixtures.waitFor(() -> "delivered".equals(fx.status(n)), () -> "notification " + n + ": " + fx.lastError(n));
             assertTrue(smtp.waitForIncomingEmail(5000, 2));
             Thread.sleep(1000);
             MimeMessage[] mails = smtp.getReceivedMessages();
@@ -246,13 +247,13 @@ class AlertingTest {
     void aNotifierThatDiesAfterClaimingIsReplacedAndTheAlertSentOnce() throws Exception {
         TestOwner owner = Owners.create();
         try (Receiver hook = new Receiver()) {
-            long channel = channel(owner, "{\"type\":\"slack\",\"name\":\"ops\",\"secrets\":{\"webhookUrl\":\"" + hook.url("/s") + "\"}}");
-            long m = monitor(owner, "c", "https://c.example.com/", channel);
+            long channel = fx.channel(owner, "{\"type\":\"slack\",\"name\":\"ops\",\"secrets\":{\"webhookUrl\":\"" + hook.url("/s") + "\"}}");
+            long m = fx.monitor(owner, "c", "https://c.example.com/", channel);
             // Claim as a node that then vanishes: the row is held, nothing is sent.
             long n;
             try (Connection c = dataSource.getConnection()) {
                 c.setAutoCommit(false);
-                n = insertEvent(c, m, "opened", "outage");
+                n = fx.insertEvent(c, m, "opened", "outage");
                 try (PreparedStatement ps = c.prepareStatement("update notification set status = 'sending', claimed_by = 'dead-node',"
                         + " claimed_until = now() + interval '3 seconds', attempts = 1 where id = ?")) {
                     ps.setLong(1, n);
@@ -262,10 +263,10 @@ class AlertingTest {
             }
             Thread.sleep(1500);
             assertEquals(0, hook.requests().size(), "held by the dead node's lease");
-            waitFor(() -> "delivered".equals(status(n)));
+            AlertFixtures.waitFor(() -> "delivered".equals(fx.status(n)));
             Thread.sleep(1000);
             assertEquals(1, hook.requests().size());
-            assertEquals(2L, count("select attempts from notification where id = ?", n));
+            assertEquals(2L, fx.count("select attempts from notification where id = ?", n));
         }
     }
 
@@ -273,7 +274,7 @@ class AlertingTest {
     void channelsAreManagedWithWriteOnlySecretsTestSendsAndValidation() {
         TestOwner owner = Owners.create();
         try (Receiver hook = new Receiver().script(Answer.of(200, "ok"), Answer.of(403, "invalid_token"))) {
-            long id = channel(owner, "{\"type\":\"slack\",\"name\":\"ops\",\"secrets\":{\"webhookUrl\":\"" + hook.url("/t") + "\"}}");
+            long id = fx.channel(owner, "{\"type\":\"slack\",\"name\":\"ops\",\"secrets\":{\"webhookUrl\":\"" + hook.url("/t") + "\"}}");
             owner.api().get("/api/v1/channels/" + id).then().statusCode(200).body("secretsSet", equalTo(List.of("webhookUrl")))
                     .body(not(containsString(hook.url("/t"))));
             owner.api().post("/api/v1/channels/" + id + "/test").then().statusCode(200).body("delivered", equalTo(true))
@@ -296,7 +297,7 @@ class AlertingTest {
             owner.api().body("{\"type\":\"email\",\"name\":\"e\",\"settings\":{\"recipients\":[\"not-an-address\"]}}")
                     .post("/api/v1/channels").then().statusCode(400).body("errors[0].message", containsString("not-an-address"));
             // Attached to a monitor, then deleted: the monitor lets go of it.
-            long m = monitor(owner, "d", "https://d.example.com/", id);
+            long m = fx.monitor(owner, "d", "https://d.example.com/", id);
             owner.api().get("/api/v1/monitors/" + m).then().body("alertPolicy.channels", equalTo(List.of((int) id)));
             owner.api().delete("/api/v1/channels/" + id).then().statusCode(204);
             owner.api().get("/api/v1/monitors/" + m).then().body("alertPolicy.channels", equalTo(List.of()));
@@ -309,39 +310,39 @@ class AlertingTest {
     void aMaintenanceWindowHoldsAlertsKeepsTheEventsAndSendsWhatIsStillOpenWhenItEnds() throws Exception {
         TestOwner owner = Owners.create();
         try (Receiver slack = new Receiver()) {
-            long channel = channel(owner, "{\"type\":\"slack\",\"name\":\"ops\",\"secrets\":{\"webhookUrl\":\"" + slack.url("/m") + "\"}}");
-            long stillDown = monitor(owner, "shop", "https://shop.example.com/", channel);
-            long backUp = monitor(owner, "blog", "https://blog.example.com/", channel);
-            long outside = monitor(owner, "api", "https://api.example.com/", channel);
+            long channel = fx.channel(owner, "{\"type\":\"slack\",\"name\":\"ops\",\"secrets\":{\"webhookUrl\":\"" + slack.url("/m") + "\"}}");
+            long stillDown = fx.monitor(owner, "shop", "https://shop.example.com/", channel);
+            long backUp = fx.monitor(owner, "blog", "https://blog.example.com/", channel);
+            long outside = fx.monitor(owner, "api", "https://api.example.com/", channel);
             Instant ends = Instant.now().plusSeconds(5).truncatedTo(ChronoUnit.MILLIS);
             owner.api().body("{\"name\":\"DB upgrade\",\"monitorIds\":[" + stillDown + "," + backUp + "],\"startsAt\":\""
                     + Instant.now().minusSeconds(60) + "\",\"endsAt\":\"" + ends + "\"}")
                     .post("/api/v1/maintenance-windows").then().statusCode(201).body("activeNow", equalTo(true))
                     .body("next.end", equalTo(ends.toString()));
-            long n1 = event(stillDown, "opened", "outage");
-            long n2 = event(backUp, "opened", "outage");
-            long n3 = event(outside, "opened", "outage");
-            waitFor(() -> "muted".equals(status(n1)) && "muted".equals(status(n2)) && "delivered".equals(status(n3)));
+            long n1 = fx.event(stillDown, "opened", "outage");
+            long n2 = fx.event(backUp, "opened", "outage");
+            long n3 = fx.event(outside, "opened", "outage");
+            AlertFixtures.waitFor(() -> "muted".equals(fx.status(n1)) && "muted".equals(fx.status(n2)) && "delivered".equals(fx.status(n3)));
             long n2r = followUp(n2, "recovered");
-            waitFor(() -> "muted".equals(status(n2r)));
+            AlertFixtures.waitFor(() -> "muted".equals(fx.status(n2r)));
             assertEquals(1, slack.requests().size(), "only the monitor outside the window was alerted");
             assertTrue(slack.requests().get(0).body().contains("api.example.com"));
             // Checking and recording go on: the incidents and their events are there.
-            assertEquals(1L, count("select count(*) from incident_event e join incident i on i.id = e.incident_id where i.monitor_id = ?", stillDown));
-            assertEquals(2L, count("select count(*) from incident_event e join incident i on i.id = e.incident_id where i.monitor_id = ?", backUp));
+            assertEquals(1L, fx.count("select count(*) from incident_event e join incident i on i.id = e.incident_id where i.monitor_id = ?", stillDown));
+            assertEquals(2L, fx.count("select count(*) from incident_event e join incident i on i.id = e.incident_id where i.monitor_id = ?", backUp));
             owner.api().get("/api/v1/channels/" + channel + "/deliveries").then().statusCode(200)
                     .body("find { it.id == " + n1 + " }.status", equalTo("muted"))
                     .body("find { it.id == " + n1 + " }.mutedBy", equalTo("maintenance window \"DB upgrade\""));
-            waitFor(() -> "delivered".equals(status(n1)) && "suppressed".equals(status(n2)) && "suppressed".equals(status(n2r)),
-                    () -> lastError(n1) + " / " + lastError(n2) + " / " + lastError(n2r));
+            AlertFixtures.waitFor(() -> "delivered".equals(fx.status(n1)) && "suppressed".equals(fx.status(n2)) && "suppressed".equals(fx.status(n2r)),
+                    () -> fx.lastError(n1) + " / " + fx.lastError(n2) + " / " + fx.lastError(n2r));
             Thread.sleep(500);
             List<Receiver.Request> got = slack.requests();
             assertEquals(2, got.size(), "the incident still open when the window ended, nothing for the one that recovered inside it");
             assertTrue(got.get(1).body().contains("[DOWN] shop.example.com"), got.get(1).body());
             assertTrue(got.get(1).body().contains("Held back by maintenance window \\\"DB upgrade\\\"; sent when it ended."), got.get(1).body());
             assertTrue(!got.get(1).at().isBefore(ends.minusMillis(50)), "sent when the window ended, not before");
-            assertTrue(lastError(n2).contains("over before the mute ended"), lastError(n2));
-            assertTrue(lastError(n2r).contains("never sent"), lastError(n2r));
+            assertTrue(fx.lastError(n2).contains("over before the mute ended"), fx.lastError(n2));
+            assertTrue(fx.lastError(n2r).contains("never sent"), fx.lastError(n2r));
         }
     }
 
@@ -349,16 +350,16 @@ class AlertingTest {
     void aSilenceHoldsAlertsUntilItIsEnded() throws Exception {
         TestOwner owner = Owners.create();
         try (Receiver slack = new Receiver()) {
-            long channel = channel(owner, "{\"type\":\"slack\",\"name\":\"ops\",\"secrets\":{\"webhookUrl\":\"" + slack.url("/s") + "\"}}");
-            long m = monitor(owner, "shop", "https://shop.example.com/", channel);
+            long channel = fx.channel(owner, "{\"type\":\"slack\",\"name\":\"ops\",\"secrets\":{\"webhookUrl\":\"" + slack.url("/s") + "\"}}");
+            long m = fx.monitor(owner, "shop", "https://shop.example.com/", channel);
             long silence = ((Number) owner.api().body("{\"monitorId\":" + m + ",\"reason\":\"migrating the CDN\",\"durationMinutes\":60}")
                     .post("/api/v1/silences").then().statusCode(201).body("activeNow", equalTo(true)).extract().path("id")).longValue();
-            long n = event(m, "opened", "outage");
-            waitFor(() -> "muted".equals(status(n)));
+            long n = fx.event(m, "opened", "outage");
+            AlertFixtures.waitFor(() -> "muted".equals(fx.status(n)));
             Thread.sleep(500);
             assertEquals(0, slack.requests().size());
             owner.api().delete("/api/v1/silences/" + silence).then().statusCode(204);
-            waitFor(() -> "delivered".equals(status(n)));
+            AlertFixtures.waitFor(() -> "delivered".equals(fx.status(n)));
             assertEquals(1, slack.requests().size());
             owner.api().get("/api/v1/silences/" + silence).then().statusCode(200).body("activeNow", equalTo(false));
             // Bad input names each field and stores nothing.
@@ -376,7 +377,7 @@ class AlertingTest {
                     .body("recurrence.days", equalTo(List.of("SUNDAY"))).body("next.start", org.hamcrest.Matchers.notNullValue())
                     .extract().path("id")).longValue();
             owner.api().get("/api/v1/maintenance-windows").then().statusCode(200).body("id", hasItem((int) weekly));
-            assertEquals(1L, count("select count(*) from maintenance_window where owner_id = (select owner_id from monitor where id = ?)", m));
+            assertEquals(1L, fx.count("select count(*) from maintenance_window where owner_id = (select owner_id from monitor where id = ?)", m));
         }
     }
 
@@ -408,24 +409,24 @@ class AlertingTest {
     void remindersRepeatAnOpenIncidentAtTheChosenInterval() throws Exception {
         TestOwner owner = Owners.create();
         try (Receiver slack = new Receiver()) {
-            long channel = channel(owner, "{\"type\":\"slack\",\"name\":\"ops\",\"secrets\":{\"webhookUrl\":\"" + slack.url("/r") + "\"}}");
+            long channel = fx.channel(owner, "{\"type\":\"slack\",\"name\":\"ops\",\"secrets\":{\"webhookUrl\":\"" + slack.url("/r") + "\"}}");
             owner.api().body("{\"name\":\"x\",\"url\":\"https://x.example.com/\",\"alertPolicy\":{\"reminderMinutes\":3}}")
                     .post("/api/v1/monitors").then().statusCode(400).body("errors[0].field", equalTo("alertPolicy.reminderMinutes"));
-            long m = monitor(owner, "shop", "https://shop.example.com/", channel);
+            long m = fx.monitor(owner, "shop", "https://shop.example.com/", channel);
             owner.api().body("{\"name\":\"shop\",\"url\":\"https://shop.example.com/\",\"intervalSeconds\":30,"
                     + "\"alertPolicy\":{\"confirmationWindowSeconds\":30,\"reminderMinutes\":5,\"channels\":[" + channel + "]}}")
                     .put("/api/v1/monitors/" + m).then().statusCode(200).body("alertPolicy.reminderMinutes", equalTo(5));
-            long n = event(m, "opened", "outage");
-            waitFor(() -> "delivered".equals(status(n)));
+            long n = fx.event(m, "opened", "outage");
+            AlertFixtures.waitFor(() -> "delivered".equals(fx.status(n)));
             reminders.remind();
-            assertEquals(0L, count("select count(*) from incident_event e join incident i on i.id = e.incident_id"
+            assertEquals(0L, fx.count("select count(*) from incident_event e join incident i on i.id = e.incident_id"
                     + " where i.monitor_id = ? and e.type = 'reminder'", m), "not due yet");
             Sql.update(dataSource, "update incident_event set at = at - interval '6 minutes' where id = (select event_id from notification where id = ?)", n);
             Sql.update(dataSource, "update incident set started_at = started_at - interval '6 minutes' where id ="
                     + " (select incident_id from incident_event where id = (select event_id from notification where id = ?))", n);
             assertTrue(reminders.remind() >= 1);
             assertEquals(0, reminders.remind(), "one reminder per interval");
-            waitFor(() -> slack.requests().size() == 2);
+            AlertFixtures.waitFor(() -> slack.requests().size() == 2);
             String text = JSON.readTree(slack.requests().get(1).body()).get("text").asText();
             assertEquals("[DOWN] shop.example.com — still down after 7 min (outage in 1/1 region)", text);
         }
@@ -438,11 +439,11 @@ class AlertingTest {
         try (Receiver slack = new Receiver(); Receiver other = new Receiver()) {
             Instant now = Instant.now();
             String at = java.time.LocalTime.ofInstant(now.plusSeconds(120), java.time.ZoneOffset.UTC).withSecond(0).withNano(0).toString();
-            long channel = channel(owner, "{\"type\":\"slack\",\"name\":\"digest\",\"settings\":{\"digest\":true,\"digestAt\":\"" + at
+            long channel = fx.channel(owner, "{\"type\":\"slack\",\"name\":\"digest\",\"settings\":{\"digest\":true,\"digestAt\":\"" + at
                     + "\",\"timeZone\":\"UTC\"},\"secrets\":{\"webhookUrl\":\"" + slack.url("/d") + "\"}}");
-            long quietChannel = channel(quiet, "{\"type\":\"slack\",\"name\":\"digest\",\"settings\":{\"digest\":true,\"digestAt\":\"" + at
+            long quietChannel = fx.channel(quiet, "{\"type\":\"slack\",\"name\":\"digest\",\"settings\":{\"digest\":true,\"digestAt\":\"" + at
                     + "\"},\"secrets\":{\"webhookUrl\":\"" + other.url("/d") + "\"}}");
-            long m = monitor(owner, "shop", "https://shop.example.com/", channel);
+            long m = fx.monitor(owner, "shop", "https://shop.example.com/", channel);
             blip(m, "deploy_blip", 3600, 41);
             blip(m, "deploy_blip", 1800, 12);
             blip(m, "deploy_blip", 90000, 30);
@@ -452,10 +453,10 @@ class AlertingTest {
             Instant later = now.plusSeconds(240);
             digests.compose(later);
             assertEquals(0, digests.compose(later), "one digest per channel and day");
-            waitFor(() -> slack.requests().size() == 1);
+            AlertFixtures.waitFor(() -> slack.requests().size() == 1);
             Thread.sleep(500);
             assertEquals(0, other.requests().size(), "no digest on a day without blips");
-            assertEquals(1L, count("select count(*) from digest where channel_id = ? and content -> 'blips' = '[]'::jsonb", quietChannel));
+            assertEquals(1L, fx.count("select count(*) from digest where channel_id = ? and content -> 'blips' = '[]'::jsonb", quietChannel));
             JsonNode body = JSON.readTree(slack.requests().get(0).body());
             assertEquals("[DIGEST] 2 deploy blips, longest 41 s, all on shop.example.com", body.get("text").asText());
             owner.api().get("/api/v1/channels/" + channel + "/deliveries").then().statusCode(200)
@@ -506,7 +507,7 @@ class AlertingTest {
                 }
             }
             c.commit();
-            return count("select id from notification where event_id = ?", id);
+            return fx.count("select id from notification where event_id = ?", id);
         }
     }
 
@@ -521,7 +522,7 @@ class AlertingTest {
             assertTrue(bad.contains("id=\"url-error\">URL") && bad.contains("id=\"secret-error\">Secret"), bad);
             assertTrue(bad.contains("value=\"ftp://x\""), "what was typed is kept");
             owner.api().get("/api/v1/channels").then().body("size()", equalTo(0));
-            long m = monitor(owner, "shop", "https://shop.example.com/", -1);
+            long m = fx.monitor(owner, "shop", "https://shop.example.com/", -1);
             String location = owner.web().formParam("csrf", owner.csrf()).formParam("type", "slack").formParam("name", "ops")
                     .formParam("webhookUrl", slack.url("/ui")).formParam("enabled", "on").formParam("digest", "on")
                     .formParam("timeZone", "Europe/Berlin").formParam("monitorIds", Long.toString(m))
@@ -553,13 +554,13 @@ class AlertingTest {
     void aReceiverUrlIsCheckedAgainstTheSsrfGuardWhenSentNotOnlyWhenSaved() throws Exception {
         TestOwner owner = Owners.create();
         try (Receiver slack = new Receiver()) {
-            long channel = channel(owner, "{\"type\":\"slack\",\"name\":\"ops\",\"secrets\":{\"webhookUrl\":\"" + slack.url("/g") + "\"}}");
-            long m = monitor(owner, "shop", "https://shop.example.com/", channel);
+            long channel = fx.channel(owner, "{\"type\":\"slack\",\"name\":\"ops\",\"secrets\":{\"webhookUrl\":\"" + slack.url("/g") + "\"}}");
+            long m = fx.monitor(owner, "shop", "https://shop.example.com/", channel);
             // As if its DNS name had moved to the cloud metadata address after it was saved.
             Sql.update(dataSource, "update alert_channel set secrets = jsonb_build_object('webhookUrl', 'http://169.254.169.254/hook') where id = ?", channel);
-            long n = event(m, "opened", "outage");
-            waitFor(() -> "failed".equals(status(n)));
-            assertTrue(lastError(n).contains("refused by the SSRF guard"), lastError(n));
+            long n = fx.event(m, "opened", "outage");
+            AlertFixtures.waitFor(() -> "failed".equals(fx.status(n)));
+            assertTrue(fx.lastError(n).contains("refused by the SSRF guard"), fx.lastError(n));
             assertEquals(0, slack.requests().size());
         }
     }
@@ -592,70 +593,6 @@ class AlertingTest {
         }
     }
 
-    private long channel(TestOwner owner, String body) {
-        return ((Number) owner.api().body(body).post("/api/v1/channels").then().statusCode(201).extract().path("id")).longValue();
-    }
-
-    private long monitor(TestOwner owner, String name, String url, long channel) {
-        long id = ((Number) owner.api().body("{\"name\":\"" + name + "\",\"url\":\"" + url + "\",\"intervalSeconds\":30,"
-                + "\"alertPolicy\":{\"confirmationWindowSeconds\":30,\"channels\":[" + (channel < 0 ? "" : channel) + "]}}")
-                .post("/api/v1/monitors").then().statusCode(201).extract().path("id")).longValue();
-        Sql.update(dataSource, "insert into check_schedule (monitor_id, region, next_due_at) values (?, 'alerting-test', now() + interval '1 hour')", id);
-        return id;
-    }
-
-    /** An incident event as the analyzer writes it; the outbox row appears in the same transaction. */
-    private long event(long monitor, String type, String kind) throws Exception {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            long n = insertEvent(c, monitor, type, kind);
-            c.commit();
-            return n;
-        }
-    }
-
-    private long insertEvent(Connection c, long monitor, String type, String kind) throws Exception {
-        String scope = "{\"extent\":\"WHOLE\",\"regions\":[\"eu\"],\"resolvers\":[\"system\"],\"addresses\":{},\"healthyAddresses\":[],"
-                + "\"pops\":[],\"healthyPops\":[],\"failingStreams\":1,\"streams\":1,\"liveRegions\":[\"eu\"],\"quorum\":true}";
-        String evidence = "{\"failures\":3,\"statuses\":[502],\"errorClasses\":[\"assertion_failed\"],\"layers\":{\"origin:nginx\":3},"
-                + "\"blipKind\":true,\"first\":[],\"latest\":[],\"slowestMs\":0,\"lastPassAt\":null}";
-        String explanation = "{\"summary\":\"Outage everywhere: HTTP 502 from nginx at the origin\",\"layer\":\"nginx at the origin answered 502.\","
-                + "\"agreement\":\"All agree.\",\"cause\":\"The back end crashed or is restarting.\",\"firstStep\":\"Check the application.\"}";
-        long incident;
-        try (PreparedStatement ps = c.prepareStatement("""
-                insert into incident (monitor_id, owner_id, track, kind, status, started_at, confirmed_at, extent, summary, scope, evidence, explanation)
-                select id, owner_id, 'availability', ?, 'open', now() - interval '90 seconds', now(), 'whole', 'Outage', ?::jsonb, ?::jsonb, ?::jsonb
-                from monitor where id = ? returning id
-                """)) {
-            ps.setString(1, kind);
-            ps.setString(2, scope);
-            ps.setString(3, evidence);
-            ps.setString(4, explanation);
-            ps.setLong(5, monitor);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                incident = rs.getLong(1);
-            }
-        }
-        try (PreparedStatement ps = c.prepareStatement(
-                "insert into incident_event (incident_id, type, kind, at, summary) values (?, ?, ?, now(), 'Outage') returning id")) {
-            ps.setLong(1, incident);
-            ps.setString(2, type);
-            ps.setString(3, kind);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                long event = rs.getLong(1);
-                try (PreparedStatement n = c.prepareStatement("select id from notification where event_id = ?")) {
-                    n.setLong(1, event);
-                    try (ResultSet r = n.executeQuery()) {
-                        assertTrue(r.next(), "the outbox row is written with the event");
-                        return r.getLong(1);
-                    }
-                }
-            }
-        }
-    }
-
     private void node() {
         Sql.update(dataSource, "insert into checker_node (id, region, host, version, started_at, last_seen_at) values ('node-alerting', 'alerting-test', 'h', 'v', now(), now() + interval '1 hour')"
                 + " on conflict (id) do update set last_seen_at = now() + interval '1 hour'");
@@ -667,40 +604,6 @@ class AlertingTest {
                 new EdgeInfo(null, null, null, "nginx", ok ? ErrorSource.NONE : ErrorSource.ORIGIN, ok ? null : "nginx"), null, null,
                 List.of())), null);
         assertTrue(writer.flush(Duration.ofSeconds(10)));
-    }
-
-    private String status(long notification) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("select status from notification where id = ?")) {
-            ps.setLong(1, notification);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private String lastError(long notification) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "select status || ' after ' || attempts || ': ' || coalesce(last_error, '') from notification where id = ?")) {
-            ps.setLong(1, notification);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private long count(String sql, long id) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0;
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static String part(MimeMessage mail, String type) throws Exception {
@@ -727,18 +630,6 @@ class AlertingTest {
             }
         }
         return null;
-    }
-
-    private static void waitFor(BooleanSupplier condition) throws InterruptedException {
-        waitFor(condition, () -> "");
-    }
-
-    private static void waitFor(BooleanSupplier condition, java.util.function.Supplier<String> detail) throws InterruptedException {
-        Instant end = Instant.now().plusSeconds(20);
-        while (!condition.getAsBoolean()) {
-            assertTrue(Instant.now().isBefore(end), () -> "not within 20 s " + detail.get());
-            Thread.sleep(100);
-        }
     }
 
     /** Quarkus loads test classes in more than one class loader: the port is kept JVM-wide so all agree on it. */

@@ -10,13 +10,15 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import com.sun.net.httpserver.HttpServer;
 
 /**
  * A local HTTP receiver standing in for Slack or a webhook endpoint: records every request and answers from a script
- * (then 200 "ok" once the script runs out).
+ * (then 200 "ok" once the script runs out), or records every request and then hangs without answering.
  */
 public final class Receiver implements AutoCloseable {
 
@@ -37,6 +39,8 @@ public final class Receiver implements AutoCloseable {
     private final HttpServer server;
     private final Deque<Answer> script = new ArrayDeque<>();
     private final List<Request> requests = new ArrayList<>();
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private volatile long hangMillis;
 
     public Receiver() {
         try {
@@ -44,13 +48,24 @@ public final class Receiver implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.setExecutor(Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "receiver");
+            t.setDaemon(true);
+            return t;
+        }));
         server.createContext("/", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             Answer a;
             synchronized (this) {
                 requests.add(new Request(Instant.now(), exchange.getRequestURI().getPath(), exchange.getRequestURI().getRawQuery(), Map.copyOf(exchange.getRequestHeaders()), body));
                 a = script.isEmpty() ? Answer.of(200, "ok") : script.poll();
+            }
+            try {
+                if (hangMillis > 0) {
+                    closed.await(hangMillis, TimeUnit.MILLISECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
             a.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
             byte[] out = a.body().getBytes(StandardCharsets.UTF_8);
@@ -68,6 +83,12 @@ public final class Receiver implements AutoCloseable {
         return this;
     }
 
+    /** Records each request, then holds it this long (or until closed) before answering: a receiver that hangs. */
+    public Receiver hang(java.time.Duration each) {
+        hangMillis = each.toMillis();
+        return this;
+    }
+
     public String url(String path) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
     }
@@ -78,6 +99,7 @@ public final class Receiver implements AutoCloseable {
 
     @Override
     public void close() {
+        closed.countDown();
         server.stop(0);
     }
 }

@@ -58,6 +58,12 @@ public class WebhookChannel implements AlertChannel {
         return Set.of("secret");
     }
 
+    /** Receivers drop repeats by the {@value #IDEMPOTENCY_KEY} header. */
+    @Override
+    public boolean idempotent() {
+        return true;
+    }
+
     @Override
     public List<FieldError> validate(ChannelConfig config) {
         List<FieldError> errors = new ArrayList<>();

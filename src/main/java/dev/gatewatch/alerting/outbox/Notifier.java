@@ -7,8 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -31,13 +34,18 @@ import dev.gatewatch.alerting.mute.Muter;
 import dev.gatewatch.alerting.mute.Release;
 import dev.gatewatch.config.GatewatchConfig;
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 
 /**
  * The notifier role: claims due alerts from the outbox, sends them through their channel, and records the outcome
- * with retries (exponential backoff with jitter, or the receiver's Retry-After). Any number of instances may run.
+ * with retries (see {@link Backoff}). Sends run on a bounded pool with at most {@code channel-concurrency} in flight
+ * per channel, and the loop claims again whenever a sender is free, so one receiver that hangs never delays another
+ * channel. A row whose data cannot be built or stored is set aside (failed, with the reason); it never holds up the
+ * rest. Any number of instances may run.
  */
 @ApplicationScoped
 public class Notifier {
@@ -47,23 +55,36 @@ public class Notifier {
     private final GatewatchConfig config;
     private final Map<String, AlertChannel> channels;
     private final OutboxStore store;
+    private final OutboxClaims claims;
     private final List<Muter> muters;
     private final Reminders reminders;
     private final Digests digests;
+    private final Backoff backoff;
+    private final MeterRegistry metrics;
     private final String nodeId = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("localhost") + "-notifier-"
             + UUID.randomUUID().toString().substring(0, 8);
+    private final Semaphore free;
+    private final BlockingQueue<Boolean> finished = new LinkedBlockingQueue<>();
     private volatile boolean running;
     private Thread loop;
     private ExecutorService senders;
 
     public Notifier(GatewatchConfig config, Instance<AlertChannel> channels, Instance<Muter> muters, Reminders reminders,
-                    Digests digests, AgroalDataSource dataSource, ObjectMapper json) {
+                    Digests digests, AgroalDataSource dataSource, ObjectMapper json, MeterRegistry metrics) {
+        var n = config.notifier();
         this.config = config;
         this.reminders = reminders;
         this.digests = digests;
+        this.metrics = metrics;
         this.muters = muters.stream().toList();
         this.channels = channels.stream().collect(Collectors.toMap(AlertChannel::type, Function.identity()));
-        this.store = new OutboxStore(dataSource, json, config.web().baseUrl());
+        this.store = new OutboxStore(dataSource);
+        this.claims = new OutboxClaims(dataSource, json, config.web().baseUrl(), store, this::setAside);
+        this.backoff = new Backoff(n.initialBackoff(), n.maxBackoff(), n.unconfirmedBackoff());
+        this.free = new Semaphore(Math.max(1, n.senders()));
+        // Series at zero from the start, so a first increase shows on a dashboard.
+        this.channels.keySet().forEach(this::duplicates);
+        List.of("load", "build", "answer", "store").forEach(this::setAsideCount);
     }
 
     void start(@Observes StartupEvent event) {
@@ -71,7 +92,7 @@ public class Notifier {
             return;
         }
         running = true;
-        senders = Executors.newFixedThreadPool(Math.max(1, config.notifier().batchSize()), r -> {
+        senders = Executors.newFixedThreadPool(free.availablePermits(), r -> {
             Thread t = new Thread(r, "alert-sender");
             t.setDaemon(true);
             return t;
@@ -95,19 +116,35 @@ public class Notifier {
         }
     }
 
+    /** Claims as many alerts as there are free senders; waits for a send to finish or the poll interval otherwise. */
     private void run() {
+        var n = config.notifier();
         while (running) {
             try {
-                int n = deliverDue();
-                if (n == 0) {
-                    Thread.sleep(config.notifier().pollInterval().toMillis());
+                int wanted = Math.min(free.availablePermits(), n.batchSize());
+                List<Delivery> claimed = wanted == 0 ? List.of() : claims.claim(nodeId, wanted, n.channelConcurrency(), n.lease());
+                for (Delivery d : claimed) {
+                    free.acquire();
+                    senders.execute(() -> {
+                        try {
+                            deliver(d);
+                        } finally {
+                            free.release();
+                            finished.offer(Boolean.TRUE);
+                        }
+                    });
+                }
+                if (wanted == 0 || claimed.size() < wanted) {
+                    // Nothing more is due, or the rest waits for its channel: a finished send may free one.
+                    finished.poll(n.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                    finished.clear();
                 }
             } catch (InterruptedException e) {
                 return;
             } catch (Exception e) {
                 LOG.warnf("notifier: %s (retrying)", e.getMessage());
                 try {
-                    Thread.sleep(config.notifier().pollInterval().toMillis() * 4);
+                    Thread.sleep(n.pollInterval().toMillis() * 4);
                 } catch (InterruptedException ie) {
                     return;
                 }
@@ -129,45 +166,86 @@ public class Notifier {
         }
     }
 
-    /** One round: claims due alerts, sends them in parallel, records each; returns how many were claimed. */
-    private int deliverDue() throws Exception {
-        var n = config.notifier();
-        List<Delivery> claimed = store.claim(nodeId, n.batchSize(), n.lease());
-        var futures = claimed.stream().map(d -> java.util.concurrent.CompletableFuture.runAsync(() -> deliver(d), senders)).toList();
-        for (var f : futures) {
-            f.get();
-        }
-        return claimed.size();
-    }
-
-    /** The pipeline for one alert: mute → release (still worth sending?) → send → record. */
+    /** The pipeline for one alert: mute → release (still worth sending?) → build → send → record. */
     private void deliver(Delivery d) {
         try {
             if (d.alert() != null && !release(d)) {
                 return;
             }
-        } catch (Exception e) {
-            LOG.warnf("notifier: checking mutes for notification %d failed: %s", d.id(), e.getMessage());
-            return;
-        }
-        AlertChannel channel = channels.get(d.channelType());
-        Outcome outcome;
-        if (channel == null) {
-            outcome = Outcome.permanent("no channel type '" + d.channelType() + "' in this version");
-        } else {
+            AlertChannel channel = channels.get(d.channelType());
+            if (channel == null) {
+                record(d, Outcome.permanent("no channel type '" + d.channelType() + "' in this version"), false);
+                return;
+            }
+            Message m;
             try {
-                Message m = d.alert() != null ? channel.build(d.alert(), d.channel()) : channel.digest(d.digest(), d.channel());
+                m = d.alert() != null ? channel.build(d.alert(), d.channel()) : channel.digest(d.digest(), d.channel());
+            } catch (RuntimeException e) {
+                // Building is pure: the same data fails the same way every time, so it is not retried.
+                failAside(d, "build", "the message could not be built: " + e);
+                return;
+            }
+            Outcome outcome;
+            try {
                 outcome = channel.send(m, d.channel(), d.idempotencyKey());
             } catch (RuntimeException e) {
                 outcome = Outcome.retry(e.toString(), null);
             }
-        }
-        try {
-            store.record(d, nodeId, outcome, delay(d.attempts(), outcome.retryAfter()), config.notifier().giveUpAfter());
+            if (d.unconfirmedSends() > 0 && outcome.mayHaveArrived()) {
+                duplicates(d.channelType()).increment();
+            }
+            record(d, outcome, channel.idempotent());
         } catch (Exception e) {
-            // The claim runs out and another attempt follows; the idempotency key covers a double send.
-            LOG.warnf("notifier: recording notification %d failed: %s", d.id(), e.getMessage());
+            if (OutboxStore.dataError(e)) {
+                failAside(d, "store", "its data could not be stored: " + e.getMessage());
+            } else {
+                // Connection trouble: the claim runs out and another attempt follows.
+                LOG.warnf("notifier: notification %d: %s (tried again when its claim runs out)", d.id(), e.getMessage());
+            }
         }
+    }
+
+    /** Stores the outcome; if PostgreSQL refuses the receiver's answer (a NUL byte, say), stores it without the answer. */
+    private void record(Delivery d, Outcome outcome, boolean idempotent) throws SQLException {
+        int unconfirmed = d.unconfirmedSends() + (outcome.unconfirmed() ? 1 : 0);
+        Duration wait = backoff.after(d.attempts(), outcome, idempotent, unconfirmed, ThreadLocalRandom.current().nextDouble());
+        var n = config.notifier();
+        try {
+            store.record(d, nodeId, outcome, wait, n.giveUpAfter());
+        } catch (SQLException e) {
+            if (!OutboxStore.dataError(e)) {
+                throw e;
+            }
+            setAside(d.id(), "answer", "the receiver's answer could not be stored: " + e.getMessage());
+            store.record(d, nodeId, outcome.withResponse("(the receiver's answer could not be stored: SQLSTATE " + e.getSQLState() + ")"),
+                    wait, n.giveUpAfter());
+        }
+    }
+
+    private void failAside(Delivery d, String stage, String reason) {
+        try {
+            store.fail(d.id(), nodeId, reason);
+            setAside(d.id(), stage, reason);
+        } catch (Exception e) {
+            LOG.warnf("notifier: setting notification %d aside failed: %s", d.id(), e.getMessage());
+        }
+    }
+
+    /** One log line and a count for each alert whose data could not be handled. */
+    private void setAside(long notificationId, String stage, String reason) {
+        LOG.warnf("notifier: notification %d set aside (%s): %s", notificationId, stage, OutboxStore.printable(reason));
+        setAsideCount(stage).increment();
+    }
+
+    private Counter setAsideCount(String stage) {
+        return Counter.builder("gatewatch.alert.set.aside").description("Alerts whose data could not be read, built or stored, by stage")
+                .tag("stage", stage).register(metrics);
+    }
+
+    private Counter duplicates(String type) {
+        return Counter.builder("gatewatch.alert.duplicate.sends")
+                .description("Sends of an alert that an earlier, unanswered attempt may already have delivered")
+                .tag("channel_type", type).register(metrics);
     }
 
     /** Holds, suppresses or postpones an incident alert that should not go out now; true if it should. */
@@ -195,17 +273,6 @@ public class Notifier {
             }
         }
         return false;
-    }
-
-    /** The receiver's Retry-After if it gave one, else initial × 2^(attempt-1) capped at the maximum, plus up to 25%. */
-    Duration delay(int attempt, Duration retryAfter) {
-        var n = config.notifier();
-        if (retryAfter != null) {
-            return retryAfter.compareTo(n.maxBackoff()) > 0 ? n.maxBackoff() : retryAfter;
-        }
-        long base = n.initialBackoff().toMillis() << Math.min(20, Math.max(0, attempt - 1));
-        long capped = Math.min(base, n.maxBackoff().toMillis());
-        return Duration.ofMillis(capped + (long) (capped * 0.25 * ThreadLocalRandom.current().nextDouble()));
     }
 
     /** The channel of a type, or null if this version has none. */

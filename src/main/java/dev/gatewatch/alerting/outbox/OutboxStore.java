@@ -8,54 +8,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.sql.Timestamp;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 import javax.sql.DataSource;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import dev.gatewatch.alerting.Alert;
-import dev.gatewatch.alerting.ChannelConfig;
-import dev.gatewatch.alerting.Digest;
 import dev.gatewatch.alerting.mute.Mute;
 import dev.gatewatch.alerting.mute.Release;
 import dev.gatewatch.api.Sql;
 import dev.gatewatch.alerting.Outcome;
-import dev.gatewatch.analysis.model.Evidence;
-import dev.gatewatch.analysis.model.Explanation;
-import dev.gatewatch.analysis.model.Scope;
 
-/** The notification outbox in PostgreSQL: claims with SKIP LOCKED and a lease, and the outcome of each attempt. */
+/**
+ * The notification outbox in PostgreSQL: what becomes of a claimed alert (held, postponed, suppressed, set aside) and
+ * the outcome of each attempt. {@link OutboxClaims} claims them.
+ */
 public final class OutboxStore {
-
-    private static final String CLAIM = """
-            with due as (
-                select id from notification
-                where status in ('pending', 'sending', 'muted') and next_attempt_at <= now()
-                  and (claimed_until is null or claimed_until < now())
-                order by next_attempt_at
-                limit ?
-                for update skip locked)
-            update notification n set status = 'sending', claimed_by = ?, claimed_until = now() + ? * interval '1 millisecond',
-                attempts = n.attempts + 1
-            from due where n.id = due.id
-            returning n.id
-            """;
-
-    private static final String LOAD = """
-            select n.id, n.idempotency_key, n.attempts, n.created_at, n.owner_id, n.muted_by, e.type as event,
-                   e.kind as event_kind, e.at, i.id as incident_id, i.started_at, i.resolved_at, i.scope::text, i.evidence::text,
-                   i.explanation::text, m.id as monitor_id, m.name as monitor_name, m.url as monitor_url, d.content::text as digest,
-                   c.id as channel_id, c.type as channel_type, c.name as channel_name, c.settings::text, c.secrets::text
-            from notification n join alert_channel c on c.id = n.channel_id
-            left join incident_event e on e.id = n.event_id left join incident i on i.id = e.incident_id
-            left join monitor m on m.id = i.monitor_id left join digest d on d.id = n.digest_id
-            where n.id = any(?)
-            """;
 
     // How the incident and its other alerts on the same channel stand, for Release.
     private static final String SITUATION = """
@@ -76,79 +41,43 @@ public final class OutboxStore {
             """;
 
     private final DataSource dataSource;
-    private final ObjectMapper json;
-    private final String baseUrl;
 
-    public OutboxStore(DataSource dataSource, ObjectMapper json, String baseUrl) {
+    public OutboxStore(DataSource dataSource) {
         this.dataSource = dataSource;
-        this.json = json;
-        this.baseUrl = baseUrl;
     }
 
-    /** Claims up to {@code limit} due notifications for {@code lease}; a crashed holder's claims come back after it. */
-    public List<Delivery> claim(String nodeId, int limit, Duration lease) throws SQLException {
-        List<Long> ids = new ArrayList<>();
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(true);
-            try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
-                ps.setInt(1, limit);
-                ps.setString(2, nodeId);
-                ps.setLong(3, lease.toMillis());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        ids.add(rs.getLong(1));
-                    }
-                }
+    /**
+     * Marks a claimed notification failed for a reason the owner reads in the channel's deliveries; never sent again.
+     * If even the reason is refused, a fixed one is stored.
+     */
+    public void fail(long id, String nodeId, String reason) throws SQLException {
+        String update = "update notification set status = 'failed', last_error = ?, claimed_by = null, claimed_until = null"
+                + " where id = ? and claimed_by = ?";
+        try {
+            Sql.update(dataSource, update, printable(reason), id, nodeId);
+        } catch (IllegalStateException e) {
+            if (!dataError(e)) {
+                throw e;
             }
-            if (ids.isEmpty()) {
-                return List.of();
-            }
-            List<Delivery> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(LOAD)) {
-                ps.setArray(1, c.createArrayOf("bigint", ids.toArray()));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        try {
-                            out.add(delivery(rs));
-                        } catch (JsonProcessingException e) {
-                            // One unreadable row must not hold up the others: it fails, visibly.
-                            fail(c, rs.getLong("id"), "unreadable incident or channel data: " + e.getOriginalMessage());
-                        }
-                    }
-                }
-            }
-            return out;
+            Sql.update(dataSource, update, "set aside: its data could not be stored", id, nodeId);
         }
     }
 
-    private static void fail(Connection c, long id, String error) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "update notification set status = 'failed', last_error = ?, claimed_by = null, claimed_until = null where id = ?")) {
-            ps.setString(1, error);
-            ps.setLong(2, id);
-            ps.executeUpdate();
+    /** True for PostgreSQL's data errors (SQLSTATE classes 22 and 23): the row is at fault, retrying will not help. */
+    public static boolean dataError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException s && s.getSQLState() != null
+                    && (s.getSQLState().startsWith("22") || s.getSQLState().startsWith("23"))) {
+                return true;
+            }
         }
+        return false;
     }
 
-    private Delivery delivery(ResultSet rs) throws SQLException, JsonProcessingException {
-        Alert alert = null;
-        Digest digest = null;
-        if (rs.getString("digest") != null) {
-            digest = json.readValue(rs.getString("digest"), Digest.class);
-        } else {
-            long monitor = rs.getLong("monitor_id");
-            long incident = rs.getLong("incident_id");
-            alert = new Alert(rs.getString("event"), incident, monitor, rs.getString("monitor_name"),
-                    rs.getString("monitor_url"), rs.getString("event_kind"), Sql.instant(rs, "started_at"), Sql.instant(rs, "resolved_at"),
-                    json.readValue(rs.getString("scope"), Scope.class), json.readValue(rs.getString("evidence"), Evidence.class),
-                    json.readValue(rs.getString("explanation"), Explanation.class),
-                    baseUrl + "/monitors/" + monitor + "#incident-" + incident, Sql.instant(rs, "at"), rs.getString("muted_by"));
-        }
-        ChannelConfig channel = new ChannelConfig(rs.getLong("channel_id"), rs.getString("channel_name"),
-                json.readValue(rs.getString("settings"), new TypeReference<Map<String, Object>>() { }),
-                json.readValue(rs.getString("secrets"), new TypeReference<Map<String, String>>() { }));
-        return new Delivery(rs.getLong("id"), rs.getString("idempotency_key"), rs.getInt("attempts"), Sql.instant(rs, "created_at"),
-                rs.getString("channel_type"), channel, rs.getLong("owner_id"), alert, digest);
+    /** Text PostgreSQL stores: no NUL bytes, at most 1000 characters. */
+    static String printable(String text) {
+        String t = text == null ? "" : text.replace('\0', ' ');
+        return t.length() > 1000 ? t.substring(0, 1000) + "…" : t;
     }
 
     /** What {@link Release} needs to know about an incident alert that is due. */
@@ -222,6 +151,7 @@ public final class OutboxStore {
             try (PreparedStatement ps = c.prepareStatement("""
                     update notification set status = ?, last_response = ?, last_error = ?,
                         next_attempt_at = coalesce(?, next_attempt_at), claimed_by = null, claimed_until = null,
+                        unconfirmed_sends = unconfirmed_sends + ?,
                         delivered_at = case when ? = 'delivered' then now() end
                     where id = ? and claimed_by = ?
                     """)) {
@@ -229,9 +159,10 @@ public final class OutboxStore {
                 ps.setString(2, outcome.response());
                 ps.setString(3, error);
                 ps.setObject(4, next == null ? null : OffsetDateTime.ofInstant(next, java.time.ZoneOffset.UTC));
-                ps.setString(5, status);
-                ps.setLong(6, d.id());
-                ps.setString(7, nodeId);
+                ps.setInt(5, outcome.unconfirmed() ? 1 : 0);
+                ps.setString(6, status);
+                ps.setLong(7, d.id());
+                ps.setString(8, nodeId);
                 if (ps.executeUpdate() == 0) {
                     c.rollback();
                     return;

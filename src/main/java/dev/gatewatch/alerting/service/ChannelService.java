@@ -187,7 +187,8 @@ public class ChannelService {
                     Long incident = Sql.longValue(rs, "incident_id");
                     out.add(new ChannelView.DeliveryView(rs.getLong("id"), incident, rs.getString("type"),
                             rs.getString("status"), rs.getString("muted_by"), rs.getInt("attempts"), Sql.instant(rs, "created_at"), Sql.instant(rs, "next_attempt_at"),
-                            Sql.instant(rs, "delivered_at"), rs.getString("last_response"), rs.getString("last_error")));
+                            Sql.instant(rs, "delivered_at"), rs.getString("last_response"), rs.getString("last_error"),
+                            rs.getInt("unconfirmed_sends")));
                 }
             }
         } catch (SQLException e) {

@@ -30,8 +30,10 @@ public record ChannelView(long id, String type, String name, Map<String, Object>
      * @param status     pending, sending, muted (held until nextAttemptAt), delivered, failed, suppressed (never sent,
      *                   lastError says why)
      * @param mutedBy    the maintenance window or silence that held it, if one did
+     * @param unconfirmedSends attempts that went out but got no answer: the receiver may have got the alert that often
+     *                   more (Slack has no idempotency key to drop repeats)
      */
     public record DeliveryView(long id, Long incidentId, String event, String status, String mutedBy, int attempts, Instant createdAt,
-                               Instant nextAttemptAt, Instant deliveredAt, String lastResponse, String lastError) {
+                               Instant nextAttemptAt, Instant deliveredAt, String lastResponse, String lastError, int unconfirmedSends) {
     }
 }
