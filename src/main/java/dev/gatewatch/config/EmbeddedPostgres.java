@@ -7,20 +7,16 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.jboss.logging.Logger;
-import org.tukaani.xz.XZInputStream;
 
 /**
  * A PostgreSQL server run from the zonky binaries shipped in the jar, so that a fresh machine needs nothing installed.
@@ -41,29 +37,54 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     private final Settings settings;
     private final Path dataDirectory;
+    private final Path temporaryRoot;
+    private final DataDirectoryLock ownership;
     private final Path binaries;
     private final int port;
     private final boolean dropPrivileges;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedPostgres(Settings settings, Path binaries, int port, boolean dropPrivileges) {
+    private EmbeddedPostgres(Settings settings, Path dataDirectory, Path temporaryRoot, DataDirectoryLock ownership,
+            Path binaries, int port, boolean dropPrivileges) {
         this.settings = settings;
-        this.dataDirectory = settings.temporary() ? temporaryDirectory() : settings.dataDirectory().toAbsolutePath();
+        this.dataDirectory = dataDirectory;
+        this.temporaryRoot = temporaryRoot;
+        this.ownership = ownership;
         this.binaries = binaries;
         this.port = port;
         this.dropPrivileges = dropPrivileges;
     }
 
-    /** Unpacks the binaries if needed, initialises the data directory if empty, starts the server and creates the database. */
+    /**
+     * Makes this process the owner of the data directory, unpacks the binaries if needed, initialises the directory if
+     * empty, takes over a server its dead previous owner left running, starts the server and creates the database.
+     * The server runs until {@link #close()}; nothing stops it at JVM exit unless the caller arranges it.
+     *
+     * @throws DataDirectoryLock.InUseException when another live process owns the data directory (it is left alone)
+     */
     public static EmbeddedPostgres start(Settings settings) {
+        Path temporaryRoot = null;
+        DataDirectoryLock ownership = null;
+        EmbeddedPostgres pg = null;
         try {
-            boolean root = isRoot();
-            Path binaries = unpackBinaries();
+            temporaryRoot = settings.temporary() ? temporaryDirectory() : null;
+            Path data = temporaryRoot != null ? temporaryRoot.resolve("data") : settings.dataDirectory().toAbsolutePath();
+            ownership = DataDirectoryLock.acquire(data);
+            Path binaries = PostgresBinaries.unpack();
             int port = settings.port() > 0 ? settings.port() : freePort();
-            EmbeddedPostgres pg = new EmbeddedPostgres(settings, binaries, port, root);
+            pg = new EmbeddedPostgres(settings, data, temporaryRoot, ownership, binaries, port, isRoot());
             pg.startServer();
             return pg;
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not start the embedded PostgreSQL server", e);
+        } catch (IOException | RuntimeException e) {
+            if (pg != null) {
+                pg.close();
+            } else {
+                release(ownership, temporaryRoot);
+            }
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException("Could not start the embedded PostgreSQL server: " + io.getMessage(), io);
+            }
+            throw (RuntimeException) e;
         }
     }
 
@@ -83,14 +104,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
         return dataDirectory;
     }
 
-    private static Path temporaryDirectory() {
-        try {
-            // the server user (nobody, when we are root) must be able to enter it
-            return Files.createTempDirectory("gatewatch-postgres-data",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private static Path temporaryDirectory() throws IOException {
+        // holds data/ and data.lock; the server user (nobody, when we are root) must be able to enter it
+        return Files.createTempDirectory("gatewatch-postgres-data",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
     }
 
     public String version() {
@@ -101,15 +118,34 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
     }
 
+    /** Stops the server, gives up the data directory and, when temporary, deletes it. Only the first call acts. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
-            run(List.of(bin("pg_ctl"), "-D", dataDir(), "-m", "fast", "-w", "stop"), false);
-            if (settings.temporary()) {
-                deleteTree(dataDirectory);
+            if (Files.exists(dataDirectory.resolve("postmaster.pid"))) {
+                run(List.of(bin("pg_ctl"), "-D", dataDir(), "-m", "fast", "-w", "stop"), false);
+                LOG.infof("Embedded PostgreSQL stopped (data in %s)", dataDirectory);
             }
         } catch (IOException e) {
             LOG.warnf("Could not stop the embedded PostgreSQL server: %s", e.getMessage());
+        } finally {
+            release(ownership, temporaryRoot);
+        }
+    }
+
+    private static void release(DataDirectoryLock ownership, Path temporaryRoot) {
+        try {
+            if (ownership != null) {
+                ownership.close();
+            }
+            if (temporaryRoot != null) {
+                deleteTree(temporaryRoot);
+            }
+        } catch (IOException e) {
+            LOG.warnf("Could not release the embedded PostgreSQL data directory: %s", e.getMessage());
         }
     }
 
@@ -130,13 +166,13 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 + " -c max_connections=200 -c shared_buffers=128MB";
         run(List.of(bin("pg_ctl"), "-D", dataDir(), "-o", options, "-l", data.resolve("server.log").toString(),
                 "-t", Long.toString(START_TIMEOUT_SECONDS), "-w", "start"), true);
-        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "embedded-postgres-stop"));
         createDatabase();
     }
 
-    /** A server left running by a killed JVM holds the data directory; stop it so ours can start. */
+    /** We hold the lock, so a server still running here was left by an owner that died (e.g. kill -9): stop it. */
     private void stopLeftover() throws IOException {
         if (Files.exists(dataDirectory.resolve("postmaster.pid"))) {
+            LOG.infof("Taking over the embedded PostgreSQL server its previous owner, now gone, left running in %s", dataDirectory);
             run(List.of(bin("pg_ctl"), "-D", dataDir(), "-m", "fast", "-w", "stop"), false);
         }
     }
@@ -228,80 +264,6 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
     }
 
-    private static Path unpackBinaries() throws IOException {
-        String resource = binaryResourceName();
-        Path target = Path.of(System.getProperty("java.io.tmpdir"), "gatewatch-postgres-" + binaryFingerprint(resource));
-        if (Files.exists(target.resolve(".complete"))) {
-            return target;
-        }
-        Path staging = Files.createTempDirectory(target.getParent(), "gatewatch-postgres-unpack");
-        try (InputStream raw = EmbeddedPostgres.class.getClassLoader().getResourceAsStream(resource);
-             TarArchiveInputStream tar = new TarArchiveInputStream(new XZInputStream(raw))) {
-            List<TarArchiveEntry> links = new ArrayList<>();
-            for (TarArchiveEntry entry; (entry = tar.getNextEntry()) != null; ) {
-                Path out = staging.resolve(entry.getName()).normalize();
-                if (!out.startsWith(staging)) {
-                    throw new IOException("unsafe entry in PostgreSQL archive: " + entry.getName());
-                }
-                if (entry.isDirectory()) {
-                    Files.createDirectories(out);
-                } else if (entry.isSymbolicLink()) {
-                    links.add(entry);
-                } else {
-                    Files.createDirectories(out.getParent());
-                    Files.copy(tar, out, StandardCopyOption.REPLACE_EXISTING);
-                    Files.setPosixFilePermissions(out, PosixFilePermissions.fromString(
-                            (entry.getMode() & 0100) != 0 ? "rwxr-xr-x" : "rw-r--r--"));
-                }
-            }
-            for (TarArchiveEntry link : links) {
-                Path out = staging.resolve(link.getName()).normalize();
-                Files.createDirectories(out.getParent());
-                Files.deleteIfExists(out);
-                Files.createSymbolicLink(out, Path.of(link.getLinkName()));
-            }
-        }
-        try (Stream<Path> tree = Files.walk(staging)) {
-            for (Path dir : (Iterable<Path>) tree.filter(Files::isDirectory)::iterator) {
-                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-            }
-        }
-        Files.createFile(staging.resolve(".complete"));
-        try {
-            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException raced) {
-            // another process unpacked the same binaries first
-            deleteTree(staging);
-        }
-        return target;
-    }
-
-    private static String binaryResourceName() throws IOException {
-        String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
-        String system = os.contains("mac") ? "darwin" : os.contains("win") ? "windows" : "linux";
-        String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
-        String normalized = arch.equals("aarch64") || arch.equals("arm64") ? "arm_64" : "x86_64";
-        String name = "postgres-" + system + "-" + normalized + ".txz";
-        if (EmbeddedPostgres.class.getClassLoader().getResource(name) == null) {
-            throw new IOException("No embedded PostgreSQL binaries for " + system + "/" + arch + " in this build ("
-                    + name + "); set QUARKUS_DATASOURCE_JDBC_URL to use an existing PostgreSQL server");
-        }
-        return name;
-    }
-
-    private static String binaryFingerprint(String resource) throws IOException {
-        try (InputStream in = EmbeddedPostgres.class.getClassLoader().getResourceAsStream(resource)) {
-            var digest = java.security.MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[1 << 16];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                digest.update(buffer, 0, n);
-            }
-            return java.util.HexFormat.of().formatHex(digest.digest(), 0, 8);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static boolean isRoot() {
         try {
             Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
@@ -317,7 +279,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    static void deleteTree(Path root) throws IOException {
         try (Stream<Path> tree = Files.walk(root)) {
             for (Path p : (Iterable<Path>) tree.sorted(Comparator.reverseOrder())::iterator) {
                 Files.delete(p);

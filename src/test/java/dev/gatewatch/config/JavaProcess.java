@@ -1,0 +1,106 @@
+package dev.gatewatch.config;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A main class from the test classpath run as a JVM of its own, its output collected line by line. */
+final class JavaProcess {
+
+    private static final long DEADLINE_SECONDS = 120;
+
+    final Process process;
+    private final List<String> lines = new ArrayList<>();
+    private boolean done;
+
+    private JavaProcess(Process process) {
+        this.process = process;
+        Thread reader = new Thread(this::read, "output of " + process.pid());
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    static JavaProcess start(Class<?> main, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(List.of(args));
+        return new JavaProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** The first output line starting with {@code prefix}, waiting for it up to a generous deadline. */
+    String awaitLine(String prefix) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS);
+        synchronized (lines) {
+            for (int seen = 0; ; ) {
+                for (; seen < lines.size(); seen++) {
+                    if (lines.get(seen).startsWith(prefix)) {
+                        return lines.get(seen);
+                    }
+                }
+                long left = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime());
+                if (left <= 0 || (!process.isAlive() && seen == lines.size() && done)) {
+                    throw new AssertionError("no line starting '" + prefix + "' from pid " + pid() + ":\n" + String.join("\n", lines));
+                }
+                lines.wait(Math.min(left, 500));
+            }
+        }
+    }
+
+    /** Waits for the process to end (it must within the deadline) and its output to be read; returns its exit code. */
+    int awaitExit() throws InterruptedException {
+        if (!process.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS)) {
+            throw new AssertionError("pid " + pid() + " did not exit");
+        }
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS);
+        synchronized (lines) {
+            while (!done && System.nanoTime() < end) {
+                lines.wait(500);
+            }
+        }
+        return process.exitValue();
+    }
+
+    String output() {
+        synchronized (lines) {
+            return String.join("\n", lines);
+        }
+    }
+
+    /** SIGTERM, through the handle: {@link Process#destroy()} would also close our end of its output. */
+    void terminate() {
+        process.toHandle().destroy();
+    }
+
+    /** SIGKILL: no shutdown hook runs. */
+    void kill() throws InterruptedException {
+        process.toHandle().destroyForcibly();
+        process.waitFor();
+    }
+
+    private void read() {
+        try (var in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                synchronized (lines) {
+                    lines.add(line);
+                    lines.notifyAll();
+                }
+            }
+        } catch (IOException ignored) {
+            // the process is gone
+        } finally {
+            synchronized (lines) {
+                done = true;
+                lines.notifyAll();
+            }
+        }
+    }
+}
