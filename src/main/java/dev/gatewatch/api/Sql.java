@@ -68,13 +68,18 @@ public final class Sql {
     /**
      * Whether PostgreSQL refused the data itself (SQLSTATE class 22, data exception, or 23, integrity constraint): the
      * same rows would fail again, so they are set aside rather than retried. Anything else (class 08 connection errors,
-     * timeouts, a server shutting down, no SQLSTATE at all) may pass on a later try.
+     * timeouts, a server shutting down, no SQLSTATE at all) may pass on a later try. Looks through wrapping exceptions
+     * (Hibernate's, Agroal's) to the first SQLSTATE.
      */
-    public static boolean dataError(SQLException e) {
-        for (SQLException s = e; s != null; s = s.getNextException()) {
-            String state = s.getSQLState();
-            if (state != null) {
-                return state.startsWith("22") || state.startsWith("23");
+    public static boolean dataError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql) {
+                for (SQLException s = sql; s != null; s = s.getNextException()) {
+                    String state = s.getSQLState();
+                    if (state != null) {
+                        return state.startsWith("22") || state.startsWith("23");
+                    }
+                }
             }
         }
         return false;

@@ -51,7 +51,7 @@ import io.vertx.core.http.HttpServer;
 
 /**
  * Faults around the checker, each real: targets whose answers PostgreSQL cannot store, a database that refuses a row,
- * a checker cut off from the database past its lease, a tenant whose targets hang, a stop under load.
+ * a checker cut off from the database past its lease, a tenant whose targets hang.
  */
 @QuarkusTest
 @TestProfile(CheckerProfile.class)
@@ -276,40 +276,6 @@ class CheckerFaultsTest {
         assertTrue(lags.size() >= 10, "the other owner's monitor was checked: " + lags);
         long p99 = lags.get((int) Math.ceil(lags.size() * 0.99) - 1);
         assertTrue(p99 < 2000, "start lag p99 " + p99 + " ms: " + lags);
-    }
-
-    /** A clean stop under load: every check a target answered is stored. */
-    @Test
-    void aStopUnderLoadLosesNoResults() throws Exception {
-        String region = "stop";
-        var owner = Owners.create();
-        List<Long> ids = new ArrayList<>();
-        for (int i = 0; i < 30; i++) {
-            ids.add(monitor(owner, "stop-" + i, "http://127.0.0.1:" + sitePort + "/stop/" + i,
-                    Map.of("regions", List.of(region), "intervalSeconds", 1, "resolvers", List.of("system"))));
-        }
-        try (Probe probe = new Probe(vertx, new Probe.Settings(65536, 2048, "test", List.of(), 4), guard::refusal);
-                ResultWriter writer = new ResultWriter(dataSource, new ResultWriter.Settings(500, Duration.ofMillis(500), 10_000), () -> { })) {
-            CheckerEngine engine = engine("stop-1", region, probe, writer, dataSource, Duration.ofSeconds(5), 100, 0.25);
-            engine.start();
-            Thread.sleep(5_000);
-            engine.stop(Duration.ofSeconds(10));
-        }
-        int answered = 0;
-        for (int i = 0; i < 30; i++) {
-            AtomicInteger n = HITS.get("/stop/" + i);
-            answered += n == null ? 0 : n.get();
-        }
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "select count(*) from check_result where region = ? and monitor_id = any(?)")) {
-            ps.setString(1, region);
-            ps.setArray(2, c.createArrayOf("bigint", ids.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                assertTrue(answered > 100, "under load: " + answered);
-                assertEquals(answered, rs.getLong(1), "every answered check is stored");
-            }
-        }
     }
 
     CheckerEngine engine(String name, String region, Probe probe, ResultWriter writer, javax.sql.DataSource ds, Duration lease,

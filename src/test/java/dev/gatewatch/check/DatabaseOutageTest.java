@@ -39,14 +39,30 @@ import io.vertx.core.Vertx;
 @TestProfile(DatabaseOutageTest.Profile.class)
 class DatabaseOutageTest {
 
-    /** The checker, with a heartbeat receiver on loopback pinged every second. */
+    /**
+     * The checker, with a heartbeat pinged every second. The profile is loaded in more than one class loader, so the
+     * receiver's port is agreed through a system property and the test starts the receiver itself.
+     */
     public static class Profile extends CheckerProfile {
-        static final Receiver HEARTBEAT = new Receiver();
+        static int port() {
+            synchronized (System.getProperties()) {
+                String port = System.getProperty("dev.gatewatch.test.heartbeat-port");
+                if (port == null) {
+                    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                        port = Integer.toString(s.getLocalPort());
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    System.setProperty("dev.gatewatch.test.heartbeat-port", port);
+                }
+                return Integer.parseInt(port);
+            }
+        }
 
         @Override
         public Map<String, String> getConfigOverrides() {
             Map<String, String> config = new java.util.HashMap<>(super.getConfigOverrides());
-            config.put("gatewatch.heartbeat.url", HEARTBEAT.url("/ping/gatewatch"));
+            config.put("gatewatch.heartbeat.url", "http://127.0.0.1:" + port() + "/ping/gatewatch");
             config.put("gatewatch.heartbeat.interval", "1s");
             return config;
         }
@@ -60,15 +76,18 @@ class DatabaseOutageTest {
 
     static Vertx vertx;
     static TargetServers targets;
+    static Receiver heartbeat;
 
     @BeforeAll
     static void peers() {
         vertx = Vertx.vertx();
         targets = TargetServers.start(vertx, "127.0.0.1");
+        heartbeat = new Receiver(Profile.port());
     }
 
     @AfterAll
     static void stop() {
+        heartbeat.close();
         targets.close();
         vertx.close();
     }
@@ -131,7 +150,7 @@ class DatabaseOutageTest {
     }
 
     static long pings() {
-        return Profile.HEARTBEAT.requests().stream().filter(r -> r.path().equals("/ping/gatewatch")).count();
+        return heartbeat.requests().stream().filter(r -> r.path().equals("/ping/gatewatch")).count();
     }
 
     String metrics() {

@@ -1,5 +1,6 @@
 package dev.gatewatch.config;
 
+import dev.gatewatch.support.JavaProcess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

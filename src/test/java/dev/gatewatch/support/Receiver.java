@@ -43,8 +43,13 @@ public final class Receiver implements AutoCloseable {
     private volatile long hangMillis;
 
     public Receiver() {
+        this(0);
+    }
+
+    /** On a given port of 127.0.0.1 (0: any free one). */
+    public Receiver(int port) {
         try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

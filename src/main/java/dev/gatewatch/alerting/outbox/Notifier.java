@@ -25,6 +25,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.gatewatch.api.Sql;
 import dev.gatewatch.alerting.AlertChannel;
 import dev.gatewatch.alerting.Message;
 import dev.gatewatch.alerting.Outcome;
@@ -196,7 +197,7 @@ public class Notifier {
             }
             record(d, outcome, channel.idempotent());
         } catch (Exception e) {
-            if (OutboxStore.dataError(e)) {
+            if (Sql.dataError(e)) {
                 failAside(d, "store", "its data could not be stored: " + e.getMessage());
             } else {
                 // Connection trouble: the claim runs out and another attempt follows.
@@ -213,7 +214,7 @@ public class Notifier {
         try {
             store.record(d, nodeId, outcome, wait, n.giveUpAfter());
         } catch (SQLException e) {
-            if (!OutboxStore.dataError(e)) {
+            if (!Sql.dataError(e)) {
                 throw e;
             }
             setAside(d.id(), "answer", "the receiver's answer could not be stored: " + e.getMessage());

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.Optional;
 import java.sql.Timestamp;
 
 import javax.sql.DataSource;
@@ -14,6 +15,7 @@ import javax.sql.DataSource;
 import dev.gatewatch.alerting.mute.Mute;
 import dev.gatewatch.alerting.mute.Release;
 import dev.gatewatch.api.Sql;
+import dev.gatewatch.api.Storable;
 import dev.gatewatch.alerting.Outcome;
 
 /**
@@ -56,28 +58,27 @@ public final class OutboxStore {
         try {
             Sql.update(dataSource, update, printable(reason), id, nodeId);
         } catch (IllegalStateException e) {
-            if (!dataError(e)) {
+            if (!Sql.dataError(e)) {
                 throw e;
             }
             Sql.update(dataSource, update, "set aside: its data could not be stored", id, nodeId);
         }
     }
 
-    /** True for PostgreSQL's data errors (SQLSTATE classes 22 and 23): the row is at fault, retrying will not help. */
-    public static boolean dataError(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SQLException s && s.getSQLState() != null
-                    && (s.getSQLState().startsWith("22") || s.getSQLState().startsWith("23"))) {
-                return true;
-            }
-        }
-        return false;
+    /** Text PostgreSQL stores: nothing it refuses, at most 1000 characters. */
+    static String printable(String text) {
+        String t = text == null ? "" : new Storable().text(text);
+        return t.length() > 1000 ? t.substring(0, 1000) + "…" : t;
     }
 
-    /** Text PostgreSQL stores: no NUL bytes, at most 1000 characters. */
-    static String printable(String text) {
-        String t = text == null ? "" : text.replace('\0', ' ');
-        return t.length() > 1000 ? t.substring(0, 1000) + "…" : t;
+    /** When the alert that has waited longest for delivery became due, if any is due now. */
+    public Optional<Instant> oldestDue() throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "select min(next_attempt_at) from notification where status in ('pending', 'sending') and next_attempt_at <= now()");
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return Optional.ofNullable(Sql.instant(rs, "min"));
+        }
     }
 
     /** What {@link Release} needs to know about an incident alert that is due. */

@@ -1,4 +1,4 @@
-package dev.gatewatch.config;
+package dev.gatewatch.support;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -10,11 +10,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** A main class from the test classpath run as a JVM of its own, its output collected line by line. */
-final class JavaProcess {
+public final class JavaProcess {
 
     private static final long DEADLINE_SECONDS = 120;
 
-    final Process process;
+    private final Process process;
     private final List<String> lines = new ArrayList<>();
     private boolean done;
 
@@ -25,19 +25,19 @@ final class JavaProcess {
         reader.start();
     }
 
-    static JavaProcess start(Class<?> main, String... args) throws IOException {
+    public static JavaProcess start(Class<?> main, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(args));
         return new JavaProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
     /** The first output line starting with {@code prefix}, waiting for it up to a generous deadline. */
-    String awaitLine(String prefix) throws InterruptedException {
+    public String awaitLine(String prefix) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS);
         synchronized (lines) {
             for (int seen = 0; ; ) {
@@ -56,7 +56,7 @@ final class JavaProcess {
     }
 
     /** Waits for the process to end (it must within the deadline) and its output to be read; returns its exit code. */
-    int awaitExit() throws InterruptedException {
+    public int awaitExit() throws InterruptedException {
         if (!process.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS)) {
             throw new AssertionError("pid " + pid() + " did not exit");
         }
@@ -69,19 +69,19 @@ final class JavaProcess {
         return process.exitValue();
     }
 
-    String output() {
+    public String output() {
         synchronized (lines) {
             return String.join("\n", lines);
         }
     }
 
     /** SIGTERM, through the handle: {@link Process#destroy()} would also close our end of its output. */
-    void terminate() {
+    public void terminate() {
         process.toHandle().destroy();
     }
 
     /** SIGKILL: no shutdown hook runs. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.toHandle().destroyForcibly();
         process.waitFor();
     }

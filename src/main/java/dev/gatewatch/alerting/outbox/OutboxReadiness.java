@@ -1,0 +1,53 @@
+package dev.gatewatch.alerting.outbox;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+import dev.gatewatch.config.GatewatchConfig;
+import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Readiness of the notifier role: DOWN while an alert has been due for delivery for a while without being sent or
+ * given up (no notifier is working the outbox). Alerts waiting out a retry delay or a mute are not due.
+ */
+@Readiness
+@ApplicationScoped
+public class OutboxReadiness implements HealthCheck {
+
+    private final GatewatchConfig config;
+    private final OutboxStore store;
+    private volatile boolean stuck;
+
+    public OutboxReadiness(GatewatchConfig config, AgroalDataSource dataSource, MeterRegistry metrics) {
+        this.config = config;
+        this.store = new OutboxStore(dataSource);
+        Gauge.builder("gatewatch.health.down", this, r -> r.stuck ? 1 : 0).tag("check", "outbox")
+                .description("1 while this stage of the pipeline is unhealthy (readiness DOWN for it)").register(metrics);
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        var response = HealthCheckResponse.named("alerts delivered");
+        if (!config.roles().contains(GatewatchConfig.Role.notifier)) {
+            return response.up().build();
+        }
+        try {
+            Optional<Instant> oldest = store.oldestDue();
+            long waited = oldest.map(t -> Duration.between(t, Instant.now()).toSeconds()).orElse(0L);
+            stuck = waited >= config.health().outboxStall().toSeconds();
+            return response.status(!stuck).withData("oldestDueSecondsAgo", waited).build();
+        } catch (SQLException e) {
+            return response.down().withData("error", String.valueOf(e.getMessage())).build(); // the database check says why
+        }
+    }
+}
