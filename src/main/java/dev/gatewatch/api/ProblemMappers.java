@@ -63,7 +63,10 @@ public class ProblemMappers {
         if (e instanceof JsonMappingException mapping) {
             String field = fieldPath(mapping.getPath());
             String message;
-            if (e instanceof UnrecognizedPropertyException unknown) {
+            if (e instanceof NulText.Refused nul) {
+                field = nul.field().isEmpty() ? field : nul.field();
+                message = NulText.MESSAGE;
+            } else if (e instanceof UnrecognizedPropertyException unknown) {
                 field = fieldPath(unknown.getPath());
                 message = "unknown field";
             } else if (e instanceof InvalidFormatException format) {

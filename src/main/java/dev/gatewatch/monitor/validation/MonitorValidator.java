@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -327,10 +326,10 @@ public class MonitorValidator {
 
     private static boolean regexCompiles(String regex, String field, List<FieldError> errors) {
         try {
-            Pattern.compile(regex);
+            AssertionPattern.compile(regex);
             return true;
-        } catch (PatternSyntaxException e) {
-            errors.add(new FieldError(field, "is not a valid regular expression: " + e.getDescription() + " near index " + e.getIndex()));
+        } catch (IllegalArgumentException e) {
+            errors.add(new FieldError(field, e.getMessage()));
             return false;
         }
     }
