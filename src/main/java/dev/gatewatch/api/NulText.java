@@ -27,7 +27,7 @@ import io.quarkus.jackson.ObjectMapperCustomizer;
 @Singleton
 public class NulText implements ObjectMapperCustomizer {
 
-    static final String MESSAGE = "must not contain the NUL character (U+0000)";
+    public static final String MESSAGE = "must not contain the NUL character (U+0000)";
 
     @Override
     public void customize(ObjectMapper mapper) {
