@@ -124,6 +124,20 @@ class MonitorValidationTest {
     }
 
     @Test
+    void patternsAreRe2AcceptedInLinearTimeOrRefusedWithTheReason() {
+        owner.api().body("{\"name\":\"n\",\"url\":\"http://127.0.0.1/\",\"bodyAssertions\":[{\"type\":\"regex\",\"value\":\"(a)\\\\1\"}]}")
+                .post("/api/v1/monitors").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("bodyAssertions[0].value"))
+                .body("errors[0].message", containsString("cannot run as an RE2 pattern: invalid escape sequence `\\1`"));
+        owner.api().body("{\"name\":\"n\",\"url\":\"http://127.0.0.1/\",\"jsonAssertions\":[{\"path\":\"$.a\",\"op\":\"matches\",\"value\":\"(a{1000}){1000}\"}]}")
+                .post("/api/v1/monitors").then().statusCode(400)
+                .body("errors[0].field", equalTo("jsonAssertions[0].value")).body("errors[0].message", containsString("is too large"));
+        // catastrophic for a backtracking engine, linear for RE2: accepted
+        owner.api().body("{\"name\":\"n\",\"url\":\"http://127.0.0.1/\",\"bodyAssertions\":[{\"type\":\"not_regex\",\"value\":\"(a+)+b\"}]}")
+                .post("/api/v1/monitors").then().statusCode(201).body("bodyAssertions[0].value", equalTo("(a+)+b"));
+    }
+
+    @Test
     void typeErrorsNameTheField() {
         owner.api().body("{\"name\":\"n\",\"url\":\"http://127.0.0.1/\",\"intervalSeconds\":\"often\"}").post("/api/v1/monitors")
                 .then().statusCode(400).contentType("application/problem+json")
