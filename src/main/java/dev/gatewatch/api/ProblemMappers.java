@@ -63,7 +63,10 @@ public class ProblemMappers {
         if (e instanceof JsonMappingException mapping) {
             String field = fieldPath(mapping.getPath());
             String message;
-            if (e instanceof UnrecognizedPropertyException unknown) {
+            if (e instanceof NulText.Refused nul) {
+                field = nul.field().isEmpty() ? field : nul.field();
+                message = NulText.MESSAGE;
+            } else if (e instanceof UnrecognizedPropertyException unknown) {
                 field = fieldPath(unknown.getPath());
                 message = "unknown field";
             } else if (e instanceof InvalidFormatException format) {
@@ -105,9 +108,25 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(RuntimeException e, UriInfo uri) {
+        if (unstorableText(e)) {
+            // a path that does not check its text yet (NulText and NulParameters cover bodies and parameters)
+            LOG.warnf("refused text PostgreSQL cannot store on %s: %s", uri.getPath(), e.getMessage());
+            return Problem.of(400, "Bad request", "The input contains a character that cannot be stored (U+0000)")
+                    .at(uri.getPath()).toResponse();
+        }
         LOG.errorf(e, "Unexpected error on %s", uri.getPath());
         return Problem.of(500, "Internal Server Error", "Something went wrong on our side; it has been logged.")
                 .at(uri.getPath()).toResponse();
+    }
+
+    /** SQLSTATE 22P05 (untranslatable character, e.g. \u0000 in jsonb) or 22021 (a NUL byte in text). */
+    static boolean unstorableText(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && ("22P05".equals(sql.getSQLState()) || "22021".equals(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String fieldPath(List<JsonMappingException.Reference> path) {

@@ -217,6 +217,20 @@ public interface GatewatchConfig {
         @WithDefault("32")
         int systemResolverThreads();
 
+        /**
+         * Threads that judge responses off the event loop: bodies over 16 KiB, compressed bodies and any check with a
+         * pattern. Shared by every check of this instance; each check's share is bounded by {@code assertion-budget}.
+         */
+        @WithDefault("4")
+        int assertionThreads();
+
+        /**
+         * Longest judging one response may take (decoding, patterns, JSON), and never past the monitor's timeout;
+         * past it the check fails as assertion_failed. Keeps one tenant's patterns from holding the shared workers.
+         */
+        @WithDefault("2s")
+        Duration assertionBudget();
+
         /** Result writer: batching and the buffer kept while the database is unreachable. */
         Writer writer();
 

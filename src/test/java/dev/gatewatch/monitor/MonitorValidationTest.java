@@ -56,6 +56,24 @@ class MonitorValidationTest {
                 Arguments.of("{" + ok + ",\"jsonAssertions\":[{\"path\":\"$.a[\",\"op\":\"exists\"}]}", new String[] { "jsonAssertions[0].path" }),
                 Arguments.of("{" + ok + ",\"jsonAssertions\":[{\"path\":\"$.a\",\"op\":\"matches\",\"value\":\"*\"}]}", new String[] { "jsonAssertions[0].value" }),
                 Arguments.of("{" + ok + ",\"jsonAssertions\":[{\"path\":\"$.a\",\"op\":\"less_than\",\"value\":\"ten\"}]}", new String[] { "jsonAssertions[0].value" }),
+                // patterns RE2 cannot run in linear time, or that would expand past the bound
+                Arguments.of("{" + ok + ",\"bodyAssertions\":[{\"type\":\"regex\",\"value\":\"(a)\\\\1\"}]}", new String[] { "bodyAssertions[0].value" }),
+                Arguments.of("{" + ok + ",\"bodyAssertions\":[{\"type\":\"contains\",\"value\":\"x\"},{\"type\":\"not_regex\",\"value\":\"a(?=b)\"}]}",
+                        new String[] { "bodyAssertions[1].value" }),
+                Arguments.of("{" + ok + ",\"bodyAssertions\":[{\"type\":\"regex\",\"value\":\"((a{1000}){1000}){1000}\"}]}", new String[] { "bodyAssertions[0].value" }),
+                Arguments.of("{" + ok + ",\"jsonAssertions\":[{\"path\":\"$.a\",\"op\":\"matches\",\"value\":\"(?<!x)y\"}]}", new String[] { "jsonAssertions[0].value" }),
+                // U+0000 anywhere in the request names its field (PostgreSQL cannot store it)
+                Arguments.of("{\"name\":\"n\\u0000\",\"url\":\"http://127.0.0.1/\"}", new String[] { "name" }),
+                Arguments.of("{\"name\":\"n\",\"url\":\"http://127.0.0.1/\\u0000\"}", new String[] { "url" }),
+                Arguments.of("{" + ok + ",\"method\":\"POST\",\"body\":\"a\\u0000b\"}", new String[] { "body" }),
+                Arguments.of("{" + ok + ",\"headers\":{\"X-A\":\"v\\u0000\"}}", new String[] { "headers.X-A" }),
+                Arguments.of("{" + ok + ",\"headers\":{\"X\\u0000A\":\"v\"}}", new String[] { "headers.X\\u0000A" }),
+                Arguments.of("{" + ok + ",\"bodyAssertions\":[{\"type\":\"contains\",\"value\":\"ok\"},{\"type\":\"contains\",\"value\":\"\\u0000\"}]}",
+                        new String[] { "bodyAssertions[1].value" }),
+                Arguments.of("{" + ok + ",\"jsonAssertions\":[{\"path\":\"$['a\\u0000']\",\"op\":\"exists\"}]}", new String[] { "jsonAssertions[0].path" }),
+                Arguments.of("{" + ok + ",\"regions\":[\"eu\",\"us\\u0000\"]}", new String[] { "regions[1]" }),
+                Arguments.of("{" + ok + ",\"resolvers\":[\"\\u0000\"]}", new String[] { "resolvers[0]" }),
+                Arguments.of("{" + ok + ",\"expectedStatus\":\"200\\u0000\"}", new String[] { "expectedStatus" }),
                 Arguments.of("{" + ok + ",\"jsonAssertions\":[{\"path\":\"$.a\",\"op\":\"equals\"}]}", new String[] { "jsonAssertions[0].value" }),
                 Arguments.of("{" + ok + ",\"intervalSeconds\":5}", new String[] { "intervalSeconds" }),
                 Arguments.of("{" + ok + ",\"intervalSeconds\":100000}", new String[] { "intervalSeconds" }),
@@ -103,6 +121,20 @@ class MonitorValidationTest {
         owner.api().body("{\"name\":\"n\",\"url\":\"" + url + "\"}").post("/api/v1/monitors").then().statusCode(400)
                 .body("errors.field", hasItem("url"));
         owner.api().get("/api/v1/monitors").then().body("total", equalTo(0));
+    }
+
+    @Test
+    void patternsAreRe2AcceptedInLinearTimeOrRefusedWithTheReason() {
+        owner.api().body("{\"name\":\"n\",\"url\":\"http://127.0.0.1/\",\"bodyAssertions\":[{\"type\":\"regex\",\"value\":\"(a)\\\\1\"}]}")
+                .post("/api/v1/monitors").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("bodyAssertions[0].value"))
+                .body("errors[0].message", containsString("cannot run as an RE2 pattern: invalid escape sequence `\\1`"));
+        owner.api().body("{\"name\":\"n\",\"url\":\"http://127.0.0.1/\",\"jsonAssertions\":[{\"path\":\"$.a\",\"op\":\"matches\",\"value\":\"(a{1000}){1000}\"}]}")
+                .post("/api/v1/monitors").then().statusCode(400)
+                .body("errors[0].field", equalTo("jsonAssertions[0].value")).body("errors[0].message", containsString("is too large"));
+        // catastrophic for a backtracking engine, linear for RE2: accepted
+        owner.api().body("{\"name\":\"n\",\"url\":\"http://127.0.0.1/\",\"bodyAssertions\":[{\"type\":\"not_regex\",\"value\":\"(a+)+b\"}]}")
+                .post("/api/v1/monitors").then().statusCode(201).body("bodyAssertions[0].value", equalTo("(a+)+b"));
     }
 
     @Test

@@ -198,14 +198,16 @@ public final class TargetServers implements AutoCloseable {
                 });
             } else if (path.equals("/endless")) {
                 res.setChunked(true).putHeader("content-type", "application/octet-stream");
-                pump(res, Long.MAX_VALUE);
+                pump(res, Long.MAX_VALUE, CHUNK_BUFFER);
             } else if (path.equals("/big")) {
                 long bytes = Long.parseLong(req.getParam("bytes", "0"));
                 if (bytes < 0) {
                     throw new IllegalArgumentException("negative size");
                 }
-                res.putHeader("content-type", "application/octet-stream").putHeader("content-length", String.valueOf(bytes));
-                pump(res, bytes);
+                String fill = req.getParam("fill"); // one character repeated, e.g. a megabyte of 'a' for patterns
+                res.putHeader("content-type", fill == null ? "application/octet-stream" : "text/plain")
+                        .putHeader("content-length", String.valueOf(bytes));
+                pump(res, bytes, fill == null ? CHUNK_BUFFER : filled((byte) fill.charAt(0)));
             } else if (path.equals("/redirect")) {
                 String to = req.getParam("to");
                 if (to == null) {
@@ -261,14 +263,14 @@ public final class TargetServers implements AutoCloseable {
     }
 
     /** Writes {@code remaining} bytes in 16 KiB chunks, pausing while the client is not reading. */
-    private static void pump(HttpServerResponse res, long remaining) {
+    private static void pump(HttpServerResponse res, long remaining, Buffer chunk) {
         long left = remaining;
         while (left > 0 && !res.writeQueueFull()) {
             if (res.closed()) {
                 return; // client went away
             }
             int n = (int) Math.min(CHUNK, left);
-            res.write(n == CHUNK ? CHUNK_BUFFER : CHUNK_BUFFER.getBuffer(0, n));
+            res.write(n == CHUNK ? chunk : chunk.getBuffer(0, n));
             left -= n;
         }
         if (left == 0) {
@@ -278,7 +280,13 @@ public final class TargetServers implements AutoCloseable {
             return;
         }
         long rest = left;
-        res.drainHandler(v -> pump(res, rest));
+        res.drainHandler(v -> pump(res, rest, chunk));
+    }
+
+    private static Buffer filled(byte b) {
+        byte[] bytes = new byte[CHUNK];
+        java.util.Arrays.fill(bytes, b);
+        return Buffer.buffer(bytes);
     }
 
     private static byte[] gzip(String s) {

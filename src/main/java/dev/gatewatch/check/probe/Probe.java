@@ -1,16 +1,13 @@
 package dev.gatewatch.check.probe;
 
-import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -18,8 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.InflaterInputStream;
 
 import javax.net.ssl.SSLException;
 
@@ -50,16 +45,19 @@ import io.vertx.core.net.TrustOptions;
 /**
  * Fetches a monitor's URL through one DNS resolver: resolve with that resolver, connect to the address it returned on a
  * fresh connection, TLS with the URL's host as SNI, one HTTP/1.1 exchange with the URL's Host header, and time every
- * phase. Everything runs on Vert.x event loops; only the system resolver, which blocks, runs on worker threads.
+ * phase. Everything runs on Vert.x event loops; the system resolver, which blocks, and judging large bodies or tenants'
+ * patterns run on bounded worker pools of their own, so neither holds an event loop.
  */
 public final class Probe implements AutoCloseable {
 
     /**
      * @param bodyLimit      bytes of body read for assertions; more fails the check as body_too_large
      * @param errorBodyLimit bytes of an error response's body kept with the result
+     * @param assertionThreads threads judging bodies off the event loop, shared by every check of this node
+     * @param assertionBudget  longest one check's judging may take (and never past the monitor's timeout)
      */
     public record Settings(int bodyLimit, int errorBodyLimit, String userAgent, List<Path> extraTrust,
-            int systemResolverThreads) {
+            int systemResolverThreads, int assertionThreads, Duration assertionBudget) {
     }
 
     private static final int DNS_QUERY_TIMEOUT_MS = 10_000;
@@ -69,6 +67,7 @@ public final class Probe implements AutoCloseable {
     private final Function<InetAddress, Optional<String>> guard;
     private final NetClient net;
     private final WorkerExecutor systemResolver;
+    private final WorkerExecutor judges;
     private final Map<String, Future<DnsClient>> dnsClients = new ConcurrentHashMap<>();
 
     /** @param guard why an address may not be fetched (the SSRF guard), checked on every hop after resolution */
@@ -89,6 +88,7 @@ public final class Probe implements AutoCloseable {
                 .setTrustOptions(TrustOptions.wrap(trust))
                 .setHostnameVerificationAlgorithm("HTTPS"));
         this.systemResolver = vertx.createSharedWorkerExecutor("gatewatch-system-resolver", settings.systemResolverThreads());
+        this.judges = vertx.createSharedWorkerExecutor("gatewatch-assertions", settings.assertionThreads());
     }
 
     /** Checks the task's URL through one resolver; the future always succeeds, failures are in the result. */
@@ -103,6 +103,7 @@ public final class Probe implements AutoCloseable {
     public void close() {
         net.close();
         systemResolver.close();
+        judges.close();
         dnsClients.values().forEach(f -> f.onSuccess(DnsClient::close));
     }
 
@@ -136,7 +137,7 @@ public final class Probe implements AutoCloseable {
         return client;
     }
 
-    private enum Phase { DNS, CONNECT, TLS, WAIT, READ }
+    private enum Phase { DNS, CONNECT, TLS, WAIT, READ, JUDGE }
 
     private static final class Failure extends Exception {
         final ErrorClass errorClass;
@@ -415,6 +416,7 @@ public final class Probe implements AutoCloseable {
                 case TLS -> "during the TLS handshake";
                 case WAIT -> "before any response";
                 case READ -> "while reading the response";
+                case JUDGE -> "after the response";
             };
         }
 
@@ -478,6 +480,7 @@ public final class Probe implements AutoCloseable {
                 case TLS -> fail(ErrorClass.TLS_HANDSHAKE, "the TLS handshake did not finish" + after);
                 case WAIT -> fail(ErrorClass.READ_TIMEOUT, "no response" + after);
                 case READ -> fail(ErrorClass.READ_TIMEOUT, "the response did not finish" + after);
+                case JUDGE -> notJudged("the assertions did not finish within the timeout of " + task.timeoutMs() + " ms");
             }
         }
 
@@ -493,16 +496,52 @@ public final class Probe implements AutoCloseable {
             complete(false, reader != null && reader.headComplete() ? reader.status() : null, errorClass, message, List.of(), null, null);
         }
 
-        /** A complete response: judge it. {@code problems} are set when the response cannot be judged normally. */
+        /**
+         * A complete response: judge it, off the event loop unless that is trivial. The worker gets values only and a
+         * deadline (the budget, and never past the monitor's timeout, whose timer still runs); its result comes back
+         * on this attempt's context.
+         */
         void finish(int status, List<String> problems) {
+            phase = Phase.JUDGE;
             byte[] raw = reader.body();
-            String body = decode(raw, reader.header("content-encoding"), reader.header("content-type"));
-            List<String> failures = problems != null ? problems
-                    : Assertions.evaluate(status, task.expectedStatus(), body, task.bodyAssertions(), task.jsonAssertions());
-            String prefix = body.length() > settings.errorBodyLimit() ? body.substring(0, settings.errorBodyLimit()) : body;
+            String encoding = reader.header("content-encoding");
+            String contentType = reader.header("content-type");
+            if (problems != null || ResponseJudge.inline(task, raw.length, encoding)) {
+                judged(status, ResponseJudge.judge(task, status, raw, encoding, contentType, problems, settings.bodyLimit(),
+                        settings.errorBodyLimit(), Deadline.NONE));
+                return;
+            }
+            long left = t0 + task.timeoutMs() * 1_000_000L - System.nanoTime();
+            long budget = settings.assertionBudget().toNanos();
+            Deadline deadline = Deadline.in(Math.min(left, budget));
+            String within = left < budget ? "within the timeout of " + task.timeoutMs() + " ms"
+                    : "within their budget of " + settings.assertionBudget().toMillis() + " ms";
+            judges.<ResponseJudge.Judgement>executeBlocking(() -> ResponseJudge.judge(task, status, raw, encoding, contentType,
+                    null, settings.bodyLimit(), settings.errorBodyLimit(), deadline), false).onComplete(ar -> {
+                        if (done) {
+                            return;
+                        }
+                        if (ar.succeeded()) {
+                            judged(status, ar.result());
+                        } else if (ar.cause() instanceof Deadline.Exceeded) {
+                            notJudged("the assertions did not finish " + within);
+                        } else {
+                            notJudged("the assertions could not be judged: " + ar.cause());
+                        }
+                    });
+        }
+
+        void judged(int status, ResponseJudge.Judgement judgement) {
+            List<String> failures = judgement.failures();
+            String prefix = judgement.prefix();
             EdgeInfo edge = CdnParser.parse(status, reader.headers(), prefix);
             complete(failures.isEmpty(), status, failures.isEmpty() ? null : ErrorClass.ASSERTION_FAILED,
                     failures.isEmpty() ? null : failures.get(0), failures, edge, status >= 400 ? prefix : null);
+        }
+
+        /** Out of time or failed while judging: the response came, its body was not judged, so the check fails. */
+        void notJudged(String message) {
+            complete(false, reader.status(), ErrorClass.ASSERTION_FAILED, message, List.of(message), null, null);
         }
 
         void complete(boolean ok, Integer status, ErrorClass errorClass, String message, List<String> failures, EdgeInfo edge, String errorBody) {
@@ -527,49 +566,6 @@ public final class Probe implements AutoCloseable {
                     startedAt, ok, status, errorClass, message == null ? null : abbreviate(message, 500), timings, resolvedIp,
                     redirects, current == null ? null : current.toString(), bodyBytes, edge, errorBody, tlsExpiry, failures));
         }
-
-        String decode(byte[] raw, String encoding, String contentType) {
-            Charset charset = charset(contentType);
-            if (encoding == null || raw.length == 0) {
-                return new String(raw, charset);
-            }
-            String e = encoding.toLowerCase(Locale.ROOT).strip();
-            try (InputStream in = e.equals("gzip") || e.equals("x-gzip") ? new GZIPInputStream(new java.io.ByteArrayInputStream(raw))
-                    : e.equals("deflate") ? new InflaterInputStream(new java.io.ByteArrayInputStream(raw)) : null) {
-                if (in == null) {
-                    return new String(raw, charset);
-                }
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                byte[] buffer = new byte[8192];
-                int n;
-                try {
-                    while ((n = in.read(buffer)) > 0 && out.size() < settings.bodyLimit()) {
-                        out.write(buffer, 0, n);
-                    }
-                } catch (EOFException truncated) {
-                    // a body cut at the limit decodes as far as it goes
-                }
-                return out.toString(charset);
-            } catch (IOException ex) {
-                return new String(raw, charset);
-            }
-        }
-    }
-
-    private static Charset charset(String contentType) {
-        if (contentType != null) {
-            for (String part : contentType.split(";")) {
-                String p = part.strip().toLowerCase(Locale.ROOT);
-                if (p.startsWith("charset=")) {
-                    try {
-                        return Charset.forName(p.substring(8).replace("\"", ""));
-                    } catch (RuntimeException e) {
-                        break;
-                    }
-                }
-            }
-        }
-        return StandardCharsets.UTF_8;
     }
 
     private static String hostOf(URI url) {

@@ -13,12 +13,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.gatewatch.api.FieldError;
 import dev.gatewatch.api.InvalidInputException;
+import dev.gatewatch.api.NulText;
 import dev.gatewatch.config.GatewatchConfig;
 import dev.gatewatch.monitor.AlertPolicy;
 import dev.gatewatch.monitor.BodyAssertion;
@@ -66,7 +66,10 @@ public class MonitorValidator {
         if (in == null) {
             throw new InvalidInputException("", "a JSON object describing the monitor is required");
         }
-        List<FieldError> errors = new ArrayList<>();
+        List<FieldError> errors = nulCharacters(in);
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException(errors);
+        }
         String name = in.name() == null ? null : in.name().strip();
         if (name == null || name.isEmpty() || name.length() > MAX_NAME || name.chars().anyMatch(Character::isISOControl)) {
             errors.add(new FieldError("name", "is required: 1 to " + MAX_NAME + " characters, no control characters"));
@@ -135,6 +138,46 @@ public class MonitorValidator {
         }
         return new MonitorRequest(name, url, method, headers, body, expectedStatus, bodyAssertions, jsonAssertions,
                 maxResponse, tlsDays, interval, timeout, follow, maxRedirects, regions, resolvers, policy);
+    }
+
+    /**
+     * U+0000 in any text, which PostgreSQL cannot store. JSON bodies are refused before they get here
+     * ({@link dev.gatewatch.api.NulText}); this serves the web form, which maps onto the same request.
+     */
+    static List<FieldError> nulCharacters(MonitorRequest in) {
+        Map<String, String> texts = new LinkedHashMap<>();
+        texts.put("name", in.name());
+        texts.put("url", in.url());
+        texts.put("method", in.method());
+        texts.put("body", in.body());
+        texts.put("expectedStatus", in.expectedStatus());
+        if (in.headers() != null) {
+            in.headers().forEach((k, v) -> texts.put("headers." + k.replace("\0", "\\u0000"), k + v));
+        }
+        for (int i = 0; in.bodyAssertions() != null && i < in.bodyAssertions().size(); i++) {
+            BodyAssertion a = in.bodyAssertions().get(i);
+            texts.put("bodyAssertions[" + i + "].type", a == null ? null : a.type());
+            texts.put("bodyAssertions[" + i + "].value", a == null ? null : a.value());
+        }
+        for (int i = 0; in.jsonAssertions() != null && i < in.jsonAssertions().size(); i++) {
+            JsonAssertion a = in.jsonAssertions().get(i);
+            texts.put("jsonAssertions[" + i + "].path", a == null ? null : a.path());
+            texts.put("jsonAssertions[" + i + "].op", a == null ? null : a.op());
+            texts.put("jsonAssertions[" + i + "].value", a == null ? null : a.value());
+        }
+        for (int i = 0; in.regions() != null && i < in.regions().size(); i++) {
+            texts.put("regions[" + i + "]", in.regions().get(i));
+        }
+        for (int i = 0; in.resolvers() != null && i < in.resolvers().size(); i++) {
+            texts.put("resolvers[" + i + "]", in.resolvers().get(i));
+        }
+        List<FieldError> errors = new ArrayList<>();
+        texts.forEach((field, text) -> {
+            if (NulText.contains(text)) {
+                errors.add(new FieldError(field, NulText.MESSAGE));
+            }
+        });
+        return errors;
     }
 
     private String url(String raw, List<FieldError> errors) {
@@ -327,10 +370,10 @@ public class MonitorValidator {
 
     private static boolean regexCompiles(String regex, String field, List<FieldError> errors) {
         try {
-            Pattern.compile(regex);
+            AssertionPattern.compile(regex);
             return true;
-        } catch (PatternSyntaxException e) {
-            errors.add(new FieldError(field, "is not a valid regular expression: " + e.getDescription() + " near index " + e.getIndex()));
+        } catch (IllegalArgumentException e) {
+            errors.add(new FieldError(field, e.getMessage()));
             return false;
         }
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -59,7 +60,8 @@ class ProbeTest {
         stale = DnsResponder.start("127.0.0.2").answer(SITE, "127.0.0.2"); // nothing listens on 127.0.0.2
         // loopback is allowed only up to 127.0.0.127, so 127.0.0.200 stands for an internal address
         AddressPolicy policy = new AddressPolicy(List.of(Cidr.parse("127.0.0.0/25"), Cidr.parse("::1/128")), List.of());
-        probe = new Probe(vertx, new Probe.Settings(64 * 1024, 2048, "Gatewatch-test", List.of(TestCertificates.caPem()), 4),
+        probe = new Probe(vertx, new Probe.Settings(64 * 1024, 2048, "Gatewatch-test", List.of(TestCertificates.caPem()), 4, 2,
+                Duration.ofSeconds(2)),
                 policy::refusal);
     }
 
