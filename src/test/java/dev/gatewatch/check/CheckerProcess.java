@@ -30,7 +30,7 @@ public final class CheckerProcess {
         ds.setUser(args[1]);
         ds.setPassword(args[2]);
         Vertx vertx = Vertx.vertx();
-        Probe probe = new Probe(vertx, new Probe.Settings(65536, 2048, "test", List.of(), 4),
+        Probe probe = new Probe(vertx, new Probe.Settings(65536, 2048, "test", List.of(), 4, 2, Duration.ofSeconds(2)),
                 address -> address.isLoopbackAddress() ? Optional.empty() : Optional.of("address outside loopback"));
         ResultWriter writer = new ResultWriter(ds, new ResultWriter.Settings(500, Duration.ofMillis(200), 10_000), () -> { });
         CheckerEngine engine = new CheckerEngine(new CheckerEngine.Settings(args[4], args[3], "test-host", "test", 100,

@@ -64,6 +64,7 @@ class DatabaseOutageTest {
             Map<String, String> config = new java.util.HashMap<>(super.getConfigOverrides());
             config.put("gatewatch.heartbeat.url", "http://127.0.0.1:" + port() + "/ping/gatewatch");
             config.put("gatewatch.heartbeat.interval", "1s");
+            config.put("gatewatch.health.store-stall", "10s");
             return config;
         }
     }
@@ -111,8 +112,13 @@ class DatabaseOutageTest {
         Instant down = Instant.now();
         long pingsAtStop = pings();
         List<Integer> readiness = new ArrayList<>();
+        List<String> stalled = new ArrayList<>();
         while (Duration.between(down, Instant.now()).compareTo(OUTAGE) < 0) {
-            readiness.add(given().get("/q/health/ready").statusCode());
+            var ready = given().get("/q/health/ready");
+            readiness.add(ready.statusCode());
+            if ("DOWN".equals(ready.jsonPath().getString("checks.find { it.name == 'check results stored' }.status"))) {
+                stalled.add(ready.asString());
+            }
             Thread.sleep(2000);
         }
         double awayDuring = CheckerFaultsTest.metric(metrics(), "gatewatch_check_database_away_checks_total") - awayBefore;
@@ -125,10 +131,14 @@ class DatabaseOutageTest {
                 && ids.stream().allMatch(id -> stored(id, up, Instant.now()) >= 2), Duration.ofSeconds(60), "backlog written");
 
         assertTrue(readiness.subList(1, readiness.size()).stream().allMatch(s -> s == 503), "readiness DOWN in the outage: " + readiness);
+        assertTrue(stalled.size() >= 10, "readiness says results are not being stored: " + stalled.size() + " of " + readiness.size());
         assertTrue(pingsInOutage <= 1, "the dead man's switch went quiet: " + pingsInOutage + " pings in the outage");
         long pingsAtUp = pings();
         CheckerFaultsTest.awaitTrue(() -> pings() >= pingsAtUp + 3, Duration.ofSeconds(30), "pings again once healthy");
         long expected = OUTAGE.toSeconds() / INTERVAL;
+        System.out.printf("database outage of %d s: %.0f checks made while it was down (these %d monitors and those earlier tests"
+                + " left), readiness DOWN in %d of %d samples, %d heartbeat pings in the outage%n", OUTAGE.toSeconds(), awayDuring,
+                ids.size(), readiness.stream().filter(x -> x == 503).count(), readiness.size(), pingsInOutage);
         assertTrue(awayDuring >= ids.size() * expected * 0.8, "checks made while the database was down: " + awayDuring);
         for (long id : ids) {
             long during = stored(id, down.plusSeconds(INTERVAL), up.minusSeconds(INTERVAL));

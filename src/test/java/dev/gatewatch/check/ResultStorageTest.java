@@ -19,7 +19,6 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 import dev.gatewatch.check.store.LatencyHistogram;
 import dev.gatewatch.check.store.ResultPartitions;
@@ -47,7 +46,7 @@ class ResultStorageTest {
     void resultsWaitOutAnOutageAndAreWrittenOnce() throws Exception {
         String node = "outage-" + UUID.randomUUID();
         try (TcpProxy proxy = new TcpProxy(URI.create(jdbcUrl.substring(5)).getPort());
-                ResultWriter writer = new ResultWriter(through(proxy), new ResultWriter.Settings(100, Duration.ofMillis(50), 1000), () -> { })) {
+                ResultWriter writer = new ResultWriter(proxy.dataSource(jdbcUrl, user, password.orElse("")), new ResultWriter.Settings(100, Duration.ofMillis(50), 1000), () -> { })) {
             submit(writer, node, 10);
             assertTrue(writer.flush(Duration.ofSeconds(10)));
             assertEquals(10, count(node));
@@ -70,7 +69,7 @@ class ResultStorageTest {
     void pastTheBoundTheOldestAreDroppedAndCounted() throws Exception {
         String node = "bound-" + UUID.randomUUID();
         try (TcpProxy proxy = new TcpProxy(URI.create(jdbcUrl.substring(5)).getPort());
-                ResultWriter writer = new ResultWriter(through(proxy), new ResultWriter.Settings(100, Duration.ofMillis(50), 20), () -> { })) {
+                ResultWriter writer = new ResultWriter(proxy.dataSource(jdbcUrl, user, password.orElse("")), new ResultWriter.Settings(100, Duration.ofMillis(50), 20), () -> { })) {
             proxy.cut();
             submit(writer, node, 30);
             assertEquals(20, writer.buffered());
@@ -130,16 +129,6 @@ class ResultStorageTest {
             assertEquals(List.of("retention_probe_p20260311", "retention_probe_p20260312", "retention_probe_p20260313",
                     "retention_probe_p20260314", "retention_probe_p20260315", "retention_probe_p20260316"), partitions.partitions(c, table));
         }
-    }
-
-    PGSimpleDataSource through(TcpProxy proxy) {
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl(jdbcUrl.replaceFirst(":\\d+/", ":" + proxy.port() + "/"));
-        ds.setUser(user);
-        ds.setPassword(password.orElse(""));
-        ds.setConnectTimeout(2);
-        ds.setSocketTimeout(5);
-        return ds;
     }
 
     static void submit(ResultWriter writer, String node, int n) {

@@ -32,6 +32,20 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     /**
+     * A data source reaching the PostgreSQL server of {@code jdbcUrl} through this relay (no pool: every connection is
+     * opened through it), with short timeouts so that a cut shows at once.
+     */
+    public org.postgresql.ds.PGSimpleDataSource dataSource(String jdbcUrl, String user, String password) {
+        var ds = new org.postgresql.ds.PGSimpleDataSource();
+        ds.setUrl(jdbcUrl.replaceFirst(":\\d+/", ":" + port + "/"));
+        ds.setUser(user);
+        ds.setPassword(password);
+        ds.setConnectTimeout(2);
+        ds.setSocketTimeout(5);
+        return ds;
+    }
+
+    /**
      * Drops every relayed connection and hangs up on new ones. The port stays bound, so nothing else can take it
      * before {@link #restore()}.
      */

@@ -35,6 +35,11 @@ public class OutboxReadiness implements HealthCheck {
                 .description("1 while this stage of the pipeline is unhealthy (readiness DOWN for it)").register(metrics);
     }
 
+    /** Stuck: the alert waiting longest became due {@code stall} or more before {@code now}. */
+    public static boolean stuck(Optional<Instant> oldestDue, Instant now, Duration stall) {
+        return oldestDue.isPresent() && Duration.between(oldestDue.get(), now).compareTo(stall) >= 0;
+    }
+
     @Override
     public HealthCheckResponse call() {
         var response = HealthCheckResponse.named("alerts delivered");
@@ -43,9 +48,10 @@ public class OutboxReadiness implements HealthCheck {
         }
         try {
             Optional<Instant> oldest = store.oldestDue();
-            long waited = oldest.map(t -> Duration.between(t, Instant.now()).toSeconds()).orElse(0L);
-            stuck = waited >= config.health().outboxStall().toSeconds();
-            return response.status(!stuck).withData("oldestDueSecondsAgo", waited).build();
+            Instant now = Instant.now();
+            stuck = stuck(oldest, now, config.health().outboxStall());
+            return response.status(!stuck)
+                    .withData("oldestDueSecondsAgo", oldest.map(t -> Duration.between(t, now).toSeconds()).orElse(0L)).build();
         } catch (SQLException e) {
             return response.down().withData("error", String.valueOf(e.getMessage())).build(); // the database check says why
         }
