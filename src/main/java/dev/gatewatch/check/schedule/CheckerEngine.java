@@ -273,12 +273,9 @@ public final class CheckerEngine {
         clockOffsetMs = offset;
         CheckTask task = claim.task();
         local.taken(task.monitorId());
-        if (Duration.between(task.dueAt(), claim.databaseNow()).toSeconds() > task.intervalSeconds()) {
-            // its own slot is over an interval gone (nobody could check it): it stands for the latest slot, not a replay
-            task = task.withDueAt(Slots.latest(task.monitorId(), task.region(), task.intervalSeconds(), claim.databaseNow()));
-        }
-        CheckTask slot = task;
-        long localDue = task.dueAt().toEpochMilli() - offset;
+        CheckTask slot = task.withDueAt(Slots.standsFor(task.monitorId(), task.region(), task.intervalSeconds(), task.dueAt(),
+                claim.databaseNow()));
+        long localDue = slot.dueAt().toEpochMilli() - offset;
         long delay = localDue - System.currentTimeMillis();
         if (delay <= 0) {
             vertx.runOnContext(v -> execute(slot, claim.ownerId(), claim.epoch(), localDue, false));

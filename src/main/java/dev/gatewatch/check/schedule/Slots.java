@@ -1,5 +1,6 @@
 package dev.gatewatch.check.schedule;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -39,5 +40,16 @@ public final class Slots {
         long phase = phaseMs(monitorId, region, interval);
         long k = Math.floorDiv(now.toEpochMilli() - phase, interval);
         return Instant.ofEpochMilli(k * interval + phase);
+    }
+
+    /**
+     * The slot a check claimed now stands for: its own, unless that is over an interval gone (nobody could check it: a
+     * region or the database was down), when it stands for the latest slot instead of replaying an old one.
+     */
+    public static Instant standsFor(long monitorId, String region, int intervalSeconds, Instant due, Instant now) {
+        if (Duration.between(due, now).compareTo(Duration.ofSeconds(intervalSeconds)) <= 0) {
+            return due;
+        }
+        return latest(monitorId, region, intervalSeconds, now);
     }
 }
