@@ -253,6 +253,20 @@ class CheckerFaultsTest {
         }
         long victim = monitor(normal, "victim", "http://127.0.0.1:" + sitePort + "/victim",
                 Map.of("regions", List.of(region), "intervalSeconds", 1));
+        // Monitors other test classes left (no region list, so eligible here too, many on dead or hanging targets) would
+        // be further owners sharing the four slots: paused while this runs, so the two owners are alone on the checker.
+        List<Long> others = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                update monitor set paused = true
+                where not paused and owner_id <> all(?) returning id
+                """)) {
+            ps.setArray(1, c.createArrayOf("bigint", new Long[] {ownerId(tarpit), ownerId(normal)}));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    others.add(rs.getLong(1));
+                }
+            }
+        }
         Instant from = Instant.now();
         try (Probe probe = new Probe(vertx, new Probe.Settings(65536, 2048, "test", List.of(), 4, 2, Duration.ofSeconds(2)), guard::refusal);
                 ResultWriter writer = new ResultWriter(dataSource, new ResultWriter.Settings(500, Duration.ofMillis(100), 10_000), () -> { })) {
@@ -260,6 +274,12 @@ class CheckerFaultsTest {
             engine.start();
             Thread.sleep(15_000);
             engine.halt();
+        } finally {
+            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                    "update monitor set paused = false where id = any(?)")) {
+                ps.setArray(1, c.createArrayOf("bigint", others.toArray()));
+                ps.executeUpdate();
+            }
         }
         List<Long> lags = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
@@ -284,6 +304,10 @@ class CheckerFaultsTest {
         return new CheckerEngine(new CheckerEngine.Settings(name, region, "test-host", "test", slots, Duration.ofMillis(100),
                 Duration.ofMillis(300), 200, lease, Duration.ofSeconds(1), share), new ScheduleStore(ds), new NodeRegistry(ds),
                 probe, writer, vertx, lag -> { });
+    }
+
+    long ownerId(Owners.TestOwner owner) {
+        return dev.gatewatch.api.Sql.number(dataSource, "select id from owner where email = ?", owner.email());
     }
 
     static long monitor(Owners.TestOwner owner, String name, String url, Map<String, Object> extra) {
