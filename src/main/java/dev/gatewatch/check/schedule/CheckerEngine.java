@@ -36,6 +36,8 @@ public final class CheckerEngine {
     private static final long HELD_GRACE_MS = 2_000;
     /** Longest wait for the backlog to be written after an outage before claiming anyway. */
     private static final Duration RESUME_LIMIT = Duration.ofMinutes(2);
+    /** The writer counts as caught up when results have been stored within this (it flushes every 0.5 s). */
+    private static final Duration CAUGHT_UP = Duration.ofSeconds(1);
 
     /**
      * @param maxInFlight slots being checked at once (each runs one check per resolver)
@@ -197,6 +199,7 @@ public final class CheckerEngine {
                 if (mode == Mode.LOCAL) {
                     mode = Mode.RESUMING;
                     resumingSince = now;
+                    writer.nudge(); // rather than at the end of its back-off
                     LOG.infof("checker %s reaches the database again: %d checks made meanwhile; writing %d results before claiming again",
                             settings.nodeId(), localChecks.get(), writer.buffered());
                 }
@@ -247,7 +250,9 @@ public final class CheckerEngine {
      */
     private boolean resumed(long elapsedNanos) {
         boolean late = elapsedNanos > RESUME_LIMIT.toNanos();
-        if (local.active() && (writer.buffered() < settings.claimBatch() || late)) {
+        // writes go through again and little is left: the local timers stop only now, so no monitor waits meanwhile
+        boolean caughtUp = writer.stalledFor().compareTo(CAUGHT_UP) < 0 && writer.buffered() < settings.claimBatch();
+        if (local.active() && (caughtUp || late)) {
             local.stop();
         }
         if (!local.active() && ((localInFlight.get() == 0 && writer.buffered() == 0) || late)) {

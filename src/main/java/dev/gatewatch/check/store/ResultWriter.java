@@ -123,6 +123,13 @@ public final class ResultWriter implements AutoCloseable {
         return Duration.between(since, Instant.now());
     }
 
+    /** Tries to write now, e.g. once the database is known to be back, instead of at the end of the retry back-off. */
+    public void nudge() {
+        synchronized (buffer) {
+            buffer.notifyAll();
+        }
+    }
+
     /** Waits until everything queued so far is written, or the time is up. */
     public boolean flush(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
