@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
@@ -62,7 +61,6 @@ public final class CheckerEngine {
     private final OwnerShares shares;
     private final LocalSchedule local;
     private final FaultLog faults = new FaultLog(LOG, "checker");
-    private final AtomicInteger localInFlight = new AtomicInteger();
     private final AtomicLong checksDone = new AtomicLong();
     private final AtomicLong localChecks = new AtomicLong();
     private final Object wake = new Object();
@@ -245,8 +243,8 @@ public final class CheckerEngine {
     }
 
     /**
-     * Back from an outage: local slots go on until the backlog is (nearly) written, then stop; claiming starts again
-     * once the last local checks are written too, so no slot is claimed again that was just checked here.
+     * Back from an outage: local slots go on until the backlog is (nearly) written, then stop, and claiming starts
+     * again while the writer keeps storing.
      */
     private boolean resumed(long elapsedNanos) {
         boolean late = elapsedNanos > RESUME_LIMIT.toNanos();
@@ -255,7 +253,9 @@ public final class CheckerEngine {
         if (local.active() && (caughtUp || late)) {
             local.stop();
         }
-        if (!local.active() && ((localInFlight.get() == 0 && writer.buffered() == 0) || late)) {
+        // Not waiting for local checks still in flight (a slow target's can take its whole timeout): a slot claimed
+        // again meanwhile is checked by the claim, and the local result, of an older epoch, is fenced out.
+        if (!local.active() && (writer.stalledFor().compareTo(CAUGHT_UP) < 0 || late)) {
             mode = Mode.CLAIMING;
             LOG.infof("checker %s claims again", settings.nodeId());
             return true;
@@ -292,13 +292,12 @@ public final class CheckerEngine {
     /** A held slot due while the database is away. */
     private void runHeld(LocalSchedule.Held held) {
         shares.force(held.ownerId());
-        localInFlight.incrementAndGet();
         execute(held.next(), held.ownerId(), held.epoch(), held.next().dueAt().toEpochMilli() - clockOffsetMs, true);
     }
 
     private void execute(CheckTask task, long ownerId, long epoch, long localDue, boolean held) {
         if (halted) {
-            finished(ownerId, held);
+            shares.release(ownerId);
             return;
         }
         lagObserver.accept(Math.max(0, System.currentTimeMillis() - localDue));
@@ -323,16 +322,9 @@ public final class CheckerEngine {
                     }
                 }
             } finally {
-                finished(ownerId, held);
+                shares.release(ownerId);
             }
         });
-    }
-
-    private void finished(long ownerId, boolean held) {
-        shares.release(ownerId);
-        if (held) {
-            localInFlight.decrementAndGet();
-        }
     }
 
     private void pause(long ms) {
