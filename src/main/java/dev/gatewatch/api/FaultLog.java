@@ -47,14 +47,4 @@ public final class FaultLog {
             failures = 0;
         }
     }
-
-    /** Whether the last attempt failed. */
-    public synchronized boolean failing() {
-        return failures > 0;
-    }
-
-    /** Since when it has been failing, or null. */
-    public synchronized Instant failingSince() {
-        return failures > 0 ? since : null;
-    }
 }

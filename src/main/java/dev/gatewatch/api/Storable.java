@@ -43,11 +43,6 @@ public final class Storable {
         return replaced;
     }
 
-    /** Whether PostgreSQL would refuse {@code text} as it is. */
-    public static boolean storable(String text) {
-        return text == null || firstUnstorable(text) < 0;
-    }
-
     private static int firstUnstorable(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

@@ -74,11 +74,6 @@ final class LocalSchedule {
         return active;
     }
 
-    /** Monitors held now. */
-    synchronized int size() {
-        return held.size();
-    }
-
     private void schedule(Held h, long clockOffsetMs) {
         long monitorId = h.next().monitorId();
         long delay = h.next().dueAt().toEpochMilli() - clockOffsetMs - System.currentTimeMillis();
