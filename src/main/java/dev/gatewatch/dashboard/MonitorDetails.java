@@ -72,7 +72,7 @@ public class MonitorDetails {
     public MonitorDetail.Live live(long ownerId, long monitorId, Instant now) {
         requireOwned(ownerId, monitorId);
         MonitorSummary summary = dashboard.summaries(List.of(monitorId), now).get(0);
-        return new MonitorDetail.Live(summary, StreamGrid.of(checks.latest(ownerId, monitorId)));
+        return new MonitorDetail.Live(summary, StreamGrid.of(checks.latest(ownerId, monitorId)), checks.coverage(ownerId, monitorId));
     }
 
     /** The whole page (404 unless the owner's). */

@@ -254,4 +254,57 @@ class DashboardPagesTest {
         // Only monitors on the page have badges.
         given().get("/status/" + slug + "/badge/" + blog + "/status.svg").then().statusCode(404).body(not(containsString("Blog")));
     }
+
+    @Test
+    void ownersAreToldWhichSilentRegionsCheckTheirMonitorsAndWhatNoRegionChecks() throws Exception {
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        String silent = "silent-" + tag;
+        String live = "live-" + tag;
+        String restarting = "restarting-" + tag;
+        long only = ((Number) owner.api().body("{\"name\":\"Only\",\"url\":\"http://127.0.0.1:9/only\",\"regions\":[\"" + silent + "\"]}")
+                .post("/api/v1/monitors").then().statusCode(201).extract().path("id")).longValue();
+        long both = ((Number) owner.api().body("{\"name\":\"Both\",\"url\":\"http://127.0.0.1:9/both\",\"regions\":[\"" + silent + "\",\""
+                + live + "\"]}").post("/api/v1/monitors").then().statusCode(201).extract().path("id")).longValue();
+        try (Connection c = dataSource.getConnection()) {
+            // Silent 5 min; live now; a node that stopped 5 s ago (a restart, within the node timeout: not silent yet).
+            try (var ps = c.prepareStatement("""
+                    insert into checker_node (id, region, host, version, started_at, last_seen_at, stopped_at) values
+                    (?, ?, 'h', 't', now() - interval '1 hour', now() - interval '5 minutes', null),
+                    (?, ?, 'h', 't', now() - interval '1 hour', now() + interval '1 minute', null),
+                    (?, ?, 'h', 't', now() - interval '1 hour', now() - interval '5 seconds', now() - interval '5 seconds')""")) {
+                ps.setString(1, silent + "-node");
+                ps.setString(2, silent);
+                ps.setString(3, live + "-node");
+                ps.setString(4, live);
+                ps.setString(5, restarting + "-node");
+                ps.setString(6, restarting);
+                ps.executeUpdate();
+            }
+            try {
+                String list = owner.web().get("/").then().statusCode(200).extract().asString();
+                // Shop and API (every region), Only and Both; not the paused Blog.
+                assertTrue(list.contains("No checks from " + silent + " since") && list.contains("4 monitors are checked from " + silent), list);
+                assertTrue(list.contains("1 monitor is not being checked from anywhere"), "Only has no live region: " + list);
+                assertTrue(!list.contains("No checks from " + restarting) && !list.contains("No checks from " + live), list);
+                String table = owner.web().header("HX-Request", "true").get("/").then().statusCode(200).extract().asString();
+                assertTrue(table.contains("No checks from " + silent), "the refreshed table carries the notice: " + table);
+
+                String onlyPage = owner.web().get("/monitors/" + only).then().statusCode(200).extract().asString();
+                assertTrue(onlyPage.contains("1 monitor is checked from " + silent) && onlyPage.contains("not being checked from anywhere"), onlyPage);
+                String bothPage = owner.web().header("HX-Request", "true").get("/monitors/" + both).then().statusCode(200).extract().asString();
+                assertTrue(bothPage.contains("No checks from " + silent) && !bothPage.contains("not being checked from anywhere"), bothPage);
+
+                TestOwner other = Owners.create();
+                String otherList = other.web().get("/").then().statusCode(200).extract().asString();
+                assertTrue(!otherList.contains(silent), "no monitors, nothing to tell: " + otherList);
+            } finally {
+                try (var ps = c.prepareStatement("delete from checker_node where region in (?, ?, ?)")) {
+                    ps.setString(1, silent);
+                    ps.setString(2, live);
+                    ps.setString(3, restarting);
+                    ps.executeUpdate();
+                }
+            }
+        }
+    }
 }

@@ -142,6 +142,28 @@ public class CheckQueries {
         return regions;
     }
 
+    /**
+     * Silent regions that check the owner's active monitors (or only {@code monitorId}'s, when given), and how many of
+     * them no live region checks. A region counts as silent once it has had no live node for the node timeout.
+     */
+    public Coverage coverage(long ownerId, Long monitorId) {
+        List<List<String>> monitors = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "select regions from monitor where owner_id = ? and not paused and (?::bigint is null or id = ?)")) {
+            ps.setLong(1, ownerId);
+            ps.setObject(2, monitorId);
+            ps.setObject(3, monitorId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    monitors.add(strings(rs.getString(1)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading monitor regions failed", e);
+        }
+        return monitors.isEmpty() ? Coverage.FULL : Coverage.of(regions(), monitors, Instant.now(), config.checker().nodeTimeout());
+    }
+
     private interface Row<T> {
         T map(ResultSet rs) throws SQLException;
     }

@@ -2,6 +2,7 @@ package dev.gatewatch.dashboard.model;
 
 import java.util.List;
 
+import dev.gatewatch.check.service.Coverage;
 import dev.gatewatch.check.service.ResultView;
 import dev.gatewatch.dashboard.chart.LineChart;
 import dev.gatewatch.dashboard.chart.PhaseBar;
@@ -19,8 +20,8 @@ import dev.gatewatch.dashboard.chart.PhaseBar;
 public record MonitorDetail(Live live, ChartRange range, LineChart byRegion, LineChart byResolver, List<RecentCheck> recent,
                             List<Day> strip, List<TimelineEntry> timeline) {
 
-    /** The refreshed part: the monitor's state and the newest check of every (region, resolver). */
-    public record Live(MonitorSummary monitor, StreamGrid streams) {
+    /** The refreshed part: the monitor's state, the newest check of every (region, resolver) and silent regions checking it. */
+    public record Live(MonitorSummary monitor, StreamGrid streams, Coverage coverage) {
     }
 
     /** A check with its phases drawn to a common scale (the slowest check shown). */

@@ -14,6 +14,8 @@ import org.jboss.resteasy.reactive.RestQuery;
 
 import dev.gatewatch.account.CurrentOwner;
 import dev.gatewatch.account.web.Csrf;
+import dev.gatewatch.check.service.CheckQueries;
+import dev.gatewatch.check.service.Coverage;
 import dev.gatewatch.config.GatewatchConfig;
 import dev.gatewatch.dashboard.DashboardQueries;
 import dev.gatewatch.dashboard.model.MonitorList;
@@ -32,17 +34,20 @@ public class MonitorListPage {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance home(String csrf, String email, String baseUrl, MonitorList list, MonitorList.Sort[] sorts);
+        static native TemplateInstance home(String csrf, String email, String baseUrl, MonitorList list, MonitorList.Sort[] sorts,
+                Coverage coverage);
 
-        static native TemplateInstance table(MonitorList list);
+        static native TemplateInstance table(MonitorList list, Coverage coverage);
     }
 
     private final DashboardQueries queries;
     private final CurrentOwner owner;
     private final GatewatchConfig config;
+    private final CheckQueries checks;
 
-    public MonitorListPage(DashboardQueries queries, CurrentOwner owner, GatewatchConfig config) {
+    public MonitorListPage(DashboardQueries queries, CurrentOwner owner, GatewatchConfig config, CheckQueries checks) {
         this.queries = queries;
+        this.checks = checks;
         this.owner = owner;
         this.config = config;
     }
@@ -52,9 +57,10 @@ public class MonitorListPage {
             @HeaderParam("HX-Request") String htmx, RoutingContext rc) {
         ServerTiming timing = new ServerTiming();
         MonitorList list = MonitorList.of(queries.summaries(owner.id(), Instant.now()), MonitorList.Query.of(q, state, sort, page));
+        Coverage coverage = checks.coverage(owner.id(), null);
         timing.lap("data");
-        String html = htmx != null ? Templates.table(list).render()
-                : Templates.home(Csrf.token(rc), owner.email(), config.web().baseUrl(), list, MonitorList.Sort.values()).render();
+        String html = htmx != null ? Templates.table(list, coverage).render()
+                : Templates.home(Csrf.token(rc), owner.email(), config.web().baseUrl(), list, MonitorList.Sort.values(), coverage).render();
         timing.lap("render");
         return Response.ok(html).header("Vary", "HX-Request").header("Cache-Control", "no-store")
                 .header(ServerTiming.HEADER, timing.value()).build();
