@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** A main class from the test classpath run as a JVM of its own, its output collected line by line. */
+/** A main class from the test classpath (or the packaged jar) run as a JVM of its own, its output collected line by line. */
 public final class JavaProcess {
 
     private static final long DEADLINE_SECONDS = 120;
@@ -29,6 +29,14 @@ public final class JavaProcess {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(args));
+        return new JavaProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+    }
+
+    /** The packaged application ({@code java -jar}), with these JVM options ({@code -Dkey=value}) before the jar. */
+    public static JavaProcess jar(Path jar, List<String> options) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(options);
+        command.addAll(List.of("-jar", jar.toString()));
         return new JavaProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
     }
 

@@ -106,6 +106,7 @@ public class AnalysisService {
     private final FaultLog faults = new FaultLog(LOG, "analysis");
     private volatile Instant lastPass = Instant.now();
     private Set<String> lastLive;
+    private final Set<String> wentSilent = new HashSet<>();
 
     public AnalysisService(AgroalDataSource dataSource, GatewatchConfig config, ObjectMapper json, MeterRegistry metrics) {
         this.dataSource = dataSource;
@@ -181,13 +182,14 @@ public class AnalysisService {
         if (lastLive != null) {
             for (String region : lastLive) {
                 if (!live.contains(region)) {
+                    wentSilent.add(region);
                     LOG.warnf("region %s went silent: no checker heartbeat for %s; its checks count as no data until it is back",
                             region, config.checker().nodeTimeout());
                 }
             }
             for (String region : live) {
                 if (!lastLive.contains(region)) {
-                    LOG.infof("region %s is live again", region);
+                    LOG.infof(wentSilent.contains(region) ? "region %s is live again" : "region %s is live", region);
                 }
             }
         }

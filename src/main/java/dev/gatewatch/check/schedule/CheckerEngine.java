@@ -131,6 +131,8 @@ public final class CheckerEngine {
             wake.notifyAll();
         }
         join();
+        LOG.infof("checker %s stopping: finishing %d checks in flight (for up to %s), then writing their results", settings.nodeId(),
+                shares.total(), grace);
         long deadline = System.nanoTime() + grace.toNanos();
         while (shares.total() > 0 && System.nanoTime() < deadline) {
             sleep(20);
