@@ -13,12 +13,20 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.gatewatch.config.EmbeddedPostgres;
@@ -30,31 +38,37 @@ import io.vertx.core.Vertx;
 
 /**
  * The packaged application ({@code java -jar target/quarkus-app/quarkus-run.jar}, as the README runs it, with its
- * embedded PostgreSQL) stopped with SIGTERM while it checks 40 monitors every second, half of them answering after
- * 800 ms: every check a target answered is
- * stored, once, and the log reports nothing left unwritten. Runs in {@code verify}, after {@code package}.
+ * embedded PostgreSQL and default settings but for loopback targets): stopped with SIGTERM under load, and a second
+ * checker instance killed with SIGKILL. Runs in {@code verify}, after {@code package}.
  */
 class PackagedAppIT {
 
     private static final String TOKEN = "gw_packagedappitpackagedappitpackagedappit01";
     private static final String REGION = "it";
-    private static final int MONITORS = 40;
+    private static final Pattern DATABASE = Pattern.compile("Database: embedded PostgreSQL \\d+ on 127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern NODE = Pattern.compile("checker (\\S+) started for region");
 
     private Path root;
-    private JavaProcess app;
+    private Vertx vertx;
+    private final List<JavaProcess> apps = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        root = Files.createTempDirectory("gatewatch-packaged-it", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
+        vertx = Vertx.vertx();
+    }
 
     @AfterEach
     void cleanUp() throws Exception {
-        if (app != null) {
+        for (JavaProcess app : apps) {
             app.kill();
         }
-        if (root != null) {
-            if (Files.exists(root.resolve("pg/postmaster.pid"))) {
-                EmbeddedPostgres.start(settings()).close();
-            }
-            try (var paths = Files.walk(root)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
+        vertx.close();
+        if (Files.exists(root.resolve("pg/postmaster.pid"))) {
+            EmbeddedPostgres.start(settings()).close();
+        }
+        try (var paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
     }
 
@@ -62,49 +76,31 @@ class PackagedAppIT {
         return new EmbeddedPostgres.Settings(root.resolve("pg"), 0, false, "gatewatch");
     }
 
+    /** SIGTERM while 40 monitors are checked every second, half answering after 800 ms: every answered check stored once. */
     @Test
     void sigtermUnderLoadStoresEveryCheckOnceAndStopsTheDatabaseLast() throws Exception {
-        Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
-        assertTrue(Files.isRegularFile(jar), "package builds " + jar);
-        root = Files.createTempDirectory("gatewatch-packaged-it", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Vertx vertx = Vertx.vertx();
-        List<Long> ids = new ArrayList<>();
         int answered;
         String output;
         int exit;
         try (TargetServers targets = TargetServers.start(vertx, "127.0.0.1")) {
-            app = JavaProcess.jar(jar, List.of("-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1",
-                    "-Dgatewatch.database.embedded.data-dir=" + root.resolve("pg"), "-Dgatewatch.targets.allow=127.0.0.0/8",
-                    "-Dgatewatch.monitors.min-interval=1s", "-Dgatewatch.checker.region=" + REGION,
-                    "-Dgatewatch.bootstrap.email=it@gatewatch.test", "-Dgatewatch.bootstrap.password=packaged-app-it",
-                    "-Dgatewatch.bootstrap.api-token=" + TOKEN));
-            awaitReady(port);
-            for (int i = 0; i < MONITORS; i++) {
+            App app = start(List.of());
+            for (int i = 0; i < 40; i++) {
                 // Half answer after 800 ms: at any moment some 20 checks are in flight, so the SIGTERM always meets some.
-                String path = i % 2 == 0 ? "/ok" : "/slow?ms=800";
-                ids.add(api(port).body(Map.of("name", "load " + i, "url", "http://127.0.0.1:" + targets.httpPort() + path,
-                        "intervalSeconds", 1, "timeoutMs", 1000, "regions", List.of(REGION), "resolvers", List.of("system")))
-                        .post("/api/v1/monitors").then().statusCode(201).extract().jsonPath().getLong("id"));
+                monitor(app.port, "load " + i, "http://127.0.0.1:" + targets.httpPort() + (i % 2 == 0 ? "/ok" : "/slow?ms=800"), 1);
             }
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (targets.hits("/ok") + targets.hits("/slow") < 150 && System.nanoTime() < until) {
                 Thread.sleep(200);
             }
-            app.terminate();
-            exit = app.awaitExit();
+            app.process.terminate();
+            exit = app.process.awaitExit();
             answered = targets.hits("/ok") + targets.hits("/slow");
-            output = app.output();
-        } finally {
-            vertx.close();
+            output = app.process.output();
         }
         assertTrue(answered >= 150, "under load before the SIGTERM: " + answered + "\n" + output);
         assertTrue(exit == 0 || exit == 128 + 15, "a clean stop on SIGTERM, exit " + exit + ":\n" + output);
         assertFalse(output.contains("not written"), output);
-        java.util.regex.Matcher inFlight = java.util.regex.Pattern.compile("finishing (\\d+) checks in flight").matcher(output);
+        Matcher inFlight = Pattern.compile("finishing (\\d+) checks in flight").matcher(output);
         assertTrue(inFlight.find() && Integer.parseInt(inFlight.group(1)) > 0, "the SIGTERM met checks in flight: " + output);
         assertFalse(output.contains("Connection refused"), "the database stops after the application: " + output);
         assertFalse(Files.exists(root.resolve("pg/postmaster.pid")), "the embedded server stopped with the application");
@@ -122,22 +118,112 @@ class PackagedAppIT {
                 inFlight.group(1), answered, answered);
     }
 
-    private static RequestSpecification api(int port) {
-        return given().baseUri("http://127.0.0.1:" + port).header("Authorization", "Bearer " + TOKEN).contentType(ContentType.JSON);
+    /**
+     * Two instances checking one region at the default interval (10 s) and lease (8 s); the checker-only one is killed
+     * with SIGKILL: every monitor is checked again within two intervals, and no slot twice.
+     */
+    @Test
+    void aKilledCheckerInstancesMonitorsAreCheckedAgainWithinTwoIntervalsAtTheDefaults() throws Exception {
+        int interval = 10;
+        Map<Long, List<Instant>> starts = new HashMap<>();
+        Map<Long, List<Instant>> dues = new HashMap<>();
+        Instant killedAt;
+        try (TargetServers targets = TargetServers.start(vertx, "127.0.0.1")) {
+            App main = start(List.of());
+            Matcher db = DATABASE.matcher(main.process.output());
+            assertTrue(db.find(), main.process.output());
+            String url = "jdbc:postgresql://127.0.0.1:" + db.group(1) + "/gatewatch";
+            App checker = start(List.of("-Dgatewatch.roles=checker", "-Dquarkus.datasource.jdbc.url=" + url,
+                    "-Dquarkus.datasource.username=postgres"));
+            Matcher node = NODE.matcher(checker.process.output());
+            assertTrue(node.find(), checker.process.output());
+            List<Long> ids = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                ids.add(monitor(main.port, "k" + i, "http://127.0.0.1:" + targets.httpPort() + "/ok", interval));
+            }
+            try (Connection c = DriverManager.getConnection(url, "postgres", ""); Statement st = c.createStatement()) {
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (count(st, "select count(distinct checker_id) from check_result where region = '" + REGION + "'") < 2
+                        && System.nanoTime() < until) {
+                    Thread.sleep(500);
+                }
+                Thread.sleep(3000); // some way into the interval, not just after a claim
+                checker.process.kill();
+                killedAt = Instant.now();
+                Thread.sleep(3 * interval * 1000L);
+                assertTrue(count(st, "select count(*) from check_result where checker_id = '" + node.group(1) + "'") > 0,
+                        "the killed instance had checked");
+                try (ResultSet rs = st.executeQuery("select monitor_id, started_at, due_at from check_result where region = '" + REGION
+                        + "' order by started_at")) {
+                    while (rs.next()) {
+                        starts.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(rs.getObject(2, OffsetDateTime.class).toInstant());
+                        dues.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(rs.getObject(3, OffsetDateTime.class).toInstant());
+                    }
+                }
+            }
+            assertEquals(ids.size(), starts.size());
+        }
+        long worst = 0;
+        for (var e : starts.entrySet()) {
+            List<Instant> s = e.getValue();
+            assertEquals(s.size(), dues.get(e.getKey()).stream().distinct().count(), "monitor " + e.getKey() + " checked twice: " + dues);
+            assertTrue(s.get(s.size() - 1).isAfter(killedAt.plusSeconds(interval)), "monitor " + e.getKey() + " checked after the kill: " + s);
+            for (int i = 1; i < s.size(); i++) {
+                long gap = Duration.between(s.get(i - 1), s.get(i)).toMillis();
+                assertTrue(gap <= 2 * interval * 1000L, "monitor " + e.getKey() + " waited " + gap + " ms: " + s);
+                worst = Math.max(worst, gap);
+            }
+        }
+        System.out.printf("packaged app, takeover after SIGKILL at the defaults: longest gap between two checks of a monitor %d ms"
+                + " (interval %d s, lease 8 s)%n", worst, interval);
     }
 
-    private void awaitReady(int port) throws InterruptedException {
+    private record App(JavaProcess process, int port) {
+    }
+
+    private App start(List<String> options) throws Exception {
+        Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
+        assertTrue(Files.isRegularFile(jar), "package builds " + jar);
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        List<String> all = new ArrayList<>(List.of("-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1",
+                "-Dgatewatch.database.embedded.data-dir=" + root.resolve("pg"), "-Dgatewatch.targets.allow=127.0.0.0/8",
+                "-Dgatewatch.monitors.min-interval=1s", "-Dgatewatch.checker.region=" + REGION,
+                "-Dgatewatch.bootstrap.email=it@gatewatch.test", "-Dgatewatch.bootstrap.password=packaged-app-it",
+                "-Dgatewatch.bootstrap.api-token=" + TOKEN));
+        all.addAll(options);
+        JavaProcess process = JavaProcess.jar(jar, all);
+        apps.add(process);
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < until) {
             try {
                 if (given().baseUri("http://127.0.0.1:" + port).get("/q/health/ready").statusCode() == 200) {
-                    return;
+                    return new App(process, port);
                 }
             } catch (Exception e) {
                 // not listening yet
             }
             Thread.sleep(500);
         }
-        throw new AssertionError("not ready within 120 s:\n" + app.output());
+        throw new AssertionError("not ready within 120 s:\n" + process.output());
+    }
+
+    private static long monitor(int port, String name, String url, int interval) {
+        return api(port).body(Map.of("name", name, "url", url, "intervalSeconds", interval, "timeoutMs", 1000,
+                "regions", List.of(REGION), "resolvers", List.of("system")))
+                .post("/api/v1/monitors").then().statusCode(201).extract().jsonPath().getLong("id");
+    }
+
+    private static RequestSpecification api(int port) {
+        return given().baseUri("http://127.0.0.1:" + port).header("Authorization", "Bearer " + TOKEN).contentType(ContentType.JSON);
+    }
+
+    private static long count(Statement st, String sql) throws Exception {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 }
