@@ -337,8 +337,8 @@ public interface GatewatchConfig {
         Duration lease();
 
         /**
-         * Longest wait for an HTTP receiver: to connect, and then for its answer. No answer after the request went out
-         * makes the attempt unconfirmed (the receiver may have it).
+         * Longest wait for an HTTP receiver: to connect, and then for its answer; for e-mail, for the whole SMTP
+         * conversation. No answer after the request went out makes the attempt unconfirmed (the receiver may have it).
          */
         @WithDefault("10s")
         Duration sendTimeout();

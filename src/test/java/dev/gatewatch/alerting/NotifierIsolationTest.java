@@ -60,7 +60,48 @@ class NotifierIsolationTest {
                     Map.entry("gatewatch.notifier.lease", "30s"),
                     Map.entry("gatewatch.notifier.send-timeout", SEND_TIMEOUT.toSeconds() + "s"),
                     Map.entry("gatewatch.notifier.unconfirmed-backoff", UNCONFIRMED_BACKOFF.toSeconds() + "s"),
-                    Map.entry("gatewatch.web.base-url", "https://gatewatch.example"));
+                    Map.entry("gatewatch.web.base-url", "https://gatewatch.example"),
+                    Map.entry("quarkus.mailer.mock", "false"),
+                    Map.entry("quarkus.mailer.host", "127.0.0.1"),
+                    Map.entry("quarkus.mailer.port", Integer.toString(SmtpTarpit.port())),
+                    Map.entry("quarkus.mailer.from", "alerts@gatewatch.test"),
+                    Map.entry("quarkus.mailer.start-tls", "DISABLED"));
+        }
+    }
+
+    /** An SMTP server that accepts connections and never sends its greeting; one per JVM (both class loaders share it). */
+    static final class SmtpTarpit {
+        private static final String PORT = "dev.gatewatch.test.smtp-tarpit-port";
+        private static final List<java.net.Socket> HELD = new ArrayList<>();
+
+        static synchronized int port() {
+            synchronized (System.getProperties()) {
+                String known = System.getProperty(PORT);
+                if (known != null) {
+                    return Integer.parseInt(known);
+                }
+                try {
+                    ServerSocket server = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"));
+                    Thread t = new Thread(() -> {
+                        while (true) {
+                            try {
+                                java.net.Socket s = server.accept();
+                                synchronized (HELD) {
+                                    HELD.add(s);
+                                }
+                            } catch (java.io.IOException e) {
+                                return;
+                            }
+                        }
+                    }, "smtp-tarpit");
+                    t.setDaemon(true);
+                    t.start();
+                    System.setProperty(PORT, Integer.toString(server.getLocalPort()));
+                    return server.getLocalPort();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
         }
     }
 
@@ -178,6 +219,26 @@ class NotifierIsolationTest {
                     .body("[0].status", equalTo("delivered")).body("[0].lastResponse", containsString("could not be stored"));
             assertTrue(metric("gatewatch_alert_set_aside_total", "stage=\"build\"") >= builtBefore + 1);
             assertTrue(metric("gatewatch_alert_set_aside_total", "stage=\"answer\"") >= answerBefore + 1);
+        }
+    }
+
+    @Test
+    void anSmtpServerThatNeverAnswersTimesOutAsUnconfirmedBesideAHealthyChannel() throws Exception {
+        TestOwner owner = Owners.create();
+        try (Receiver hook = new Receiver()) {
+            long email = fx.channel(owner, "{\"type\":\"email\",\"name\":\"team\",\"settings\":{\"recipients\":[\"oncall@shop.test\"]}}");
+            long webhook = fx.channel(owner, "{\"type\":\"webhook\",\"name\":\"pager\",\"settings\":{\"url\":\"" + hook.url("/hook")
+                    + "\"},\"secrets\":{\"secret\":\"s3cret-s3cret-s3cret\"}}");
+            long mailed = fx.event(fx.monitor(owner, "mail", "https://mail.example.com/", email), "opened", "outage");
+            Instant queued = Instant.now();
+            long paged = fx.event(fx.monitor(owner, "page", "https://page.example.com/", webhook), "opened", "outage");
+            waitFor(() -> "delivered".equals(fx.status(paged)));
+            long ms = Duration.between(queued, hook.requests().get(0).at()).toMillis();
+            assertTrue(ms < 2000, "the webhook alert arrived " + ms + " ms after it was queued, beside a hanging SMTP server");
+            // Without a timeout of its own the blocking mailer waited forever: the alert stayed 'sending'.
+            waitFor(() -> fx.lastError(mailed).contains("SMTP"), () -> "the e-mail send never ended: " + fx.lastError(mailed));
+            assertTrue(fx.lastError(mailed).contains("no answer from the SMTP server within 4 s"), fx.lastError(mailed));
+            assertTrue(List.of("pending", "sending").contains(fx.status(mailed)), "retried later, not given up: " + fx.status(mailed));
         }
     }
 

@@ -16,15 +16,18 @@ import dev.gatewatch.alerting.Digest;
 import dev.gatewatch.alerting.Message;
 import dev.gatewatch.alerting.Outcome;
 import dev.gatewatch.api.FieldError;
+import dev.gatewatch.config.GatewatchConfig;
 import io.quarkus.mailer.Mail;
-import io.quarkus.mailer.Mailer;
+import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 
 /**
  * E-mail through Quarkus Mailer (SMTP server from {@code quarkus.mailer.*}): HTML and plain-text bodies from Qute
  * templates, subjects such as {@code [DOWN] shop.example.com — outage in 3/3 regions}. SMTP 5xx replies are permanent,
- * everything else (server down, 4xx) is retried.
+ * everything else (server down, 4xx) is retried. The whole SMTP conversation gets the notifier's send timeout (the
+ * blocking {@code Mailer} would wait forever on a server that accepts and never answers); no answer in time is
+ * unconfirmed, as the server may have taken the message.
  */
 @ApplicationScoped
 public class EmailChannel implements AlertChannel {
@@ -33,16 +36,19 @@ public class EmailChannel implements AlertChannel {
     private static final Pattern SMTP_PERMANENT = Pattern.compile("\\b5\\d\\d[ -]");
     private static final int MAX_RECIPIENTS = 20;
 
-    private final Mailer mailer;
+    private final ReactiveMailer mailer;
+    private final Duration timeout;
     private final Template html;
     private final Template text;
 
     private final Template digestHtml;
     private final Template digestText;
 
-    public EmailChannel(Mailer mailer, @Location("alert/email.html") Template html, @Location("alert/email.txt") Template text,
-                        @Location("alert/digest.html") Template digestHtml, @Location("alert/digest.txt") Template digestText) {
+    public EmailChannel(ReactiveMailer mailer, GatewatchConfig config, @Location("alert/email.html") Template html,
+                        @Location("alert/email.txt") Template text, @Location("alert/digest.html") Template digestHtml,
+                        @Location("alert/digest.txt") Template digestText) {
         this.mailer = mailer;
+        this.timeout = config.notifier().sendTimeout();
         this.html = html;
         this.text = text;
         this.digestHtml = digestHtml;
@@ -94,8 +100,10 @@ public class EmailChannel implements AlertChannel {
                 .addHeader("X-Gatewatch-Idempotency-Key", idempotencyKey);
         to.stream().skip(1).forEach(mail::addTo);
         try {
-            mailer.send(mail);
+            mailer.send(mail).await().atMost(timeout);
             return Outcome.delivered("accepted by the SMTP server for " + String.join(", ", to));
+        } catch (io.smallrye.mutiny.TimeoutException e) {
+            return Outcome.unconfirmed("no answer from the SMTP server within " + timeout.toSeconds() + " s");
         } catch (RuntimeException e) {
             String why = rootMessage(e);
             Matcher m = SMTP_PERMANENT.matcher(why);
