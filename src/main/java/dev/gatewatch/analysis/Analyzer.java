@@ -45,6 +45,12 @@ public final class Analyzer {
     private static final Set<Integer> BLIP_STATUSES = Set.of(502, 503, 504, 520, 521, 522, 523, 524);
     private static final Set<ErrorClass> BLIP_ERRORS = Set.of(ErrorClass.CONNECT_REFUSED, ErrorClass.CONNECTION_RESET);
 
+    /** How late a stored check may become visible to the analyzer before its stream counts as quiet. */
+    private static final Duration STORE_SLACK = Duration.ofSeconds(5);
+
+    /** How far before its first failing check a failure is taken to have begun, at most. */
+    private static final Duration START_LEEWAY = Duration.ofSeconds(5);
+
     private final Settings settings;
 
     public Analyzer(Settings settings) {
@@ -181,7 +187,7 @@ public final class Analyzer {
                     } else if (isFailing) {
                         Deployment deploy = deployment(episode.start(), t);
                         Scope scope = Scopes.of(view);
-                        if (confirmed(t, failingNow, deploy)) {
+                        if (confirmed(t, view, failingNow, deploy)) {
                             Classification kind = Scopes.verdict(scope);
                             episode = explained(new Episode(episode.incidentId(), kind, episode.start(), t, null, scope,
                                     episode.evidence(), null, deploy == null ? null : deploy.id()), t);
@@ -210,8 +216,8 @@ public final class Analyzer {
                     if (isFailing != failing) {
                         changes.add(t);
                     }
-                    Instant since = failingNow.stream().map(StreamState::failingSince).min(Comparator.naturalOrder()).orElse(null);
-                    if (isFailing && failingNow.size() == view.size() && !since.plus(policy.window()).isAfter(t)) {
+                    if (isFailing && failingNow.size() == view.size()
+                            && failingNow.stream().anyMatch(x -> failedFor(x, t).compareTo(policy.window()) >= 0)) {
                         Scope scope = Scopes.of(view);
                         episode = explained(new Episode(episode.incidentId(), Scopes.verdict(scope), episode.start(),
                                 episode.confirmedAt(), null, scope, episode.evidence(), null, null), t);
@@ -226,17 +232,39 @@ public final class Analyzer {
         }
 
         /**
-         * A stream failing without a break for the window confirms; so does an episode that has not settled in twice the
-         * window (intermittent failures), while a rolling deploy that blips one region after another does not. A
-         * deployment marker holds both off until its limit.
+         * A stream whose failing checks span the window confirms; so does an episode whose checks have not settled in
+         * twice the window (intermittent failures), while a rolling deploy that blips one region after another does not.
+         * Both are judged on the stored checks' own times, not on the analyzer's clock: a passing check that ran but is
+         * not stored yet must not stretch a blip into an outage. A deployment marker holds both off until its limit.
          */
-        private boolean confirmed(Instant t, List<StreamState> failingNow, Deployment deploy) {
+        private boolean confirmed(Instant t, List<StreamState> view, List<StreamState> failingNow, Deployment deploy) {
             if (deploy != null && deploy.limit(settings.deployLimit()).isAfter(t)) {
                 return false;
             }
-            Instant sustained = t.minus(policy.window());
-            return failingNow.stream().anyMatch(x -> !x.failingSince().isAfter(sustained))
-                    || !episode.start().isAfter(t.minus(policy.window().multipliedBy(2)));
+            Instant newest = view.stream().map(x -> evidenceEnd(x, t)).max(Comparator.naturalOrder()).orElse(t);
+            return failingNow.stream().anyMatch(x -> failedFor(x, t).compareTo(policy.window()) >= 0)
+                    || !episode.start().isAfter(newest.minus(policy.window().multipliedBy(2)));
+        }
+
+        /**
+         * How long the stream's failure has lasted by its checks: from a little before its first failing check (the
+         * failure began somewhere after the last pass: halfway back, but never more than {@link #START_LEEWAY}, so that a
+         * blip shorter than the window by that much can never reach it) to its newest failing check.
+         */
+        private Duration failedFor(StreamState x, Instant t) {
+            Instant first = x.failingSince();
+            Duration back = x.lastOkAt() == null ? Duration.ZERO : Duration.between(x.lastOkAt(), first).dividedBy(2);
+            return Duration.between(first.minus(back.compareTo(START_LEEWAY) > 0 ? START_LEEWAY : back), evidenceEnd(x, t));
+        }
+
+        /**
+         * The newest time the stream's checks speak for: the end of its latest check (a timeout saw no answer for its
+         * whole length), or now once its next check is overdue (due an interval later, taking up to another, and then
+         * stored): a stream that has gone quiet has not recovered.
+         */
+        private Instant evidenceEnd(StreamState x, Instant t) {
+            Instant overdue = x.latest().at().plus(policy.interval().multipliedBy(2)).plus(STORE_SLACK);
+            return t.isAfter(overdue) ? t : x.latest().at().plusMillis(Math.max(0, x.latest().totalMs()));
         }
 
         private void begin(Instant t, List<StreamState> failingNow) {
@@ -325,10 +353,9 @@ public final class Analyzer {
                     .toList();
         }
 
-        /** The view with only failures that have lasted a whole window counted as failures. */
+        /** The view with only failures known to have lasted a whole window counted as failures. */
         private List<StreamState> sustained(List<StreamState> view, Instant t) {
-            Instant cutoff = t.minus(policy.window());
-            return view.stream().map(x -> x.latest().ok() || !x.failingSince().isAfter(cutoff) ? x
+            return view.stream().map(x -> x.latest().ok() || failedFor(x, t).compareTo(policy.window()) >= 0 ? x
                     : new StreamState(okVersion(x.latest()), 1, x.failingSince(), null, x.latest().at())).toList();
         }
 

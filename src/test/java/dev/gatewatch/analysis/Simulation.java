@@ -54,6 +54,15 @@ final class Simulation {
     }
 
     static Result run(Timeline t, Analyzer analyzer, MonitorState start, int from, int to) {
+        return run(t, analyzer, start, from, to, 0, n -> 0);
+    }
+
+    /**
+     * @param phaseShift seconds added to every region's check phase
+     * @param storeDelay extra seconds before the n-th check's result is visible (a slow writer, a busy database)
+     */
+    static Result run(Timeline t, Analyzer analyzer, MonitorState start, int from, int to, int phaseShift,
+                      java.util.function.IntUnaryOperator storeDelay) {
         int interval = or(t.intervalSeconds(), 30);
         int fast = or(t.fastSeconds(), 10);
         Policy policy = new Policy(Duration.ofSeconds(or(t.windowSeconds(), 60)), or(t.successThreshold(), 2),
@@ -63,7 +72,7 @@ final class Simulation {
                         m.expectedSeconds() == null ? null : Duration.ofSeconds(m.expectedSeconds()))).toList();
         Map<String, Integer> nextDue = new LinkedHashMap<>();
         for (String region : t.regions()) {
-            nextDue.put(region, slot(t, region, from, interval));
+            nextDue.put(region, slot(t, region, from, interval, phaseShift));
         }
         Map<String, Integer> silentSince = new HashMap<>();
         Map<Integer, List<Sample>> visibleAt = new HashMap<>();
@@ -87,10 +96,10 @@ final class Simulation {
                     int n = checkCount.merge(region + resolver, 1, Integer::sum);
                     Sample s = sample(t, region, resolver, sec, n);
                     checks++;
-                    int visible = sec + (s.totalMs() + 999) / 1000 + 1;
+                    int visible = sec + (s.totalMs() + 999) / 1000 + 1 + storeDelay.applyAsInt(checks);
                     visibleAt.computeIfAbsent(visible, k -> new ArrayList<>()).add(s);
                 }
-                nextDue.put(region, hurrying ? sec + fast : slot(t, region, sec + interval / 2, interval));
+                nextDue.put(region, hurrying ? sec + fast : slot(t, region, sec + interval / 2, interval, phaseShift));
             }
             Set<String> live = new HashSet<>(t.regions());
             for (var e : silentSince.entrySet()) {
@@ -111,7 +120,7 @@ final class Simulation {
             } else if (!state.hurry() && hurrying) {
                 // Back to the normal interval: the real schedule returns to each region's own phase (Slots.next).
                 for (String region : t.regions()) {
-                    nextDue.put(region, slot(t, region, sec + 1, interval));
+                    nextDue.put(region, slot(t, region, sec + 1, interval, phaseShift));
                 }
             }
             hurrying = state.hurry();
@@ -120,8 +129,8 @@ final class Simulation {
     }
 
     /** The region's first slot at or after {@code earliest}: regions are spread evenly over the interval. */
-    private static int slot(Timeline t, String region, int earliest, int interval) {
-        int phase = t.regions().indexOf(region) * interval / t.regions().size();
+    private static int slot(Timeline t, String region, int earliest, int interval, int phaseShift) {
+        int phase = Math.floorMod(t.regions().indexOf(region) * interval / t.regions().size() + phaseShift, interval);
         int k = Math.floorDiv(earliest - phase + interval - 1, interval);
         return k * interval + phase;
     }

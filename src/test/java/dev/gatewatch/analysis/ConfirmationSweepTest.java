@@ -1,0 +1,105 @@
+package dev.gatewatch.analysis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntUnaryOperator;
+
+import org.junit.jupiter.api.Test;
+
+import dev.gatewatch.analysis.model.Event;
+import dev.gatewatch.analysis.model.Extent;
+import dev.gatewatch.analysis.model.MonitorState;
+import dev.gatewatch.analysis.model.Settings;
+
+/**
+ * Confirmation swept over timing, not one lucky schedule: every check phase of the interval, store delays of 0 to 3 s
+ * (fixed, and jittered per check), 1 to 3 regions and resolvers, blips from 5 s to window − 5 s and outages from
+ * window + {@link #OUTAGE_MARGIN} s of every back end behind nginx (502). Blips must never page; outages must always
+ * page, and as an outage of everything, never as a partial blaming one resolver or region.
+ */
+class ConfirmationSweepTest {
+
+    private static final int WINDOW = 60;
+    private static final int START = 200;
+    /**
+     * The shortest outage beyond the window that every schedule confirms. The start of a failure is only known to lie
+     * between the last passing and the first failing check: at a 10 s interval the failure's length is uncertain by
+     * up to half an interval on that side and a fast re-check (10 s) on the other, so outages just past the window can
+     * look exactly like blips just under it; blips are never paged, and this is how far past the window an outage
+     * must last to be always caught.
+     */
+    static final int OUTAGE_MARGIN = 15;
+
+    private static final List<IntUnaryOperator> DELAYS = List.of(n -> 0, n -> 1, n -> 2, n -> 3,
+            n -> Math.floorMod(n * 2654435761L, 4) > 0 ? (int) Math.floorMod(n * 40503L, 4) : 0);
+
+    private record Miss(String what, int regions, int resolvers, int interval, int duration, int phase, int delay, String got) {
+    }
+
+    @Test
+    void blipsNeverPageAndOutagesAlwaysDoAsOutagesOfEverything() {
+        List<Miss> misses = new ArrayList<>();
+        java.util.Map<String, Integer> near = new java.util.TreeMap<>();
+        java.util.Map<String, Integer> nearRuns = new java.util.TreeMap<>();
+        java.util.Map<Integer, Integer> toAlert = new java.util.TreeMap<>();
+        int runs = 0;
+        for (int interval : List.of(10, 30)) {
+            for (int regions = 1; regions <= 3; regions++) {
+                for (int resolvers = 1; resolvers <= 3; resolvers++) {
+                    List<Integer> durations = new ArrayList<>();
+                    for (int d = 5; d <= WINDOW - 5; d += 5) {
+                        durations.add(d);
+                    }
+                    durations.addAll(List.of(WINDOW + 5, WINDOW + 10, WINDOW + 15, WINDOW + 20, WINDOW + 25, WINDOW + 30, WINDOW + 40, WINDOW + 50, 2 * WINDOW + 10, 4 * WINDOW));
+                    for (int duration : durations) {
+                        for (int phase = 0; phase < interval; phase++) {
+                            for (int delay = 0; delay < DELAYS.size(); delay++) {
+                                runs++;
+                                Timeline t = world(regions, resolvers, interval, duration);
+                                Simulation.Result r = Simulation.run(t, new Analyzer(Settings.DEFAULTS), MonitorState.initial(), 0,
+                                        START + duration + 10 * WINDOW, phase, DELAYS.get(delay));
+                                List<Simulation.Seen> alerts = r.alerts();
+                                boolean blip = duration <= WINDOW - 5;
+                                boolean sure = duration >= WINDOW + interval + 5;
+                                String got = alerts.stream().map(s -> s.label() + " " + s.event().episode().scope().extent()).toList().toString();
+                                boolean whole = !alerts.isEmpty() && alerts.get(0).event().type() == Event.Type.OPENED
+                                        && alerts.get(0).event().episode().scope().extent() == Extent.WHOLE;
+                                if (blip && !alerts.isEmpty()) {
+                                    misses.add(new Miss("blip paged", regions, resolvers, interval, duration, phase, delay, got));
+                                } else if (!blip && !alerts.isEmpty() && !whole) {
+                                    misses.add(new Miss("outage not called an outage of everything", regions, resolvers, interval, duration, phase, delay, got));
+                                } else if (sure && alerts.isEmpty()) {
+                                    misses.add(new Miss("outage missed", regions, resolvers, interval, duration, phase, delay, got));
+                                } else if (!blip && !sure) {
+                                    near.merge(interval + " s interval, " + duration + " s outage", alerts.isEmpty() ? 0 : 1, Integer::sum);
+                                    nearRuns.merge(interval + " s interval, " + duration + " s outage", 1, Integer::sum);
+                                }
+                                if (sure && !alerts.isEmpty()) {
+                                    toAlert.merge(interval, alerts.get(0).second() - START, Math::max);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        System.out.printf("confirmation sweep: %d runs, %d wrong%n", runs, misses.size());
+        misses.stream().collect(java.util.stream.Collectors.groupingBy(m -> m.what() + " interval " + m.interval() + " duration " + m.duration(),
+                java.util.TreeMap::new, java.util.stream.Collectors.counting())).forEach((k, v) -> System.out.println("  " + k + ": " + v));
+        near.forEach((k, v) -> System.out.printf("  %s: paged in %d of %d schedules%n", k, v, nearRuns.get(k)));
+        toAlert.forEach((k, v) -> System.out.printf("  %d s interval: longest time from the start of an outage to its alert %d s%n", k, v));
+        assertEquals(List.of(), misses.stream().limit(20).toList(), misses.size() + " of " + runs + " runs wrong");
+    }
+
+    /** Every back end behind nginx down for {@code duration} seconds from {@link #START}. */
+    private static Timeline world(int regions, int resolvers, int interval, int duration) {
+        List<String> r = List.of("eu-west", "us-east", "ap-south").subList(0, regions);
+        List<String> s = List.of("system", "1.1.1.1", "8.8.8.8").subList(0, resolvers);
+        Timeline.Outcome down = new Timeline.Outcome(502, null, 5, null, null, null, null, null, "origin", "nginx", null);
+        return new Timeline("sweep", "sweep", duration < WINDOW ? "deploy_blip" : "outage", r, s, interval, 10, WINDOW, 2, null,
+                START + duration + 10 * WINDOW, new Timeline.Outcome(200, null, 120, null, null, "203.0.113.10", null, null, null, null, null),
+                null, List.of(new Timeline.Condition(START, START + duration, null, null, null, null, null, null, down)), null, null);
+    }
+}
