@@ -20,6 +20,7 @@ import dev.gatewatch.analysis.model.Deployment;
 import dev.gatewatch.analysis.model.Episode;
 import dev.gatewatch.analysis.model.Event;
 import dev.gatewatch.analysis.model.Evidence;
+import dev.gatewatch.analysis.model.Flip;
 import dev.gatewatch.analysis.model.MonitorState;
 import dev.gatewatch.analysis.model.Phase;
 import dev.gatewatch.analysis.model.Policy;
@@ -130,6 +131,7 @@ public final class Analyzer {
         private Instant slowSince;
         private int fastRun;
         private final List<Instant> changes;
+        private final Map<String, Flip> flips;
         private boolean failing;
         private final List<Event> events = new ArrayList<>();
 
@@ -145,11 +147,13 @@ public final class Analyzer {
             this.slowSince = s.slowSince();
             this.fastRun = s.fastRun();
             this.changes = new ArrayList<>(s.changes());
+            this.flips = new LinkedHashMap<>(s.flips());
             this.failing = s.failing();
         }
 
         MonitorState state() {
-            return new MonitorState(phase, Map.copyOf(streams), episode, degraded, slowSince, fastRun, List.copyOf(changes), failing);
+            return new MonitorState(phase, Map.copyOf(streams), episode, degraded, slowSince, fastRun, List.copyOf(changes), failing,
+                    Map.copyOf(flips));
         }
 
         /** Takes a sample in; false if its stream already has a newer one. */
@@ -159,6 +163,7 @@ public final class Analyzer {
                 return false;
             }
             streams.put(s.stream(), old == null ? new StreamState(null, 0, null, null, null).next(s) : old.next(s));
+            flip(s);
             if (!s.ok() && episode != null) {
                 episode = withEvidence(episode, s);
             }
@@ -184,6 +189,11 @@ public final class Analyzer {
                 case SUSPECT -> {
                     if (cleared) {
                         clear(recoveredAt(view));
+                    } else if (flapping(t, settings.flapSpan())) {
+                        episode = explained(new Episode(episode.incidentId(), Classification.FLAPPING, firstRecentChange(t), t, null,
+                                Scopes.of(view), episode.evidence(), null, null), t);
+                        phase = Phase.FLAPPING;
+                        events.add(new Event(Event.Type.OPENED, t, episode));
                     } else if (isFailing) {
                         Deployment deploy = deployment(episode.start(), t);
                         Scope scope = Scopes.of(view);
@@ -199,7 +209,12 @@ public final class Analyzer {
                     }
                 }
                 case DOWN -> {
-                    if (cleared) {
+                    if (cleared && (flapping(t, settings.flapQuiet()) || upAndDownLately(t))) {
+                        // Passing again, but after a spell of changes: no "recovered" until it has been quiet a while.
+                        episode = explained(new Episode(episode.incidentId(), Classification.FLAPPING, episode.start(),
+                                episode.confirmedAt(), null, episode.scope(), episode.evidence(), null, episode.deploymentId()), t);
+                        phase = Phase.FLAPPING;
+                    } else if (cleared) {
                         recover(recoveredAt(view));
                     } else if (isFailing) {
                         Scope scope = Scopes.of(view);
@@ -213,9 +228,6 @@ public final class Analyzer {
                     }
                 }
                 case FLAPPING -> {
-                    if (isFailing != failing) {
-                        changes.add(t);
-                    }
                     if (isFailing && failingNow.size() == view.size()
                             && failingNow.stream().anyMatch(x -> failedFor(x, t).compareTo(policy.window()) >= 0)) {
                         Scope scope = Scopes.of(view);
@@ -276,10 +288,9 @@ public final class Analyzer {
             for (StreamState x : failingNow) {
                 e = withEvidence(e, x.latest());
             }
-            List<Instant> recent = changes.stream().filter(c -> c.isAfter(t.minus(settings.flapSpan()))).toList();
-            if (recent.size() >= settings.flapChanges()) {
-                Instant first = recent.stream().min(Comparator.naturalOrder()).orElse(start);
-                episode = explained(new Episode(null, Classification.FLAPPING, first, t, null, e.scope(), e.evidence(), null, null), t);
+            if (flapping(t, settings.flapSpan())) {
+                episode = explained(new Episode(null, Classification.FLAPPING, firstRecentChange(t), t, null, e.scope(), e.evidence(),
+                        null, null), t);
                 phase = Phase.FLAPPING;
                 events.add(new Event(Event.Type.OPENED, t, episode));
             } else {
@@ -369,7 +380,28 @@ public final class Analyzer {
                     .max(Comparator.comparing(d -> d.limit(settings.deployLimit()))).orElse(null);
         }
 
-        /** Records a failing/passing change for flapping, unless a deployment explains it. */
+        /**
+         * Records the sample in its stream's history through its address: a change (failing ↔ passing) counts toward
+         * flapping, unless a deployment explains it. Changes are counted as checks see them, also inside an episode: a
+         * site down 15 s / up 15 s never passes twice in a row, so its episode would never end to be counted.
+         */
+        private void flip(Sample s) {
+            String key = s.stream() + "@" + (s.resolvedIp() == null ? "-" : s.resolvedIp());
+            Instant since = s.at().minus(settings.flapSpan());
+            flips.values().removeIf(f -> f.seen().isBefore(since));
+            Flip old = flips.get(key);
+            List<Instant> mine = new ArrayList<>(old == null ? List.of() : old.changes());
+            if (old != null && old.failing() == s.ok() && deployment(s.at(), s.at()) == null) {
+                mine.add(s.at());
+            }
+            mine.removeIf(c -> c.isBefore(since));
+            while (mine.size() > settings.flapChanges()) {
+                mine.remove(0);
+            }
+            flips.put(key, new Flip(!s.ok(), s.at(), List.copyOf(mine)));
+        }
+
+        /** Records an episode's start or end for flapping (many short episodes), unless a deployment explains it. */
         private void noteChange(Instant at) {
             changes.removeIf(c -> c.isBefore(at.minus(settings.flapSpan())));
             if (deployment(at, at) == null) {
@@ -377,8 +409,37 @@ public final class Analyzer {
             }
         }
 
+        /**
+         * Flapping: within {@code span}, one stream through one address changed the flapping count of times (also inside
+         * one long episode), or the monitor's episodes began and ended that often (short failures seen by different
+         * regions in turn). A rolling deploy changes each stream only twice.
+         */
+        private boolean flapping(Instant t, Duration span) {
+            Instant since = t.minus(span);
+            return recent(changes.stream(), since) >= settings.flapChanges()
+                    || flips.values().stream().anyMatch(f -> recent(f.changes().stream(), since) >= settings.flapChanges());
+        }
+
+        /** A stream came up and went down again within the last two windows before this pass: not a clean recovery. */
+        private boolean upAndDownLately(Instant t) {
+            Instant since = t.minus(policy.window().multipliedBy(2));
+            return flips.values().stream().anyMatch(f -> recent(f.changes().stream(), since) >= 3);
+        }
+
+        private static long recent(java.util.stream.Stream<Instant> times, Instant since) {
+            return times.filter(c -> c.isAfter(since)).count();
+        }
+
+        private java.util.stream.Stream<Instant> allChanges() {
+            return java.util.stream.Stream.concat(changes.stream(), flips.values().stream().flatMap(f -> f.changes().stream()));
+        }
+
+        private Instant firstRecentChange(Instant t) {
+            return allChanges().filter(c -> c.isAfter(t.minus(settings.flapSpan()))).min(Comparator.naturalOrder()).orElse(t);
+        }
+
         private Instant lastChange() {
-            return changes.stream().max(Comparator.naturalOrder()).orElse(Instant.EPOCH);
+            return allChanges().max(Comparator.naturalOrder()).orElse(Instant.EPOCH);
         }
 
         private Episode explained(Episode e, Instant t) {

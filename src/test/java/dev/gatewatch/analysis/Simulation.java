@@ -44,8 +44,13 @@ final class Simulation {
             return events.stream().filter(s -> s.event().type().alerts()).toList();
         }
 
+        /** Episodes cleared without an alert, less those a later flapping incident folds in (as AnalysisService does). */
         List<Seen> cleared() {
-            return events.stream().filter(s -> s.event().type() == Event.Type.CLEARED).toList();
+            List<Instant> spells = events.stream().filter(s -> s.event().type() == Event.Type.OPENED
+                    && s.event().episode().kind() == dev.gatewatch.analysis.model.Classification.FLAPPING)
+                    .map(s -> s.event().episode().start()).toList();
+            return events.stream().filter(s -> s.event().type() == Event.Type.CLEARED)
+                    .filter(s -> spells.stream().noneMatch(start -> !s.event().episode().start().isBefore(start))).toList();
         }
     }
 

@@ -368,6 +368,9 @@ public class AnalysisService {
             };
             id = id == null ? insertIncident(c, m, e.episode(), status, isLatency) : updateIncident(c, id, e.episode(), status);
             insertEvent(c, id, e);
+            if (e.type() == Event.Type.OPENED && e.episode().kind() == Classification.FLAPPING) {
+                foldIntoFlapping(c, m.monitorId(), id, e.episode().start());
+            }
             boolean closed = e.type() == Event.Type.CLEARED || e.type() == Event.Type.RECOVERED;
             if (isLatency) {
                 latency = closed ? null : id;
@@ -394,6 +397,24 @@ public class AnalysisService {
             ScheduleStore.relax(c, m.monitorId());
         }
         return s.withEpisodes(episode, degraded);
+    }
+
+    /**
+     * The short failures of a flapping spell that cleared before the spell was recognised belong to it, not to the deploy
+     * blips: they are removed (the flapping incident starts at the spell's first change and covers them).
+     */
+    private static void foldIntoFlapping(Connection c, long monitorId, long flappingId, Instant spellStart) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                delete from incident where monitor_id = ? and id <> ? and track = 'availability' and status = 'resolved'
+                  and kind in ('deploy_blip', 'transient') and started_at >= ?""")) {
+            ps.setLong(1, monitorId);
+            ps.setLong(2, flappingId);
+            ps.setObject(3, java.time.OffsetDateTime.ofInstant(spellStart, java.time.ZoneOffset.UTC));
+            int folded = ps.executeUpdate();
+            if (folded > 0) {
+                LOG.debugf("monitor %d: %d short failures folded into flapping incident %d", monitorId, folded, flappingId);
+            }
+        }
     }
 
     private long insertIncident(Connection c, Claimed m, Episode e, String status, boolean latency) throws SQLException {
