@@ -6,7 +6,9 @@ import java.util.Locale;
 
 import dev.gatewatch.analysis.model.Evidence;
 import dev.gatewatch.analysis.model.Explanation;
+import dev.gatewatch.analysis.model.Lasted;
 import dev.gatewatch.analysis.model.Scope;
+import dev.gatewatch.api.Durations;
 
 /**
  * What one alert says: an incident event with the incident as it stood, ready for any channel to render.
@@ -55,13 +57,13 @@ public record Alert(String event, long incidentId, long monitorId, String monito
         };
     }
 
-    /** "outage in 3/3 regions", "partial outage: resolver 8.8.8.8 (…)", "recovered after 4 min". */
+    /** "outage in 3/3 regions", "partial outage: resolver 8.8.8.8 (…)", "outage over after 3 min 20 s". */
     public String headline() {
         if (recovered()) {
-            return kind + " over after " + words(Duration.between(startedAt, resolvedAt != null ? resolvedAt : at));
+            return kind + " over after " + Durations.words(Duration.between(startedAt, resolvedAt != null ? resolvedAt : at));
         }
         if (event.equals("reminder")) {
-            return "still " + (kind.equals("outage") ? "down" : kind) + " after " + words(Duration.between(startedAt, at))
+            return "still " + (kind.equals("outage") ? "down" : kind) + " after " + Durations.words(Duration.between(startedAt, at))
                     + " (" + state() + ")";
         }
         return state();
@@ -87,14 +89,13 @@ public record Alert(String event, long incidentId, long monitorId, String monito
         return kind.equals("outage") ? "critical" : "warning";
     }
 
-    public static String words(Duration d) {
-        long s = Math.max(0, d.toSeconds());
-        if (s < 120) {
-            return s + " s";
-        }
-        if (s < 7200) {
-            return s / 60 + " min";
-        }
-        return s / 3600 + " h " + s % 3600 / 60 + " min";
+    /**
+     * How long it lasted, for the Duration field of a recovery: the bounds the checks give ("1 min 10 s – 1 min 30 s"),
+     * or first failure to recovery where no passing check came before.
+     */
+    public String duration() {
+        Instant end = resolvedAt != null ? resolvedAt : at;
+        return evidence.lastPassAt() == null ? Durations.words(Duration.between(startedAt, end))
+                : Lasted.of(evidence.lastPassAt(), startedAt, evidence.lastFailure(), end).words();
     }
 }

@@ -7,6 +7,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.List;
 
+import dev.gatewatch.api.Durations;
+
 /**
  * The daily digest of an owner's failures that did not page: deploy blips and short transient failures.
  *
@@ -27,6 +29,11 @@ public record Digest(Instant periodStart, Instant periodEnd, String timeZone, Li
 
         public long seconds() {
             return Math.max(0, Duration.between(startedAt, endedAt).toSeconds());
+        }
+
+        /** "41 s", "1 min 5 s". */
+        public String duration() {
+            return Durations.words(Duration.ofSeconds(seconds()));
         }
 
         public String host() {
@@ -63,7 +70,7 @@ public record Digest(Instant periodStart, Instant periodEnd, String timeZone, Li
         long hosts = list.stream().map(Blip::host).distinct().count();
         String where = hosts == 1 ? (list.size() == 1 ? " on " : ", all on ") + longest.host()
                 : " on " + hosts + " sites (longest on " + longest.host() + ")";
-        return ", longest " + Alert.words(Duration.ofSeconds(longest.seconds())) + where;
+        return ", longest " + longest.duration() + where;
     }
 
     private static String count(int n, String what) {

@@ -459,7 +459,7 @@ public final class Analyzer {
     }
 
     private static Evidence emptyEvidence(Instant lastPassAt) {
-        return new Evidence(0, new TreeSet<>(), new TreeSet<>(), new TreeMap<>(), true, List.of(), List.of(), 0, lastPassAt);
+        return new Evidence(0, new TreeSet<>(), new TreeSet<>(), new TreeMap<>(), true, List.of(), List.of(), 0, lastPassAt, null);
     }
 
     private Episode withEvidence(Episode e, Sample s) {
@@ -476,14 +476,15 @@ public final class Analyzer {
         layers.merge(layer(s), 1, Integer::sum);
         Kept kept = keep(v, s);
         return e.withEvidence(new Evidence(v.failures() + 1, statuses, classes, layers, v.blipKind() && blipKind(s), kept.first(),
-                kept.latest(), v.slowestMs(), v.lastPassAt()));
+                kept.latest(), v.slowestMs(), v.lastPassAt(),
+                v.lastFailAt() == null || s.at().isAfter(v.lastFailAt()) ? s.at() : v.lastFailAt()));
     }
 
     private Episode withSlowest(Episode e, Sample s) {
         Evidence v = e.evidence();
         Kept kept = keep(v, s);
         return e.withEvidence(new Evidence(v.failures(), v.statuses(), v.errorClasses(), v.layers(), false, kept.first(),
-                kept.latest(), Math.max(v.slowestMs(), s.totalMs()), v.lastPassAt()));
+                kept.latest(), Math.max(v.slowestMs(), s.totalMs()), v.lastPassAt(), v.lastFailAt()));
     }
 
     private record Kept(List<Sample> first, List<Sample> latest) {

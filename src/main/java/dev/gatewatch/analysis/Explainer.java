@@ -1,6 +1,5 @@
 package dev.gatewatch.analysis;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -13,9 +12,11 @@ import dev.gatewatch.analysis.model.Episode;
 import dev.gatewatch.analysis.model.Evidence;
 import dev.gatewatch.analysis.model.Explanation;
 import dev.gatewatch.analysis.model.Extent;
+import dev.gatewatch.analysis.model.Lasted;
 import dev.gatewatch.analysis.model.Policy;
 import dev.gatewatch.analysis.model.Sample;
 import dev.gatewatch.analysis.model.Scope;
+import dev.gatewatch.api.Durations;
 
 /** Puts an episode's evidence into plain words: which layer answered, who agrees, the likely cause, the first step. */
 public final class Explainer {
@@ -37,14 +38,9 @@ public final class Explainer {
     public static Explanation explain(Episode e, Policy policy, Instant now) {
         Evidence v = e.evidence();
         Scope scope = e.scope();
-        String duration = words(e.duration(now));
-        if (e.endedAt() != null && e.evidence().lastPassAt() != null) {
-            // The trouble began between the last passing check and the first failing one.
-            long most = Duration.between(e.evidence().lastPassAt(), e.endedAt()).toSeconds();
-            if (most > e.duration(now).toSeconds()) {
-                duration = e.duration(now).toSeconds() + "–" + words(Duration.ofSeconds(most));
-            }
-        }
+        // Once over, a range: the checks only bound when it began and ended.
+        Lasted lasted = e.lasted();
+        String duration = lasted != null ? lasted.words() : Durations.words(e.duration(now));
         if (e.kind() == Classification.DEGRADED) {
             return degraded(e, policy, duration);
         }
@@ -325,17 +321,6 @@ public final class Explainer {
             case "fly" -> "Fly.io";
             default -> generator;
         };
-    }
-
-    static String words(Duration d) {
-        long s = Math.max(0, d.toSeconds());
-        if (s < 120) {
-            return s + " s";
-        }
-        if (s < 7200) {
-            return (s / 60) + " min" + (s % 60 == 0 ? "" : " " + s % 60 + " s");
-        }
-        return (s / 3600) + " h " + (s % 3600 / 60) + " min";
     }
 
     private static String ms(double v) {

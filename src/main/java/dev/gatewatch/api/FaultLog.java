@@ -35,15 +35,15 @@ public final class FaultLog {
             log.warnf("%s: %s", what, message);
         } else if (Duration.between(reminded, now).compareTo(REMIND_EVERY) >= 0) {
             reminded = now;
-            log.warnf("%s still failing after %d attempts in %d s: %s", what, failures, Duration.between(since, now).toSeconds(), message);
+            log.warnf("%s still failing after %d attempts in %s: %s", what, failures, Durations.words(Duration.between(since, now)), message);
         }
     }
 
     /** Success: logs the recovery if there were failures. */
     public synchronized void recovered(String detail) {
         if (failures > 0) {
-            log.infof("%s works again after %d failed attempts in %d s%s", what, failures,
-                    Duration.between(since, Instant.now()).toSeconds(), detail == null || detail.isEmpty() ? "" : "; " + detail);
+            log.infof("%s works again after %d failed attempts in %s%s", what, failures,
+                    Durations.words(Duration.between(since, Instant.now())), detail == null || detail.isEmpty() ? "" : "; " + detail);
             failures = 0;
         }
     }

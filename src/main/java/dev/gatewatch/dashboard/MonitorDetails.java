@@ -187,7 +187,7 @@ public class MonitorDetails {
 
     static Band band(TimelineEntry e, Instant now) {
         return new Band(e.startedAt(), e.resolvedAt() != null ? e.resolvedAt() : now, e.severe(),
-                e.classification() + (e.open() ? " (ongoing)" : "") + ", " + Times.words(e.duration()) + ": " + e.summary());
+                e.classification() + (e.open() ? " (ongoing)" : "") + ", " + e.lasted() + ": " + e.summary());
     }
 
     private static Duration max(Duration a, Duration b) {

@@ -36,7 +36,9 @@ class DigestTest {
                         blip("a.example.com", "transient", 5)),
                         "2 deploy blips, longest 50 s on 2 sites (longest on b.example.com); 1 other short failure"),
                 Arguments.of(List.of(blip("a.example.com", "transient", 15), blip("a.example.com", "transient", 25)),
-                        "2 short failures that cleared without an alert, longest 25 s, all on a.example.com"));
+                        "2 short failures that cleared without an alert, longest 25 s, all on a.example.com"),
+                Arguments.of(List.of(blip("a.example.com", "deploy_blip", 95), blip("a.example.com", "deploy_blip", 59)),
+                        "2 deploy blips, longest 1 min 35 s, all on a.example.com"));
     }
 
     @ParameterizedTest

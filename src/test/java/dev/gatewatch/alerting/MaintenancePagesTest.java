@@ -81,7 +81,7 @@ class MaintenancePagesTest {
                 .body("[0].startsAt", nullValue()).body("[0].endsAt", equalTo(until.atZone(BERLIN).toInstant().toString()))
                 .extract().path("[0].id")).longValue();
         owner.web().get("/maintenance").then().statusCode(200)
-                .body(containsString("Sat, Sun at 02:00 for 90 min (Europe/Berlin), until "));
+                .body(containsString("Sat, Sun at 02:00 for 1 h 30 min (Europe/Berlin), until "));
         String edit = owner.web().get("/maintenance/" + id).then().statusCode(200).extract().asString();
         assertTrue(edit.contains("id=\"mw-repeat\" name=\"kind\" value=\"repeat\" checked") && edit.contains("value=\"SUNDAY\" checked")
                 && !edit.contains("value=\"MONDAY\" checked") && edit.contains("value=\"Europe/Berlin\"")

@@ -128,8 +128,9 @@ class AnalysisServiceTest {
         owner.api().get("/api/v1/monitors/" + m + "/incidents").then().statusCode(200)
                 .body("", hasSize(1)).body("[0].kind", equalTo("deploy_blip")).body("[0].durationSeconds", equalTo(8))
                 .body("[0].evidence.statuses", hasItem(502)).body("[0].evidence.layers.'origin:nginx'", equalTo(2))
-                .body("[0].explanation.summary", containsString("Deploy blip of 8–58 s"))
-                .body("[0].lastPassAt", equalTo(t0.toString())).body("[0].maxDurationSeconds", equalTo(58))
+                .body("[0].explanation.summary", containsString("Deploy blip of 4–58 s"))
+                .body("[0].lastPassAt", equalTo(t0.toString())).body("[0].minDurationSeconds", equalTo(4))
+                .body("[0].maxDurationSeconds", equalTo(58))
                 .body("[0].explanation.layer", containsString("nginx at the origin answered 502"));
     }
 

@@ -66,8 +66,9 @@ class MonitorDetailModelTest {
         assertTrue(StreamGrid.of(List.of()).empty());
     }
 
-    private static IncidentView incident(String kind, String scope, String evidence, String explanation, Long maxDuration) throws Exception {
-        return new IncidentView(7, 1, "m", "availability", kind, "resolved", NOW, null, NOW.plusSeconds(20), 20, null, maxDuration,
+    private static IncidentView incident(String kind, String scope, String evidence, String explanation, Long minDuration, Long maxDuration)
+            throws Exception {
+        return new IncidentView(7, 1, "m", "availability", kind, "resolved", NOW, null, NOW.plusSeconds(20), 20, null, minDuration, maxDuration,
                 "whole", "summary", JSON.readTree(scope), JSON.readTree(evidence), JSON.readTree(explanation), null, null);
     }
 
@@ -79,17 +80,18 @@ class MonitorDetailModelTest {
     @ParameterizedTest
     @MethodSource
     void tones(String kind, String tone) throws Exception {
-        assertEquals(tone, TimelineEntry.of(incident(kind, "{}", "{}", "{}", null), null).tone());
+        assertEquals(tone, TimelineEntry.of(incident(kind, "{}", "{}", "{}", null, null), null).tone());
     }
 
     @Test
     void emptyJsonGivesAnEntryWithoutEvidence() throws Exception {
-        TimelineEntry e = TimelineEntry.of(incident("deploy_blip", "{}", "{}", "{}", null), null);
+        TimelineEntry e = TimelineEntry.of(incident("deploy_blip", "{}", "{}", "{}", null, null), null);
         assertEquals("Deploy blip", e.classification());
         assertFalse(e.hasEvidence());
         assertFalse(e.explanation().any());
         assertEquals(List.of(), e.events());
         assertNull(e.maxDuration());
+        assertEquals("20 s", e.lasted(), "without bounds: first failure to recovery");
     }
 
     @Test
@@ -104,7 +106,7 @@ class MonitorDetailModelTest {
                            "resolvedIp":"127.0.0.3","cdnPop":"AMS","generator":"nginx"},
                            {"resultId":6,"region":"us-east","resolver":"system","at":"2026-11-25T05:42:27Z","status":null,
                             "errorClass":"CONNECT_REFUSED","resolvedIp":"127.0.0.3"}]}""",
-                "{\"layer\":\"nginx at the origin answered 502\",\"firstStep\":\"dig\"}", 35L), null);
+                "{\"layer\":\"nginx at the origin answered 502\",\"firstStep\":\"dig\"}", 10L, 35L), null);
         assertEquals(List.of(new TimelineEntry.Addresses("8.8.8.8", List.of("127.0.0.3")), new TimelineEntry.Addresses("system", List.of())),
                 e.addresses());
         assertEquals(List.of("502", "503"), e.statuses());
@@ -113,7 +115,9 @@ class MonitorDetailModelTest {
                 "the first and latest lists share a check; it is shown once");
         assertEquals("nginx at the origin answered 502", e.explanation().layer());
         assertNull(e.explanation().cause());
+        assertEquals(Duration.ofSeconds(10), e.minDuration());
         assertEquals(Duration.ofSeconds(35), e.maxDuration());
+        assertEquals("10–35 s", e.lasted());
         assertTrue(e.hasEvidence());
     }
 }

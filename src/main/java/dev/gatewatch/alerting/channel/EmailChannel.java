@@ -15,6 +15,7 @@ import dev.gatewatch.alerting.ChannelConfig;
 import dev.gatewatch.alerting.Digest;
 import dev.gatewatch.alerting.Message;
 import dev.gatewatch.alerting.Outcome;
+import dev.gatewatch.api.Durations;
 import dev.gatewatch.api.FieldError;
 import dev.gatewatch.config.GatewatchConfig;
 import io.quarkus.mailer.Mail;
@@ -83,7 +84,7 @@ public class EmailChannel implements AlertChannel {
     @Override
     public Message build(Alert a, ChannelConfig config) {
         String subject = "[" + a.tag() + "] " + a.host() + " — " + a.headline();
-        String duration = Alert.words(Duration.between(a.startedAt(), a.resolvedAt() != null ? a.resolvedAt() : a.at()));
+        String duration = a.duration();
         return new Message(subject, text.data("a", a).data("duration", duration).render(),
                 html.data("a", a).data("duration", duration).render(), null);
     }
@@ -103,7 +104,7 @@ public class EmailChannel implements AlertChannel {
             mailer.send(mail).await().atMost(timeout);
             return Outcome.delivered("accepted by the SMTP server for " + String.join(", ", to));
         } catch (io.smallrye.mutiny.TimeoutException e) {
-            return Outcome.unconfirmed("no answer from the SMTP server within " + timeout.toSeconds() + " s");
+            return Outcome.unconfirmed("no answer from the SMTP server within " + Durations.words(timeout));
         } catch (RuntimeException e) {
             String why = rootMessage(e);
             Matcher m = SMTP_PERMANENT.matcher(why);

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.gatewatch.alerting.Outcome;
+import dev.gatewatch.api.Durations;
 import dev.gatewatch.api.FieldError;
 import dev.gatewatch.config.GatewatchConfig;
 import dev.gatewatch.monitor.target.TargetGuard;
@@ -130,7 +131,7 @@ public class HttpDelivery {
             }
             if (e.getCause() instanceof NotSent || stage.compareAndSet(Stage.CONNECTING, Stage.ABANDONED)) {
                 return Outcome.retry(e.getCause() instanceof NotSent n ? "could not connect: " + n.getCause().getMessage()
-                        : "could not connect within " + timeout.toSeconds() + " s", null);
+                        : "could not connect within " + Durations.words(timeout), null);
             }
             Optional.ofNullable(sent.get()).ifPresent(HttpClientRequest::reset);
             Answer got = status.get();
@@ -138,7 +139,7 @@ public class HttpDelivery {
                 return got.outcome();
             }
             String why = e instanceof TimeoutException || e.getCause() instanceof TimeoutException
-                    ? "no answer within " + timeout.toSeconds() + " s" : "no answer: " + (e.getCause() == null ? e : e.getCause().getMessage());
+                    ? "no answer within " + Durations.words(timeout) : "no answer: " + (e.getCause() == null ? e : e.getCause().getMessage());
             return Outcome.unconfirmed(why + " (the request went out; the receiver may have it)");
         }
     }

@@ -68,7 +68,7 @@ public class SlackChannel implements AlertChannel {
         fields.add(field("Status codes", a.evidence().statuses().isEmpty() ? "none" : a.evidence().statuses().toString()));
         fields.add(field("Error classes", a.evidence().errorClasses().isEmpty() ? "none" : String.join(", ", a.evidence().errorClasses())));
         if (a.recovered()) {
-            fields.add(field("Duration", Alert.words(java.time.Duration.between(a.startedAt(), a.resolvedAt() != null ? a.resolvedAt() : a.at()))));
+            fields.add(field("Duration", a.duration()));
         }
         blocks.add(Map.of("type", "section", "fields", fields));
         if (!a.recovered()) {
@@ -95,7 +95,7 @@ public class SlackChannel implements AlertChannel {
     public Message digest(Digest d, ChannelConfig config) {
         StringBuilder lines = new StringBuilder();
         d.blips().stream().limit(LISTED).forEach(b -> lines.append("• ").append(b.host()).append(" — ")
-                .append(Alert.words(java.time.Duration.ofSeconds(b.seconds()))).append(" at ").append(d.local(b.startedAt()))
+                .append(b.duration()).append(" at ").append(d.local(b.startedAt()))
                 .append(b.deploy() ? " (deploy)" : "").append('\n'));
         if (d.blips().size() > LISTED) {
             lines.append("… and ").append(d.blips().size() - LISTED).append(" more\n");

@@ -14,6 +14,7 @@ import javax.sql.DataSource;
 
 import dev.gatewatch.alerting.mute.Mute;
 import dev.gatewatch.alerting.mute.Release;
+import dev.gatewatch.api.Durations;
 import dev.gatewatch.api.Sql;
 import dev.gatewatch.api.Storable;
 import dev.gatewatch.alerting.Outcome;
@@ -139,7 +140,7 @@ public final class OutboxStore {
             default -> {
                 if (Instant.now().plus(retryIn).isAfter(d.createdAt().plus(giveUpAfter))) {
                     status = "failed";
-                    error = "gave up after " + d.attempts() + " attempts over " + giveUpAfter.toHours() + " h: " + outcome.response();
+                    error = "gave up after " + d.attempts() + " attempts over " + Durations.words(giveUpAfter) + ": " + outcome.response();
                 } else {
                     status = "pending";
                     error = outcome.response();

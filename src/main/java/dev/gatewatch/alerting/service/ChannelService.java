@@ -157,7 +157,7 @@ public class ChannelService {
                 1, 1, List.of("test-region"), true);
         SortedMap<String, Integer> layers = new TreeMap<>(Map.of("origin:nginx", 1));
         Evidence evidence = new Evidence(1, new TreeSet<>(List.of(502)), new TreeSet<>(List.of("assertion_failed")), layers, true,
-                List.of(), List.of(), 0, null);
+                List.of(), List.of(), 0, null, null);
         Explanation explanation = new Explanation("Test alert from Gatewatch: this is what an outage looks like",
                 "nginx at the origin answered 502 (sample).", "All agree (sample).", "None: this is a test.",
                 "Nothing to do; the channel works.");

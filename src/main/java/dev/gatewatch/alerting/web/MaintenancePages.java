@@ -1,6 +1,7 @@
 package dev.gatewatch.alerting.web;
 
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -32,6 +33,7 @@ import dev.gatewatch.alerting.mute.MaintenanceService;
 import dev.gatewatch.alerting.mute.MaintenanceView;
 import dev.gatewatch.alerting.service.ChannelService;
 import dev.gatewatch.alerting.service.ChannelView;
+import dev.gatewatch.api.Durations;
 import dev.gatewatch.api.FieldError;
 import dev.gatewatch.api.InvalidInputException;
 import io.quarkus.qute.CheckedTemplate;
@@ -65,7 +67,7 @@ public class MaintenancePages {
             } else {
                 when = (r.days().isEmpty() ? "Daily" : String.join(", ", r.days().stream()
                         .map(d -> d.charAt(0) + d.substring(1, 3).toLowerCase(java.util.Locale.ROOT)).toList()))
-                        + " at " + r.start() + " for " + r.durationMinutes() + " min (" + r.timeZone() + ")"
+                        + " at " + r.start() + " for " + Durations.words(Duration.ofMinutes(r.durationMinutes())) + " (" + r.timeZone() + ")"
                         + (w.startsAt() == null ? "" : ", from " + format(w.startsAt(), zone))
                         + (w.endsAt() == null ? "" : ", until " + format(w.endsAt(), zone));
             }

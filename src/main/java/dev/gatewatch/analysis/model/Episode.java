@@ -31,4 +31,12 @@ public record Episode(Long incidentId, Classification kind, Instant start, Insta
     public Duration duration(Instant now) {
         return Duration.between(start, endedAt != null ? endedAt : now);
     }
+
+    /** The bounds on how long it lasted, once it has ended; null while open or with no passing check before it. */
+    public Lasted lasted() {
+        if (endedAt == null || evidence.lastPassAt() == null) {
+            return null;
+        }
+        return Lasted.of(evidence.lastPassAt(), start, evidence.lastFailure(), endedAt);
+    }
 }

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -19,6 +21,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.gatewatch.analysis.model.Evidence;
+import dev.gatewatch.analysis.model.Lasted;
 import dev.gatewatch.api.DateTimeParam;
 import dev.gatewatch.api.FieldError;
 import dev.gatewatch.api.InvalidInputException;
@@ -136,11 +140,25 @@ public class IncidentQueries {
         Long deployment = rs.wasNull() ? null : deploymentId;
         Instant end = resolved != null ? resolved : Instant.now();
         JsonNode evidence = node(rs.getString("evidence"));
-        Instant lastPass = evidence.hasNonNull("lastPassAt") ? Instant.parse(evidence.get("lastPassAt").asText()) : null;
+        Instant lastPass = instant(evidence.get("lastPassAt"));
+        Lasted lasted = lastPass == null ? null : Lasted.of(lastPass, started, lastFailure(evidence), end);
         return new IncidentView(rs.getLong("id"), rs.getLong("monitor_id"), rs.getString("monitor_name"), rs.getString("track"),
                 rs.getString("kind"), rs.getString("status"), started, confirmed, resolved, Duration.between(started, end).toSeconds(),
-                lastPass, lastPass == null ? null : Duration.between(lastPass, end).toSeconds(), rs.getString("extent"),
+                lastPass, lasted == null ? null : lasted.least().toSeconds(), lasted == null ? null : lasted.most().toSeconds(),
+                rs.getString("extent"),
                 rs.getString("summary"), node(rs.getString("scope")), evidence, node(rs.getString("explanation")), deployment, events);
+    }
+
+    /** The stored evidence's last failing check, as {@link Evidence#lastFailure()} reads it. */
+    private static Instant lastFailure(JsonNode evidence) {
+        Stream<JsonNode> kept = Stream.concat(StreamSupport.stream(evidence.path("first").spliterator(), false),
+                StreamSupport.stream(evidence.path("latest").spliterator(), false));
+        return Evidence.lastFailure(instant(evidence.get("lastFailAt")),
+                kept.filter(x -> !x.path("ok").asBoolean()).map(x -> instant(x.get("at"))));
+    }
+
+    private static Instant instant(JsonNode v) {
+        return v == null || v.isNull() ? null : Instant.parse(v.asText());
     }
 
     private JsonNode node(String text) {

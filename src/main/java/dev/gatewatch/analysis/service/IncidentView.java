@@ -14,6 +14,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param confirmedAt     when it became an alerting incident; null for blips and transients
  * @param durationSeconds from startedAt to resolvedAt, or to now while unresolved
  * @param lastPassAt      the last passing check before startedAt: the trouble began between the two
+ * @param minDurationSeconds from startedAt to the last failing check: the shortest the trouble can have lasted; null
+ *                        where lastPassAt is
  * @param maxDurationSeconds from lastPassAt to resolvedAt (or now): the longest the trouble can have lasted
  * @param scope           where: extent, regions, resolvers with the addresses they returned, CDN nodes
  * @param evidence        status codes, error classes, who generated the errors, sample checks (with result ids)
@@ -22,7 +24,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public record IncidentView(long id, long monitorId, String monitorName, String track, String kind, String status,
                            Instant startedAt, Instant confirmedAt, Instant resolvedAt, long durationSeconds, Instant lastPassAt,
-                           Long maxDurationSeconds, String extent,
+                           Long minDurationSeconds, Long maxDurationSeconds, String extent,
                            String summary, JsonNode scope, JsonNode evidence, JsonNode explanation, Long deploymentId,
                            List<EventView> events) {
 

@@ -9,19 +9,21 @@ import java.util.Locale;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.gatewatch.analysis.service.IncidentView;
+import dev.gatewatch.api.Durations;
 
 /**
  * An incident or episode on the monitor page's timeline, with the analyzer's explanation and evidence unpacked from
  * its JSON (see {@code analysis.model.Scope}, {@code Evidence}, {@code Explanation}); missing fields are empty.
  *
  * @param duration    first failing check to recovery (or now)
- * @param maxDuration last passing check to recovery (or now): the trouble lasted between the two; null if unknown
+ * @param minDuration first to last failing check: the least the trouble lasted; null if unknown
+ * @param maxDuration last passing check to recovery (or now): the most the trouble lasted; null if unknown
  * @param addresses   per failing resolver, the addresses it returned
  * @param layers      who generated the error responses ("origin:nginx", "edge:cloudflare", "network"), with counts
  * @param samples     the first and latest failing checks the analyzer kept
  */
 public record TimelineEntry(long id, String kind, String classification, String status, Instant startedAt, Instant resolvedAt,
-                            Duration duration, Duration maxDuration, String extent, String summary, Explanation explanation,
+                            Duration duration, Duration minDuration, Duration maxDuration, String extent, String summary, Explanation explanation,
                             List<String> regions, List<Addresses> addresses, List<String> healthyAddresses, List<String> pops,
                             List<String> healthyPops, List<String> statuses, List<String> errorClasses, List<Layer> layers,
                             List<Sample> samples, Long deploymentId, List<IncidentView.EventView> events) {
@@ -63,6 +65,12 @@ public record TimelineEntry(long id, String kind, String classification, String 
         return resolvedAt == null;
     }
 
+    /** "20–35 s" once over and bounded by passing checks, else first failure to recovery (or now): "3 min 20 s". */
+    public String lasted() {
+        return open() || minDuration == null || maxDuration == null ? Durations.words(duration)
+                : Durations.range(minDuration, maxDuration);
+    }
+
     public boolean hasEvidence() {
         return !regions.isEmpty() || !addresses.isEmpty() || !healthyAddresses.isEmpty() || !pops.isEmpty() || !healthyPops.isEmpty()
                 || !statuses.isEmpty() || !errorClasses.isEmpty() || !layers.isEmpty() || !samples.isEmpty();
@@ -88,7 +96,7 @@ public record TimelineEntry(long id, String kind, String classification, String 
             }
         }
         return new TimelineEntry(i.id(), i.kind(), OpenIncident.classification(i.kind()), i.status(), i.startedAt(), i.resolvedAt(),
-                Duration.ofSeconds(i.durationSeconds()), i.maxDurationSeconds() == null ? null : Duration.ofSeconds(i.maxDurationSeconds()),
+                Duration.ofSeconds(i.durationSeconds()), seconds(i.minDurationSeconds()), seconds(i.maxDurationSeconds()),
                 i.extent(), i.summary(),
                 new Explanation(text(explanation, "layer"), text(explanation, "agreement"), text(explanation, "cause"), text(explanation, "firstStep")),
                 strings(scope.path("regions")), addresses, strings(scope.path("healthyAddresses")), strings(scope.path("pops")),
@@ -115,6 +123,10 @@ public record TimelineEntry(long id, String kind, String classification, String 
         } catch (java.time.format.DateTimeParseException e) {
             return null;
         }
+    }
+
+    private static Duration seconds(Long s) {
+        return s == null ? null : Duration.ofSeconds(s);
     }
 
     private static String text(JsonNode node, String field) {

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import dev.gatewatch.api.Durations;
 import dev.gatewatch.dashboard.model.Times;
 
 /**
@@ -38,7 +39,7 @@ public record PublicIncident(String key, String title, String summary, boolean o
             default -> monitor + " had problems.";
         };
         Instant end = resolvedAt != null ? resolvedAt : now;
-        String took = Times.words(Duration.between(startedAt, end));
+        String took = Durations.words(Duration.between(startedAt, end));
         return new PublicIncident(key, title, summary, resolvedAt == null, startedAt, resolvedAt, took);
     }
 
