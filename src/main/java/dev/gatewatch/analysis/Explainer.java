@@ -202,6 +202,10 @@ public final class Explainer {
         }
         switch (s.extent()) {
             case RESOLVER -> {
+                if (s.byNode()) {
+                    return nodeCause(s, v, "through " + String.join(", ", s.resolvers()) + ", which send"
+                            + (s.resolvers().size() == 1 ? "s" : "") + " visitors to " + String.join(", ", failingAddresses(s)));
+                }
                 return new String[] {"DNS routes part of the traffic to a broken node: " + String.join(", ", s.resolvers())
                         + " returns " + String.join(", ", failingAddresses(s)) + ", which fails, while other resolvers return a "
                         + "working address. A stale or wrong DNS record, or a geo/latency DNS policy pointing at a dead node.",
@@ -210,6 +214,9 @@ public final class Explainer {
                                 + "users as the old record's TTL expires."};
             }
             case ADDRESS -> {
+                if (s.byNode()) {
+                    return nodeCause(s, v, "at " + String.join(", ", failingAddresses(s)));
+                }
                 return new String[] {"One of the addresses the name points to is broken (" + String.join(", ", failingAddresses(s))
                         + ") while " + String.join(", ", s.healthyAddresses()) + " works: a dead node in round-robin DNS or behind a load balancer.",
                         "Take " + String.join(", ", failingAddresses(s)) + " out of DNS or the load balancer, or restart that node."};
@@ -221,6 +228,17 @@ public final class Explainer {
                                 + "that node's address ranges; give the provider's support the request ids from the evidence."};
             }
             case REGIONS -> {
+                if (dominantLayer(v).equals("connection") && s.regions().size() < s.liveRegions().size()) {
+                    // Some regions get no answer at all while the others are served: the back end is up, the way there is not.
+                    List<String> passing = s.liveRegions().stream().filter(r -> !s.regions().contains(r)).toList();
+                    return new String[] {"The network path from " + String.join(", ", s.regions()) + ": checks from there get no "
+                            + "answer (" + classes(v) + ") while " + String.join(", ", passing) + " reach" + (passing.size() == 1 ? "es" : "")
+                            + " the site and are served normally, so the server itself is up. A routing problem, packet loss, or a "
+                            + "firewall or geo rule dropping traffic from those regions; the server never sees those requests, so "
+                            + "its logs will not show them.",
+                            "Trace the route from " + String.join(", ", s.regions()) + " (mtr, traceroute) and check firewall, WAF and "
+                                    + "geo rules and your provider's network status for those regions."};
+                }
                 if (!s.quorum()) {
                     return new String[] {"Only " + String.join(", ", s.regions()) + " cannot use the site: the network path from there, "
                             + "geo-blocking, or a regional load balancer or firewall.",
@@ -234,6 +252,26 @@ public final class Explainer {
         return byFailure(v, when);
     }
 
+    /**
+     * One CDN node fails while others serve the site: it is that node (or its origin) that fails, reached {@code how};
+     * DNS only decides who lands there.
+     */
+    private static String[] nodeCause(Scope s, Evidence v, String how) {
+        String nodes = String.join(", ", s.pops());
+        String layer = dominantLayer(v);
+        boolean originFails = layer.startsWith("origin:") || layer.startsWith("edge:") || layer.startsWith("behind:");
+        String what = originFails ? "the origin behind CDN node " + nodes + " fails (" + failure(v) + ")"
+                : "CDN node " + nodes + " itself does not answer (" + failure(v) + ")";
+        return new String[] {"Visitors served by CDN node " + nodes + " get errors " + how + ": " + what + ", while "
+                + String.join(", ", s.healthyPops()) + " serve" + (s.healthyPops().size() == 1 ? "s" : "") + " the site fine. "
+                + "DNS is not broken; it only decides which node a visitor lands on.",
+                (originFails ? "Check the back end that " + nodes + " proxies to and that proxy's error log. " : "Check node " + nodes
+                        + " and its provider's status. ") + "Meanwhile steer traffic away from " + nodes + ": take "
+                        + String.join(", ", failingAddresses(s)) + " out of the DNS answers (or the geo/latency policy), or disable "
+                        + "the node at your CDN or load balancer. Visitors who see errors may reach a working node by switching "
+                        + "to another DNS resolver (such as 1.1.1.1 or 8.8.8.8)."};
+    }
+
     private static String[] byFailure(Evidence v, String when) {
         Set<Integer> st = v.statuses();
         Set<String> ec = v.errorClasses();
@@ -241,6 +279,17 @@ public final class Explainer {
         if (st.contains(522) || st.contains(523) || st.contains(530)) {
             return new String[] {"The network between the CDN edge and your origin: the edge could not reach the origin server.",
                     "Check that the origin server is up and that its firewall lets the CDN's address ranges in."};
+        }
+        if (st.contains(502) && dominant.startsWith("origin:") && !ec.contains("connect_refused")) {
+            // The proxy's 502 page is the same whatever went wrong behind it: say so, and where the reason is written.
+            String proxy = name(dominant.substring("origin:".length()));
+            return new String[] {proxy + " answered 502 Bad Gateway: it got no valid response from the application behind it. "
+                    + "The 502 page does not say why (not running, crashed mid-request, or sending something " + proxy
+                    + " could not read), and nothing more can be seen from outside.",
+                    proxy + "'s error log says which, from " + when + ": \"connect() failed (111: Connection refused)\" means the "
+                            + "application is not running or not listening; \"upstream prematurely closed connection\" that it crashed "
+                            + "mid-request; \"upstream sent invalid header\" that it answered with something that is not HTTP. "
+                            + "Then check the application (systemctl status, docker ps, kubectl get pods) and its logs."};
         }
         if (st.contains(521) || ec.contains("connect_refused") || (st.contains(502) && !dominant.startsWith("server:"))) {
             return new String[] {"The back end crashed or is restarting: the " + (dominant.startsWith("edge:") ? "CDN" : "proxy")

@@ -19,18 +19,29 @@ public record Scope(Extent extent, List<String> regions, List<String> resolvers,
                     List<String> healthyAddresses, List<String> pops, List<String> healthyPops, int failingStreams,
                     int streams, List<String> liveRegions, boolean quorum) {
 
-    /** A short label: "whole", "resolver 8.8.8.8 (127.0.0.3)", "regions eu-west", "CDN node FRA". */
+    /** A short label: "whole", "resolver 8.8.8.8 (127.0.0.3), CDN node FRA", "regions eu-west", "CDN node FRA". */
     public String label() {
         return switch (extent) {
             case WHOLE -> "everywhere";
-            case REGIONS -> (regions.size() == 1 ? "region " : "regions ") + String.join(", ", regions);
+            case REGIONS -> (regions.size() == 1 ? "region " : "regions ") + String.join(", ", regions) + node();
             case RESOLVER -> (resolvers.size() == 1 ? "resolver " : "resolvers ") + String.join(", ", resolvers.stream()
                     .map(r -> addresses.getOrDefault(r, List.of()).isEmpty() ? r : r + " (" + String.join(", ", addresses.get(r)) + ")")
-                    .toList());
-            case ADDRESS -> "address " + String.join(", ", addresses.values().stream().flatMap(List::stream).distinct().sorted().toList());
+                    .toList()) + node();
+            case ADDRESS -> "address " + String.join(", ", addresses.values().stream().flatMap(List::stream).distinct().sorted().toList())
+                    + node();
             case CDN_NODE -> (pops.size() == 1 ? "CDN node " : "CDN nodes ") + String.join(", ", pops);
             case MIXED -> failingStreams + " of " + streams + " checks in " + String.join(", ", regions);
             case LATENCY -> "response time";
         };
+    }
+
+    /** Whether the failing answers came from CDN nodes other than those that answered well. */
+    public boolean byNode() {
+        return !pops.isEmpty() && !healthyPops.isEmpty() && pops.stream().noneMatch(healthyPops::contains);
+    }
+
+    /** ", CDN node FRA" where the failing answers came from their own nodes. */
+    private String node() {
+        return byNode() ? (pops.size() == 1 ? ", CDN node " : ", CDN nodes ") + String.join(", ", pops) : "";
     }
 }
