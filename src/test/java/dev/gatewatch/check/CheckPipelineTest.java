@@ -105,6 +105,25 @@ class CheckPipelineTest {
                 .body("find { it.region == 'test' }.liveNodes", equalTo(1));
     }
 
+    /**
+     * A target that never answers, with the timeout as long as the interval: every check runs until a second before its
+     * next slot, and the next still takes its own slot (it used to lose it: checked only every other interval).
+     */
+    @Test
+    void checksThatTimeOutKeepTheirCadence() {
+        var owner = Owners.create();
+        long id = owner.api().body(Map.of("name", "tarpit", "url", "http://127.0.0.1:" + targets.silentPort() + "/",
+                "intervalSeconds", 2, "timeoutMs", 2000, "resolvers", List.of("system")))
+                .post("/api/v1/monitors").then().statusCode(201).extract().jsonPath().getLong("id");
+        JsonPath r = awaitResults(owner, id, x -> x.getList("$").size() >= 6);
+        List<Instant> dues = r.getList("dueAt", String.class).stream().map(Instant::parse).sorted().toList();
+        assertTrue(r.getList("errorClass", String.class).stream().allMatch("read_timeout"::equals), r.prettify());
+        // The first check runs at registration, off its phase; from the second on, every slot.
+        for (int i = 2; i < dues.size(); i++) {
+            assertEquals(2000, Duration.between(dues.get(i - 1), dues.get(i)).toMillis(), "one check per slot: " + dues);
+        }
+    }
+
     @Test
     void pauseAndChangesTakeEffectAtTheNextSlot() throws InterruptedException {
         var owner = Owners.create();

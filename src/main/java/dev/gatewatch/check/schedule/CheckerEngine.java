@@ -71,8 +71,7 @@ public final class CheckerEngine {
     private volatile long clockOffsetMs;
     private Instant lastContact = Instant.now();
     private Thread loop;
-    private long lastCountForRate;
-    private Instant lastRateAt = Instant.now();
+    private final CheckRate rate = new CheckRate(Duration.ofMinutes(1), Instant.now());
 
     /** @param lagObserver told each slot's start lag in ms (start − due) */
     public CheckerEngine(Settings settings, ScheduleStore schedule, NodeRegistry nodes, Probe probe, ResultWriter writer,
@@ -266,12 +265,7 @@ public final class CheckerEngine {
     }
 
     private NodeRegistry.Load load() {
-        Instant now = Instant.now();
-        long done = checksDone.get();
-        long seconds = Math.max(1, Duration.between(lastRateAt, now).toSeconds());
-        int perMinute = (int) ((done - lastCountForRate) * 60 / seconds);
-        lastCountForRate = done;
-        lastRateAt = now;
+        int perMinute = rate.perMinute(checksDone.get(), Instant.now());
         return new NodeRegistry.Load(shares.total(), perMinute, writer.buffered(), writer.dropped());
     }
 
@@ -314,7 +308,7 @@ public final class CheckerEngine {
                     checks.forEach(f -> results.add(f.result()));
                     Instant next = Slots.next(task.monitorId(), task.region(), task.intervalSeconds(), task.dueAt(),
                             Instant.now().plusMillis(clockOffsetMs));
-                    writer.submit(results, new Completion(task.monitorId(), task.region(), next, settings.nodeId(), epoch));
+                    writer.submit(results, new Completion(task.monitorId(), task.region(), task.dueAt(), next, settings.nodeId(), epoch));
                     checksDone.addAndGet(results.size());
                     if (held) {
                         localChecks.addAndGet(results.size());

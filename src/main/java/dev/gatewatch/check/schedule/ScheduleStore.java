@@ -191,7 +191,8 @@ public final class ScheduleStore {
             return new CheckTask(rs.getLong("id"), region, rs.getObject("next_due_at", OffsetDateTime.class).toInstant(),
                     rs.getInt("interval_seconds"), URI.create(rs.getString("url")), rs.getString("method"), headers,
                     rs.getString("request_body"), StatusCodes.parse(rs.getString("expected_status")), body, json,
-                    rs.getInt("timeout_ms"), rs.getBoolean("follow_redirects"), rs.getInt("max_redirects"),
+                    Slots.timeoutWithin(rs.getInt("timeout_ms"), rs.getInt("interval_seconds")), rs.getBoolean("follow_redirects"),
+                    rs.getInt("max_redirects"),
                     resolvers.stream().map(ResolverSpec::parse).toList());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new SQLException("monitor " + rs.getLong("id") + " has unreadable JSON columns", e);

@@ -23,15 +23,20 @@ public final class Slots {
     }
 
     /**
-     * The slot after a check due at {@code due}: the first slot at least half an interval later and not in the past.
-     * Slots missed while nobody could check (all checkers of the region down) are skipped, not run in a burst.
+     * The slot after a check due at {@code due}: the first slot at least half an interval later. A check that ran
+     * longer than its interval (a timeout as long as the interval) keeps its next slot, which then starts at once, rather
+     * than losing it; a slot over half an interval gone (nobody could check: all checkers of the region down) is
+     * skipped for the first one not in the past, not run late.
      */
     public static Instant next(long monitorId, String region, int intervalSeconds, Instant due, Instant now) {
         long interval = intervalSeconds * 1000L;
         long phase = phaseMs(monitorId, region, interval);
-        long earliest = Math.max(due.toEpochMilli() + interval / 2, now.toEpochMilli());
-        long k = Math.floorDiv(earliest - phase + interval - 1, interval);
-        return Instant.ofEpochMilli(k * interval + phase);
+        long slot = firstAtOrAfter(due.toEpochMilli() + interval / 2, phase, interval);
+        return Instant.ofEpochMilli(slot < now.toEpochMilli() - interval / 2 ? firstAtOrAfter(now.toEpochMilli(), phase, interval) : slot);
+    }
+
+    private static long firstAtOrAfter(long earliest, long phase, long interval) {
+        return Math.floorDiv(earliest - phase + interval - 1, interval) * interval + phase;
     }
 
     /** The latest slot of this pair at or before {@code now}: what a check run now stands for, when its own slot is long gone. */
@@ -51,5 +56,13 @@ public final class Slots {
             return due;
         }
         return latest(monitorId, region, intervalSeconds, now);
+    }
+
+    /**
+     * The timeout a check runs with: the monitor's, but ending a second before its next slot (at least 1 s), so that a
+     * check that times out leaves time to store its result and claim the next slot, which would otherwise start late.
+     */
+    public static int timeoutWithin(int timeoutMs, int intervalSeconds) {
+        return Math.min(timeoutMs, Math.max(1000, intervalSeconds * 1000 - 1000));
     }
 }

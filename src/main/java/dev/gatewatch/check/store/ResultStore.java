@@ -98,9 +98,10 @@ final class ResultStore {
      */
     private static final String COMPLETE = """
             update check_schedule s set leased_until = null, leased_by = null,
-                next_due_at = case when s.fast_until > now() then least(t.next, now() + s.fast_every_ms * interval '1 millisecond')
+                next_due_at = case when s.fast_until > now()
+                                   then least(t.next, greatest(t.due + s.fast_every_ms * interval '1 millisecond', now()))
                                    else t.next end
-            from unnest(?::bigint[], ?::text[], ?::timestamptz[], ?::bigint[]) as t(m, rg, next, epoch)
+            from unnest(?::bigint[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::bigint[]) as t(m, rg, due, next, epoch)
             where s.monitor_id = t.m and s.region = t.rg and s.lease_epoch = t.epoch
             returning s.monitor_id, s.region, s.lease_epoch
             """;
@@ -152,10 +153,10 @@ final class ResultStore {
     private static Set<SlotKey> complete(Connection c, List<Batch> batches) throws SQLException {
         // One source row per (monitor, region, epoch): an UPDATE ... FROM with two matches for a row applies only one.
         // Several slots of one epoch come from a checker that went on checking through a database outage; the latest wins.
-        Map<SlotKey, Instant> next = new LinkedHashMap<>();
+        Map<SlotKey, Completion> next = new LinkedHashMap<>();
         for (Batch b : batches) {
             if (b.completion() != null) {
-                next.merge(SlotKey.of(b.completion()), b.completion().nextDue(), (x, y) -> x.isAfter(y) ? x : y);
+                next.merge(SlotKey.of(b.completion()), b.completion(), (x, y) -> x.nextDue().isAfter(y.nextDue()) ? x : y);
             }
         }
         Set<SlotKey> done = new HashSet<>();
@@ -163,19 +164,21 @@ final class ResultStore {
             return done;
         }
         int n = next.size();
-        Object[] ids = new Object[n], regions = new Object[n], dues = new Object[n], epochs = new Object[n];
+        Object[] ids = new Object[n], regions = new Object[n], dues = new Object[n], nexts = new Object[n], epochs = new Object[n];
         int i = 0;
         for (var e : next.entrySet()) {
             ids[i] = e.getKey().monitorId();
             regions[i] = e.getKey().region();
-            dues[i] = e.getValue().toString();
+            dues[i] = e.getValue().due().toString();
+            nexts[i] = e.getValue().nextDue().toString();
             epochs[i++] = e.getKey().epoch();
         }
         try (PreparedStatement ps = c.prepareStatement(COMPLETE)) {
             ps.setArray(1, array(c, "bigint", ids));
             ps.setArray(2, array(c, "text", regions));
             ps.setArray(3, array(c, "text", dues));
-            ps.setArray(4, array(c, "bigint", epochs));
+            ps.setArray(4, array(c, "text", nexts));
+            ps.setArray(5, array(c, "bigint", epochs));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     done.add(new SlotKey(rs.getLong(1), rs.getString(2), rs.getLong(3)));
