@@ -52,6 +52,13 @@ public final class Analyzer {
     /** How far before its first failing check a failure is taken to have begun, at most. */
     private static final Duration START_LEEWAY = Duration.ofSeconds(5);
 
+    /** Failures no restart produces, confirmed by two failing checks this far apart on every failing stream. */
+    private static final Duration QUICK_SPAN = Duration.ofSeconds(10);
+    private static final Set<Integer> QUICK_STATUSES = Set.of(404, 410);
+    private static final Set<String> QUICK_ERRORS = Set.of(ErrorClass.DNS_NXDOMAIN.code(), ErrorClass.TLS_EXPIRED.code(),
+            ErrorClass.TLS_HOSTNAME.code(), ErrorClass.TLS_UNTRUSTED.code(), ErrorClass.TARGET_BLOCKED.code(),
+            ErrorClass.ASSERTION_FAILED.code());
+
     private final Settings settings;
 
     public Analyzer(Settings settings) {
@@ -80,6 +87,15 @@ public final class Analyzer {
         });
         run.evaluate(context.now());
         return new Step(run.state(), List.copyOf(run.events));
+    }
+
+    /**
+     * Whether every failure of the episode is of a kind no restart produces (a missing name, a bad certificate, a page
+     * gone, content failing on a good answer, a blocked target): waiting out the window would only delay the page.
+     */
+    static boolean quickKind(Evidence v) {
+        return v.failures() > 0 && v.statuses().stream().allMatch(s -> s < 400 || QUICK_STATUSES.contains(s))
+                && v.errorClasses().stream().allMatch(QUICK_ERRORS::contains);
     }
 
     /** Whether a failing sample is of the kind a back end restart causes. */
@@ -252,6 +268,10 @@ public final class Analyzer {
         private boolean confirmed(Instant t, List<StreamState> view, List<StreamState> failingNow, Deployment deploy) {
             if (deploy != null && deploy.limit(settings.deployLimit()).isAfter(t)) {
                 return false;
+            }
+            if (policy.quickConfirmation() && quickKind(episode.evidence())
+                    && failingNow.stream().allMatch(x -> !x.latest().at().isBefore(x.failingSince().plus(QUICK_SPAN)))) {
+                return true;
             }
             Instant newest = view.stream().map(x -> evidenceEnd(x, t)).max(Comparator.naturalOrder()).orElse(t);
             return failingNow.stream().anyMatch(x -> failedFor(x, t).compareTo(policy.window()) >= 0)

@@ -95,6 +95,9 @@ public class Monitor extends PanacheEntityBase {
     @Column(name = "reminder_minutes")
     public Integer reminderMinutes;
 
+    @Column(name = "quick_confirmation", nullable = false)
+    public boolean quickConfirmation = true;
+
     @Column(nullable = false)
     public boolean paused;
 

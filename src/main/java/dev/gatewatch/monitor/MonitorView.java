@@ -32,7 +32,7 @@ public record MonitorView(
         return new MonitorView(m.id, m.name, m.url, m.method, m.requestHeaders, m.requestBody, m.expectedStatus,
                 m.bodyAssertions, m.jsonAssertions, m.maxResponseTimeMs, m.minTlsValidityDays, m.intervalSeconds,
                 m.timeoutMs, m.followRedirects, m.maxRedirects, m.regions, m.resolvers,
-                new AlertPolicy(m.confirmationWindowSeconds, m.successThreshold, m.channelIds, m.reminderMinutes),
+                new AlertPolicy(m.confirmationWindowSeconds, m.successThreshold, m.channelIds, m.reminderMinutes, m.quickConfirmation),
                 m.paused, m.createdAt, m.updatedAt);
     }
 }

@@ -93,12 +93,73 @@ class ConfirmationSweepTest {
         assertEquals(List.of(), misses.stream().limit(20).toList(), misses.size() + " of " + runs + " runs wrong");
     }
 
+    /**
+     * Failures no restart produces page fast, at any interval and phase: within 25 s of the first failing check when the
+     * monitor asks for quick confirmation (the default), after the window when it does not; one failing check alone
+     * (shorter than the fast re-check) never pages.
+     */
+    @Test
+    void failuresNoDeployCausesPageWithin25sOfTheFirstFailingCheck() {
+        List<String> wrong = new ArrayList<>();
+        java.util.Map<String, Integer> slowest = new java.util.TreeMap<>();
+        List<Timeline.Outcome> kinds = List.of(
+                new Timeline.Outcome(null, "dns_nxdomain", 5, null, null, null, null, null, null, null, null),
+                new Timeline.Outcome(null, "tls_expired", 5, null, null, null, null, null, null, null, null),
+                new Timeline.Outcome(404, null, 5, null, null, null, null, null, "origin", "nginx", null),
+                new Timeline.Outcome(null, "assertion_failed", 5, null, null, null, null, null, null, null, null),
+                new Timeline.Outcome(null, "target_blocked", 5, null, null, null, null, null, null, null, null));
+        for (Timeline.Outcome kind : kinds) {
+            String name = kind.error() != null ? kind.error() : "HTTP " + kind.status();
+            for (int interval : List.of(10, 30, 60)) {
+                for (int regions = 1; regions <= 3; regions++) {
+                    for (int phase = 0; phase < interval; phase += 2) {
+                        for (boolean quick : List.of(true, false)) {
+                            Simulation.Result r = Simulation.run(failing(regions, interval, 300, kind, quick), new Analyzer(Settings.DEFAULTS),
+                                    MonitorState.initial(), 0, START + 300 + 600, phase, DELAYS.get(4));
+                            List<Simulation.Seen> alerts = r.alerts();
+                            int first = r.events().get(0).second() - (int) java.time.Duration.between(
+                                    r.events().get(0).event().episode().start(), Simulation.at(r.events().get(0).second())).toSeconds();
+                            String what = name + " " + interval + " s, " + regions + " regions, phase " + phase + (quick ? "" : ", quick off");
+                            if (alerts.isEmpty() || alerts.get(0).event().type() != Event.Type.OPENED) {
+                                wrong.add(what + ": no alert " + alerts.stream().map(Simulation.Seen::label).toList());
+                                continue;
+                            }
+                            int after = alerts.get(0).second() - first;
+                            // Off, the window counts from up to 5 s before the first failing check (see Analyzer).
+                            if (quick && after > 25 || !quick && after < WINDOW - 5) {
+                                wrong.add(what + ": alerted " + after + " s after the first failing check");
+                            }
+                            if (quick) {
+                                slowest.merge(name, after, Math::max);
+                            }
+                        }
+                    }
+                    // One failing check alone: not confirmed.
+                    Simulation.Result once = Simulation.run(failing(regions, interval, 3, kind, true), new Analyzer(Settings.DEFAULTS),
+                            MonitorState.initial(), 0, START + 600, 0, n -> 0);
+                    if (!once.alerts().isEmpty()) {
+                        wrong.add(name + " " + interval + " s, " + regions + " regions: a 3 s failure paged");
+                    }
+                }
+            }
+        }
+        slowest.forEach((k, v) -> System.out.printf("  quick confirmation, %s: at most %d s from the first failing check to the alert%n", k, v));
+        assertEquals(List.of(), wrong.stream().limit(20).toList(), wrong.size() + " wrong");
+    }
+
+    private static Timeline failing(int regions, int interval, int duration, Timeline.Outcome kind, boolean quick) {
+        List<String> r = List.of("eu-west", "us-east", "ap-south").subList(0, regions);
+        return new Timeline("quick", "sweep", "outage", r, List.of("system"), interval, 10, WINDOW, 2, null, quick,
+                START + duration + 600, new Timeline.Outcome(200, null, 120, null, null, "203.0.113.10", null, null, null, null, null),
+                null, List.of(new Timeline.Condition(START, START + duration, null, null, null, null, null, null, kind)), null, null);
+    }
+
     /** Every back end behind nginx down for {@code duration} seconds from {@link #START}. */
     private static Timeline world(int regions, int resolvers, int interval, int duration) {
         List<String> r = List.of("eu-west", "us-east", "ap-south").subList(0, regions);
         List<String> s = List.of("system", "1.1.1.1", "8.8.8.8").subList(0, resolvers);
         Timeline.Outcome down = new Timeline.Outcome(502, null, 5, null, null, null, null, null, "origin", "nginx", null);
-        return new Timeline("sweep", "sweep", duration < WINDOW ? "deploy_blip" : "outage", r, s, interval, 10, WINDOW, 2, null,
+        return new Timeline("sweep", "sweep", duration < WINDOW ? "deploy_blip" : "outage", r, s, interval, 10, WINDOW, 2, null, null,
                 START + duration + 10 * WINDOW, new Timeline.Outcome(200, null, 120, null, null, "203.0.113.10", null, null, null, null, null),
                 null, List.of(new Timeline.Condition(START, START + duration, null, null, null, null, null, null, down)), null, null);
     }

@@ -76,7 +76,7 @@ class FlappingSweepTest {
     private static Timeline world(int regions, int interval, int down, int up, int end) {
         List<String> r = List.of("eu-west", "us-east", "ap-south").subList(0, regions);
         Timeline.Outcome fails = new Timeline.Outcome(502, null, 5, null, null, null, null, null, "origin", "nginx", null);
-        return new Timeline("flapping", "sweep", "flapping", r, List.of("system", "1.1.1.1"), interval, 10, 60, 2, null, end + 1800,
+        return new Timeline("flapping", "sweep", "flapping", r, List.of("system", "1.1.1.1"), interval, 10, 60, 2, null, null, end + 1800,
                 new Timeline.Outcome(200, null, 120, null, null, "203.0.113.10", null, null, null, null, null), null,
                 List.of(new Timeline.Condition(START, end, null, null, null, down + up, down, null, fails)), null, null);
     }

@@ -122,7 +122,7 @@ class LastedTest {
         Timeline.Outcome ok = new Timeline.Outcome(200, null, 120, null, null, null, null, null, null, null, null);
         Timeline.Outcome bad = new Timeline.Outcome(502, null, 30, null, null, null, null, null, "origin", "nginx", null);
         int from = 300 + phase;
-        Timeline t = new Timeline("lasted", "test", "deploy_blip", names, List.of("system"), 30, 10, 60, 2, null, from + seconds + 300,
+        Timeline t = new Timeline("lasted", "test", "deploy_blip", names, List.of("system"), 30, 10, 60, 2, null, null, from + seconds + 300,
                 ok, null, List.of(new Timeline.Condition(from, from + seconds, null, null, null, null, null, null, bad)), null, null);
         List<Event> events = Simulation.run(t).events().stream().map(Simulation.Seen::event).toList();
         if (events.isEmpty()) {

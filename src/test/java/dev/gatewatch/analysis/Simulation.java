@@ -71,7 +71,7 @@ final class Simulation {
         int interval = or(t.intervalSeconds(), 30);
         int fast = or(t.fastSeconds(), 10);
         Policy policy = new Policy(Duration.ofSeconds(or(t.windowSeconds(), 60)), or(t.successThreshold(), 2),
-                t.maxResponseTimeMs(), Duration.ofSeconds(interval));
+                t.maxResponseTimeMs(), Duration.ofSeconds(interval), !Boolean.FALSE.equals(t.quickConfirmation()));
         List<Deployment> deployments = t.deployments() == null ? List.of() : t.deployments().stream()
                 .map(m -> new Deployment(m.id(), at(m.start()), m.end() == null ? null : at(m.end()),
                         m.expectedSeconds() == null ? null : Duration.ofSeconds(m.expectedSeconds()))).toList();

@@ -12,11 +12,12 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param source      where the pattern comes from (a real incident shape, an e2e scenario)
  * @param truth       what really happened: healthy, deploy_blip, transient, outage, partial, degraded, flapping
  * @param conditions  applied in order over the baseline; later ones win
+ * @param quickConfirmation the monitor's setting (absent: on)
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record Timeline(String name, String source, String truth, List<String> regions, List<String> resolvers,
                        Integer intervalSeconds, Integer fastSeconds, Integer windowSeconds, Integer successThreshold,
-                       Integer maxResponseTimeMs, int durationSeconds, Outcome baseline, Map<String, String> pops,
+                       Integer maxResponseTimeMs, Boolean quickConfirmation, int durationSeconds, Outcome baseline, Map<String, String> pops,
                        List<Condition> conditions, List<Marker> deployments, Expect expect) {
 
     /** What a check returns; null fields leave the value underneath unchanged. */

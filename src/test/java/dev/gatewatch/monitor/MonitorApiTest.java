@@ -36,6 +36,7 @@ class MonitorApiTest {
                 .body("minTlsValidityDays", nullValue())
                 .body("alertPolicy.confirmationWindowSeconds", equalTo(60))
                 .body("alertPolicy.successThreshold", equalTo(2))
+                .body("alertPolicy.quickConfirmation", equalTo(true))
                 .body("paused", equalTo(false));
     }
 
@@ -50,7 +51,7 @@ class MonitorApiTest {
                  "maxResponseTimeMs":2000,"minTlsValidityDays":21,"intervalSeconds":30,"timeoutMs":5000,
                  "followRedirects":false,"maxRedirects":0,"regions":["eu-west","us-east"],
                  "resolvers":["system","9.9.9.9","dns.example.net:5353","[2606:4700:4700::1111]:53"],
-                 "alertPolicy":{"confirmationWindowSeconds":120,"successThreshold":3}}
+                 "alertPolicy":{"confirmationWindowSeconds":120,"successThreshold":3,"quickConfirmation":false}}
                 """;
         owner.api().body(body).post("/api/v1/monitors").then().statusCode(201)
                 .body("name", equalTo("API health"))
@@ -64,7 +65,8 @@ class MonitorApiTest {
                 .body("minTlsValidityDays", equalTo(21))
                 .body("regions", contains("eu-west", "us-east"))
                 .body("resolvers", contains("system", "9.9.9.9", "dns.example.net:5353", "2606:4700:4700::1111"))
-                .body("alertPolicy.confirmationWindowSeconds", equalTo(120));
+                .body("alertPolicy.confirmationWindowSeconds", equalTo(120))
+                .body("alertPolicy.quickConfirmation", equalTo(false));
     }
 
     @Test

@@ -66,7 +66,7 @@ public class AnalysisService {
 
     private static final String CLAIM = """
             select s.monitor_id, s.state::text, m.owner_id, m.confirmation_window_seconds, m.success_threshold,
-                   m.max_response_time_ms, m.interval_seconds, s.last_result_id,
+                   m.max_response_time_ms, m.interval_seconds, m.quick_confirmation, s.last_result_id,
                    (select max(l.result_id) from check_latest l where l.monitor_id = s.monitor_id) as newest
             from analysis_state s join monitor m on m.id = s.monitor_id
             where not m.paused and s.analyzed_at < ?
@@ -293,7 +293,7 @@ public class AnalysisService {
                     Integer max = Sql.integer(rs, "max_response_time_ms");
                     claimed.add(new Claimed(rs.getLong("monitor_id"), rs.getLong("owner_id"), state,
                             new Policy(Duration.ofSeconds(rs.getInt("confirmation_window_seconds")), rs.getInt("success_threshold"),
-                                    max, Duration.ofSeconds(rs.getInt("interval_seconds"))),
+                                    max, Duration.ofSeconds(rs.getInt("interval_seconds")), rs.getBoolean("quick_confirmation")),
                             rs.getLong("last_result_id"), rs.getLong("newest")));
                 }
             }

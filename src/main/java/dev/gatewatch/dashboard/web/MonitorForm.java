@@ -76,7 +76,9 @@ public record MonitorForm(String name, String url, String method, String interva
                 regionList(), resolverList(),
                 new AlertPolicy(number("alertPolicy.confirmationWindowSeconds", confirmationWindowSeconds, problems),
                         number("alertPolicy.successThreshold", successThreshold, problems), channels,
-                        number("alertPolicy.reminderMinutes", reminderMinutes, problems)));
+                        number("alertPolicy.reminderMinutes", reminderMinutes, problems),
+                        // set through the API; the form keeps it
+                        current == null ? null : current.alertPolicy().quickConfirmation()));
     }
 
     /** The API's errors for display: an error on one list item or header says which one, and sits by its control. */

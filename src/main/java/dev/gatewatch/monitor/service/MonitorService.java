@@ -141,6 +141,7 @@ public class MonitorService {
         m.successThreshold = r.alertPolicy().successThreshold();
         m.channelIds = r.alertPolicy().channels();
         m.reminderMinutes = r.alertPolicy().reminderMinutes();
+        m.quickConfirmation = r.alertPolicy().quickConfirmation();
         m.updatedAt = Instant.now();
     }
 }

@@ -430,7 +430,7 @@ public class MonitorValidator {
     }
 
     private static AlertPolicy alertPolicy(AlertPolicy in, Set<Long> knownChannels, List<FieldError> errors) {
-        AlertPolicy p = in == null ? new AlertPolicy(null, null, null, null) : in;
+        AlertPolicy p = in == null ? new AlertPolicy(null, null, null, null, null) : in;
         int window = p.confirmationWindowSeconds() == null ? 60 : p.confirmationWindowSeconds();
         if (window < 15 || window > 600) {
             errors.add(new FieldError("alertPolicy.confirmationWindowSeconds", "must be between 15 and 600"));
@@ -454,6 +454,6 @@ public class MonitorValidator {
             errors.add(new FieldError("alertPolicy.reminderMinutes", "must be between 5 and 10080 minutes, or 0 for no reminders"));
         }
         return new AlertPolicy(window, success, List.copyOf(new java.util.LinkedHashSet<>(channels.stream()
-                .filter(java.util.Objects::nonNull).toList())), reminder);
+                .filter(java.util.Objects::nonNull).toList())), reminder, p.quickConfirmation() == null || p.quickConfirmation());
     }
 }
