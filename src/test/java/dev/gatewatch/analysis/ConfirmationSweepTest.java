@@ -44,6 +44,7 @@ class ConfirmationSweepTest {
         java.util.Map<String, Integer> near = new java.util.TreeMap<>();
         java.util.Map<String, Integer> nearRuns = new java.util.TreeMap<>();
         java.util.Map<Integer, Integer> toAlert = new java.util.TreeMap<>();
+        java.util.Map<Integer, Integer> fromFirstCheck = new java.util.TreeMap<>();
         int runs = 0;
         for (int interval : List.of(10, 30)) {
             for (int regions = 1; regions <= 3; regions++) {
@@ -78,6 +79,13 @@ class ConfirmationSweepTest {
                                 }
                                 if (sure && !alerts.isEmpty()) {
                                     toAlert.merge(interval, alerts.get(0).second() - START, Math::max);
+                                    int first = (int) java.time.Duration.between(Simulation.T0, r.events().get(0).event().episode().start()).toSeconds();
+                                    int fromFirst = alerts.get(0).second() - first;
+                                    fromFirstCheck.merge(interval, fromFirst, Math::max);
+                                    if (fromFirst > WINDOW + 15) {
+                                        misses.add(new Miss("alert later than window + 15 s after the first failing check", regions, resolvers,
+                                                interval, duration, phase, delay, fromFirst + " s"));
+                                    }
                                 }
                             }
                         }
@@ -89,7 +97,8 @@ class ConfirmationSweepTest {
         misses.stream().collect(java.util.stream.Collectors.groupingBy(m -> m.what() + " interval " + m.interval() + " duration " + m.duration(),
                 java.util.TreeMap::new, java.util.stream.Collectors.counting())).forEach((k, v) -> System.out.println("  " + k + ": " + v));
         near.forEach((k, v) -> System.out.printf("  %s: paged in %d of %d schedules%n", k, v, nearRuns.get(k)));
-        toAlert.forEach((k, v) -> System.out.printf("  %d s interval: longest time from the start of an outage to its alert %d s%n", k, v));
+        toAlert.forEach((k, v) -> System.out.printf("  %d s interval: longest time from the start of an outage to its alert %d s,"
+                + " from its first failing check %d s%n", k, v, fromFirstCheck.get(k)));
         assertEquals(List.of(), misses.stream().limit(20).toList(), misses.size() + " of " + runs + " runs wrong");
     }
 
