@@ -59,10 +59,12 @@ public final class Slots {
     }
 
     /**
-     * The timeout a check runs with: the monitor's, but ending a second before its next slot (at least 1 s), so that a
-     * check that times out leaves time to store its result and claim the next slot, which would otherwise start late.
+     * The timeout a check runs with: the monitor's, but ending a second before its next slot (a tenth of the interval
+     * for intervals under 10 s; at least 1 s), so that a check that times out leaves time to store its result and claim
+     * the next slot, which would otherwise start late.
      */
     public static int timeoutWithin(int timeoutMs, int intervalSeconds) {
-        return Math.min(timeoutMs, Math.max(1000, intervalSeconds * 1000 - 1000));
+        int interval = intervalSeconds * 1000;
+        return Math.min(timeoutMs, Math.max(1000, interval - Math.min(1000, interval / 10)));
     }
 }

@@ -45,7 +45,7 @@ public final class Dnsmasq implements AutoCloseable {
      * an A query.
      */
     public static Dnsmasq start(Map<String, String> names) {
-        Map<String, String> copy = new LinkedHashMap<>();
+        LinkedHashMap<String, String> copy = new LinkedHashMap<>();
         names.forEach((name, ip) -> {
             if (!NAME.matcher(name).matches()) {
                 throw new IllegalArgumentException("host name " + name);
@@ -55,9 +55,22 @@ public final class Dnsmasq implements AutoCloseable {
             }
             copy.put(name, ip);
         });
+        // A free port can be taken by another process before dnsmasq binds it: try another one then.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return launch(copy);
+            } catch (IllegalStateException e) {
+                if (attempt == 3 || e.getMessage() == null || !e.getMessage().contains("Address already in use")) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static Dnsmasq launch(Map<String, String> copy) {
         Path dir = E2eProcess.tempDir("dnsmasq");
         Path log = dir.resolve("dnsmasq.log");
-        int port = Ports.freeUdpPort(LISTEN_ADDRESS);
+        int port = Ports.freeUdpAndTcpPort(LISTEN_ADDRESS);
         List<String> command = new ArrayList<>(List.of(BINARY,
                 "--keep-in-foreground",
                 "--no-resolv",

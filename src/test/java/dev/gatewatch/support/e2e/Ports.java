@@ -55,6 +55,17 @@ public final class Ports {
         }
     }
 
+    /** A port free on {@code address} for both UDP and TCP right now, as a DNS server binds both. */
+    public static int freeUdpAndTcpPort(String address) {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int port = freeUdpPort(address);
+            if (tcpFreeOnAll(port, new String[] {address})) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no port free for UDP and TCP on " + address);
+    }
+
     /** A TCP port on {@code address} where nothing listens (bound, then closed): connections are refused. */
     public static int deadTcpPort(String address) {
         return freeTcpPort(address);
