@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs, from Debian's packages, the real programs that tests start themselves: nginx and dnsmasq for the
-# end-to-end tests (dev.gatewatch.support.e2e.Nginx / Dnsmasq) and chromium for the browser tests
+# end-to-end tests (dev.gatewatch.support.e2e.Nginx / Dnsmasq), ip (iproute2) and socat for the regions in network
+# namespaces (dev.gatewatch.support.e2e.Netns / Forwarder) and chromium for the browser tests
 # (dev.gatewatch.support.browser.BrowserSession, driven by Playwright, which never downloads a browser of its own).
 # Quiet and fast when all are already there; run by Maven in process-test-resources
 # (skip with -Dskip.e2e.tools=true). Leaves no system nginx or dnsmasq running.
@@ -9,14 +10,16 @@ set -euo pipefail
 NGINX=/usr/sbin/nginx
 DNSMASQ=/usr/sbin/dnsmasq
 CHROMIUM=/usr/bin/chromium
+IP=/sbin/ip
+SOCAT=/usr/bin/socat
 
-if [[ -x "$NGINX" && -x "$DNSMASQ" && -x "$CHROMIUM" ]]; then
+if [[ -x "$NGINX" && -x "$DNSMASQ" && -x "$CHROMIUM" && -x "$IP" && -x "$SOCAT" ]]; then
   exit 0
 fi
 
 fail() {
   echo "install-tools.sh: $*" >&2
-  echo "install-tools.sh: install the Debian packages nginx-light (or nginx), dnsmasq-base and chromium by hand," \
+  echo "install-tools.sh: install the Debian packages nginx-light (or nginx), dnsmasq-base, iproute2, socat and chromium by hand," \
        "or skip this step with -Dskip.e2e.tools=true" >&2
   exit 1
 }
@@ -51,6 +54,12 @@ fi
 if [[ ! -x "$DNSMASQ" ]]; then
   servers=true
   packages+=(dnsmasq-base)
+fi
+if [[ ! -x "$IP" ]]; then
+  packages+=(iproute2)
+fi
+if [[ ! -x "$SOCAT" ]]; then
+  packages+=(socat)
 fi
 if [[ ! -x "$CHROMIUM" ]]; then
   # Without recommends (upower, udev, mesa, printing); fonts-liberation from them keeps screenshots' text metric-stable.
@@ -95,7 +104,7 @@ if $servers; then
   fi
 fi
 
-[[ -x "$NGINX" && -x "$DNSMASQ" && -x "$CHROMIUM" ]] \
-  || fail "installed ${packages[*]} but $NGINX, $DNSMASQ or $CHROMIUM is still missing"
+[[ -x "$NGINX" && -x "$DNSMASQ" && -x "$CHROMIUM" && -x "$IP" && -x "$SOCAT" ]] \
+  || fail "installed ${packages[*]} but $NGINX, $DNSMASQ, $CHROMIUM, $IP or $SOCAT is still missing"
 
 echo "install-tools.sh: installed ${packages[*]}${stopped}"

@@ -28,6 +28,7 @@ import dev.gatewatch.support.e2e.Backend;
 import dev.gatewatch.support.e2e.Dnsmasq;
 import dev.gatewatch.support.e2e.Nginx;
 import dev.gatewatch.support.e2e.Ports;
+import dev.gatewatch.support.e2e.RealTime;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -112,7 +113,7 @@ class AnalyzerEndToEndTest {
                     + limit + "}").post("/api/v1/monitors").then().statusCode(201).extract().path("id")).longValue());
         }
         // Everything but the dead node answers before the trouble starts.
-        waitFor(Duration.ofSeconds(40), () -> monitors.entrySet().stream().filter(e -> !e.getKey().equals("partial"))
+        RealTime.waitFor(Duration.ofSeconds(40), () -> monitors.entrySet().stream().filter(e -> !e.getKey().equals("partial"))
                 .allMatch(e -> count("select count(*) from check_result where monitor_id = ? and ok", e.getValue()) >= 2));
 
         Instant t = Instant.now();
@@ -122,13 +123,13 @@ class AnalyzerEndToEndTest {
         BACKENDS.get("garbage").garbage();
         BACKENDS.get("slow").slow(Duration.ofMillis(2500));
         BACKENDS.get("overload").slow(Duration.ofSeconds(8));
-        sleepUntil(t.plusSeconds(20));
+        RealTime.sleepUntil(t.plusSeconds(20));
         BACKENDS.get("restart20").start();
-        sleepUntil(t.plusSeconds(45));
+        RealTime.sleepUntil(t.plusSeconds(45));
         BACKENDS.get("restart45").start();
-        sleepUntil(t.plusSeconds(180));
+        RealTime.sleepUntil(t.plusSeconds(180));
         BACKENDS.get("down").start();
-        waitFor(Duration.ofSeconds(60), () -> "resolved".equals(status(monitors.get("down"))));
+        RealTime.waitFor(Duration.ofSeconds(60), () -> "resolved".equals(status(monitors.get("down"))));
 
         // Restarts of 20 s and 45 s: one deploy blip each, never confirmed.
         for (String name : List.of("restart20", "restart45")) {
@@ -240,21 +241,6 @@ class AnalyzerEndToEndTest {
             }
         } catch (Exception e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void waitFor(Duration limit, java.util.function.BooleanSupplier condition) throws InterruptedException {
-        Instant end = Instant.now().plus(limit);
-        while (!condition.getAsBoolean()) {
-            assertTrue(Instant.now().isBefore(end), "condition not met within " + limit);
-            Thread.sleep(250);
-        }
-    }
-
-    private static void sleepUntil(Instant when) throws InterruptedException {
-        long ms = Duration.between(Instant.now(), when).toMillis();
-        if (ms > 0) {
-            Thread.sleep(ms);
         }
     }
 }

@@ -26,7 +26,13 @@ public final class JavaProcess {
     }
 
     public static JavaProcess start(Class<?> main, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        return start(List.of(), main, args);
+    }
+
+    /** As {@link #start(Class, String...)}, the command run through {@code prefix} (e.g. {@code ip netns exec <ns>}). */
+    public static JavaProcess start(List<String> prefix, Class<?> main, String... args) throws IOException {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(args));
         return new JavaProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
@@ -86,6 +92,14 @@ public final class JavaProcess {
     /** SIGTERM, through the handle: {@link Process#destroy()} would also close our end of its output. */
     public void terminate() {
         process.toHandle().destroy();
+    }
+
+    /** SIGTERM, then SIGKILL if it has not ended within {@code grace}: for cleanup, which must not hang. */
+    public void stop(java.time.Duration grace) throws InterruptedException {
+        terminate();
+        if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+            kill();
+        }
     }
 
     /** SIGKILL: no shutdown hook runs. */

@@ -72,7 +72,7 @@ public final class E2eProcess implements AutoCloseable {
             process = builder.start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + name + " (" + command.get(0)
-                    + "); run src/test/e2e/install-tools.sh to install nginx and dnsmasq", e);
+                    + "); run src/test/e2e/install-tools.sh to install it", e);
         }
         return new E2eProcess(name, dir, List.copyOf(allLogs), process, startWatchdog(process));
     }
