@@ -42,7 +42,7 @@ public record Coverage(List<SilentRegion> silent, int unchecked) {
         }
         silent.sort((a, b) -> a.region().compareTo(b.region()));
         int unchecked = (int) monitors.stream().filter(m -> m.isEmpty() ? live.isEmpty() : m.stream().noneMatch(live::contains)).count();
-        return silent.isEmpty() && unchecked == 0 ? FULL : new Coverage(List.copyOf(silent), unchecked);
+        return new Coverage(List.copyOf(silent), unchecked);
     }
 
     public boolean full() {
