@@ -12,13 +12,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import dev.gatewatch.api.Sql;
 import dev.gatewatch.check.CheckerProcess;
 import dev.gatewatch.check.CheckerProfile;
+import dev.gatewatch.support.DatabaseLogin;
 import dev.gatewatch.support.JavaProcess;
 import dev.gatewatch.support.Owners;
 import dev.gatewatch.support.Owners.TestOwner;
@@ -88,12 +87,8 @@ class RegionsEndToEndTest {
 
     @Inject
     AgroalDataSource dataSource;
-    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
-    String jdbcUrl;
-    @ConfigProperty(name = "quarkus.datasource.username")
-    String user;
-    @ConfigProperty(name = "quarkus.datasource.password")
-    Optional<String> password;
+    @Inject
+    DatabaseLogin db;
 
     @BeforeAll
     static void world() {
@@ -149,9 +144,9 @@ class RegionsEndToEndTest {
     @Test
     void partialOutageSilentRegionAndDeployBlipAcrossRealRegions() throws Exception {
         Assumptions.assumeTrue(notPermitted == null, notPermitted);
-        Matcher db = Pattern.compile("jdbc:postgresql://127\\.0\\.0\\.1:(\\d+)/.*").matcher(jdbcUrl);
-        assertTrue(db.matches(), "the checkers reach the database through a forwarder to 127.0.0.1:port; got " + jdbcUrl);
-        int dbPort = Integer.parseInt(db.group(1));
+        Matcher local = Pattern.compile("jdbc:postgresql://127\\.0\\.0\\.1:(\\d+)/.*").matcher(db.url());
+        assertTrue(local.matches(), "the checkers reach the database through a forwarder to 127.0.0.1:port; got " + db.url());
+        int dbPort = Integer.parseInt(local.group(1));
         Map<String, Forwarder> databases = new LinkedHashMap<>();
         for (Region r : REGIONS) {
             databases.put(r.name(), closing(Forwarder.start(r.ns(), dbPort)));
@@ -175,7 +170,7 @@ class RegionsEndToEndTest {
                     .post("/api/v1/monitors").then().statusCode(201).extract().jsonPath().getLong("id"));
         }
         for (Region r : REGIONS) {
-            JavaProcess checker = JavaProcess.start(r.ns().prefix(), CheckerProcess.class, jdbcUrl, user, password.orElse(""), r.name(),
+            JavaProcess checker = JavaProcess.start(r.ns().prefix(), CheckerProcess.class, db.url(), db.user(), db.password(), r.name(),
                     r.name() + "-node", "8000");
             CLOSE.add(() -> checker.stop(Duration.ofSeconds(20)));
             checker.awaitLine("ready");

@@ -10,7 +10,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -28,7 +27,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,6 +37,7 @@ import dev.gatewatch.check.schedule.NodeRegistry;
 import dev.gatewatch.check.schedule.ScheduleStore;
 import dev.gatewatch.check.store.ResultWriter;
 import dev.gatewatch.monitor.target.TargetGuard;
+import dev.gatewatch.support.DatabaseLogin;
 import dev.gatewatch.support.Owners;
 import dev.gatewatch.support.TargetServers;
 import dev.gatewatch.support.TcpProxy;
@@ -62,12 +61,8 @@ class CheckerFaultsTest {
     Vertx vertx;
     @Inject
     TargetGuard guard;
-    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
-    String jdbcUrl;
-    @ConfigProperty(name = "quarkus.datasource.username")
-    String user;
-    @ConfigProperty(name = "quarkus.datasource.password")
-    java.util.Optional<String> password;
+    @Inject
+    DatabaseLogin db;
 
     static Vertx targetsVertx;
     static HttpServer site;
@@ -202,11 +197,11 @@ class CheckerFaultsTest {
                     Map.of("regions", List.of(region), "resolvers", List.of("system", "127.0.0.1:1"))));
         }
         Duration lease = Duration.ofSeconds(3);
-        try (TcpProxy proxy = new TcpProxy(URI.create(jdbcUrl.substring(5)).getPort());
+        try (TcpProxy proxy = new TcpProxy(db.port());
                 Probe probe = new Probe(vertx, new Probe.Settings(65536, 2048, "test", List.of(), 4, 2, Duration.ofSeconds(2)), guard::refusal);
-                ResultWriter writerA = new ResultWriter(proxy.dataSource(jdbcUrl, user, password.orElse("")), new ResultWriter.Settings(500, Duration.ofMillis(100), 10_000), () -> { });
+                ResultWriter writerA = new ResultWriter(proxy.dataSource(db.url(), db.user(), db.password()), new ResultWriter.Settings(500, Duration.ofMillis(100), 10_000), () -> { });
                 ResultWriter writerB = new ResultWriter(dataSource, new ResultWriter.Settings(500, Duration.ofMillis(100), 10_000), () -> { })) {
-            CheckerEngine a = engine("fence-a", region, probe, writerA, proxy.dataSource(jdbcUrl, user, password.orElse("")), lease, 100, 0.25);
+            CheckerEngine a = engine("fence-a", region, probe, writerA, proxy.dataSource(db.url(), db.user(), db.password()), lease, 100, 0.25);
             CheckerEngine b = engine("fence-b", region, probe, writerB, dataSource, lease, 100, 0.25);
             a.start();
             b.start();

@@ -16,9 +16,9 @@ import java.util.Map;
 
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
+import dev.gatewatch.support.DatabaseLogin;
 import dev.gatewatch.support.JavaProcess;
 import dev.gatewatch.support.Owners;
 import dev.gatewatch.support.TargetServers;
@@ -34,12 +34,8 @@ class CheckerProcessesTest {
 
     @Inject
     AgroalDataSource dataSource;
-    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
-    String jdbcUrl;
-    @ConfigProperty(name = "quarkus.datasource.username")
-    String user;
-    @ConfigProperty(name = "quarkus.datasource.password")
-    java.util.Optional<String> password;
+    @Inject
+    DatabaseLogin db;
 
     /**
      * Two checker processes of one region; one is killed with SIGKILL at whatever point of its twelve monitors' phases
@@ -138,7 +134,7 @@ class CheckerProcessesTest {
     }
 
     JavaProcess checker(String region, String node, long leaseMs) throws Exception {
-        return JavaProcess.start(CheckerProcess.class, jdbcUrl, user, password.orElse(""), region, node, Long.toString(leaseMs));
+        return JavaProcess.start(CheckerProcess.class, db.url(), db.user(), db.password(), region, node, Long.toString(leaseMs));
     }
 
     static long monitor(Owners.TestOwner owner, String name, String url, int interval, String region) {

@@ -3,7 +3,6 @@ package dev.gatewatch.check;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,12 +16,12 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import dev.gatewatch.check.store.LatencyHistogram;
 import dev.gatewatch.check.store.ResultPartitions;
 import dev.gatewatch.check.store.ResultWriter;
+import dev.gatewatch.support.DatabaseLogin;
 import dev.gatewatch.support.TcpProxy;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -35,18 +34,14 @@ class ResultStorageTest {
 
     @Inject
     AgroalDataSource dataSource;
-    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
-    String jdbcUrl;
-    @ConfigProperty(name = "quarkus.datasource.username")
-    String user;
-    @ConfigProperty(name = "quarkus.datasource.password")
-    java.util.Optional<String> password;
+    @Inject
+    DatabaseLogin db;
 
     @Test
     void resultsWaitOutAnOutageAndAreWrittenOnce() throws Exception {
         String node = "outage-" + UUID.randomUUID();
-        try (TcpProxy proxy = new TcpProxy(URI.create(jdbcUrl.substring(5)).getPort());
-                ResultWriter writer = new ResultWriter(proxy.dataSource(jdbcUrl, user, password.orElse("")), new ResultWriter.Settings(100, Duration.ofMillis(50), 1000), () -> { })) {
+        try (TcpProxy proxy = new TcpProxy(db.port());
+                ResultWriter writer = new ResultWriter(proxy.dataSource(db.url(), db.user(), db.password()), new ResultWriter.Settings(100, Duration.ofMillis(50), 1000), () -> { })) {
             submit(writer, node, 10);
             assertTrue(writer.flush(Duration.ofSeconds(10)));
             assertEquals(10, count(node));
@@ -68,8 +63,8 @@ class ResultStorageTest {
     @Test
     void pastTheBoundTheOldestAreDroppedAndCounted() throws Exception {
         String node = "bound-" + UUID.randomUUID();
-        try (TcpProxy proxy = new TcpProxy(URI.create(jdbcUrl.substring(5)).getPort());
-                ResultWriter writer = new ResultWriter(proxy.dataSource(jdbcUrl, user, password.orElse("")), new ResultWriter.Settings(100, Duration.ofMillis(50), 20), () -> { })) {
+        try (TcpProxy proxy = new TcpProxy(db.port());
+                ResultWriter writer = new ResultWriter(proxy.dataSource(db.url(), db.user(), db.password()), new ResultWriter.Settings(100, Duration.ofMillis(50), 20), () -> { })) {
             proxy.cut();
             submit(writer, node, 30);
             assertEquals(20, writer.buffered());
