@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs, from Debian's packages, the real programs that tests start themselves: nginx and dnsmasq for the
-# end-to-end tests (dev.gatewatch.support.e2e.Nginx / Dnsmasq), ip (iproute2) and socat for the regions in network
+# end-to-end tests (dev.gatewatch.support.e2e.Nginx / Dnsmasq), ip (iproute2), socat and nft (nftables) for the regions in network
 # namespaces (dev.gatewatch.support.e2e.Netns / Forwarder) and chromium for the browser tests
 # (dev.gatewatch.support.browser.BrowserSession, driven by Playwright, which never downloads a browser of its own).
 # Quiet and fast when all are already there; run by Maven in process-test-resources
@@ -12,14 +12,15 @@ DNSMASQ=/usr/sbin/dnsmasq
 CHROMIUM=/usr/bin/chromium
 IP=/sbin/ip
 SOCAT=/usr/bin/socat
+NFT=/usr/sbin/nft
 
-if [[ -x "$NGINX" && -x "$DNSMASQ" && -x "$CHROMIUM" && -x "$IP" && -x "$SOCAT" ]]; then
+if [[ -x "$NGINX" && -x "$DNSMASQ" && -x "$CHROMIUM" && -x "$IP" && -x "$SOCAT" && -x "$NFT" ]]; then
   exit 0
 fi
 
 fail() {
   echo "install-tools.sh: $*" >&2
-  echo "install-tools.sh: install the Debian packages nginx-light (or nginx), dnsmasq-base, iproute2, socat and chromium by hand," \
+  echo "install-tools.sh: install the Debian packages nginx-light (or nginx), dnsmasq-base, iproute2, socat, nftables and chromium by hand," \
        "or skip this step with -Dskip.e2e.tools=true" >&2
   exit 1
 }
@@ -60,6 +61,9 @@ if [[ ! -x "$IP" ]]; then
 fi
 if [[ ! -x "$SOCAT" ]]; then
   packages+=(socat)
+fi
+if [[ ! -x "$NFT" ]]; then
+  packages+=(nftables)
 fi
 if [[ ! -x "$CHROMIUM" ]]; then
   # Without recommends (upower, udev, mesa, printing); fonts-liberation from them keeps screenshots' text metric-stable.
@@ -104,7 +108,7 @@ if $servers; then
   fi
 fi
 
-[[ -x "$NGINX" && -x "$DNSMASQ" && -x "$CHROMIUM" && -x "$IP" && -x "$SOCAT" ]] \
-  || fail "installed ${packages[*]} but $NGINX, $DNSMASQ, $CHROMIUM, $IP or $SOCAT is still missing"
+[[ -x "$NGINX" && -x "$DNSMASQ" && -x "$CHROMIUM" && -x "$IP" && -x "$SOCAT" && -x "$NFT" ]] \
+  || fail "installed ${packages[*]} but $NGINX, $DNSMASQ, $CHROMIUM, $IP, $SOCAT or $NFT is still missing"
 
 echo "install-tools.sh: installed ${packages[*]}${stopped}"

@@ -31,6 +31,7 @@ import dev.gatewatch.support.Owners;
 import dev.gatewatch.support.Owners.TestOwner;
 import dev.gatewatch.support.Receiver;
 import dev.gatewatch.support.e2e.Backend;
+import dev.gatewatch.support.e2e.Dnsmasq;
 import dev.gatewatch.support.e2e.Forwarder;
 import dev.gatewatch.support.e2e.Netns;
 import dev.gatewatch.support.e2e.Nginx;
@@ -44,12 +45,14 @@ import io.restassured.path.json.JsonPath;
 
 /**
  * Regions for real: three checker processes, each in a network namespace of its own (loopback only), reaching the
- * database and the sites only through {@link Forwarder}s, so a region is cut off from one site or from the database by
- * ending one forwarder. Debian's nginx serves four sites on loopback, one monitor each, checked from all three regions
- * every 5 s; the analyzer runs in this app. Side by side: region 1 is cut off from one site (a partial naming it),
- * regions 1 and 2 from another (an outage by majority), and every region sees a 40 s restart behind nginx (one deploy
- * blip, no alert). Then region 3's checker loses the database: the region goes silent, and nothing is alerted. About
- * 2.5 minutes; skipped where namespaces cannot be made.
+ * database, the sites and the DNS resolver only through {@link Forwarder}s, so a region is cut off from one site or
+ * from the database by ending one forwarder, or black-holed (what it sends is dropped, so it times out). Debian's
+ * nginx serves four sites on loopback under names a real dnsmasq resolves, one monitor each, checked from all three
+ * regions every 5 s; the analyzer runs in this app. Side by side: region 1 is cut off from one site (a partial naming
+ * it), regions 1 and 2 are black-holed from another (an outage by majority, blamed on their network path, not on the
+ * back end that region 3 still reaches), and every region sees a 40 s restart behind nginx (one deploy blip, no alert,
+ * its "lasted between" holding 40 s). Then region 3's checker loses the database: the region goes silent, and nothing
+ * is alerted. About 2.5 minutes; skipped where namespaces cannot be made.
  */
 @QuarkusTest
 @TestProfile(RegionsEndToEndTest.Profile.class)
@@ -82,6 +85,7 @@ class RegionsEndToEndTest {
     private static final Map<String, Integer> PORTS = new LinkedHashMap<>();
     private static Backend steady;
     private static Backend deploy;
+    private static Dnsmasq dns;
     /** Why namespaces cannot be made here, if they cannot. */
     private static String notPermitted;
 
@@ -117,10 +121,14 @@ class RegionsEndToEndTest {
             sites.add(Nginx.Site.of("127.0.0.1", port, site + ".test", (site.equals("blip") ? deploy : steady).spec()));
         }
         CLOSE.add(Nginx.start(sites));
+        Map<String, String> names = new LinkedHashMap<>();
+        SITES.forEach(site -> names.put(site + ".test", "127.0.0.1"));
+        dns = closing(Dnsmasq.start(names));
         for (int i = 0; i < 3; i++) {
             Netns ns = namespaces.get(i);
             Map<String, Forwarder> forwarders = new LinkedHashMap<>();
             PORTS.forEach((site, port) -> forwarders.put(site, closing(Forwarder.start(ns, port))));
+            closing(Forwarder.startUdp(ns, dns.port()));
             REGIONS.add(new Region("ns-" + run + "-r" + (i + 1), ns, forwarders));
         }
     }
@@ -164,8 +172,8 @@ class RegionsEndToEndTest {
                 .post("/api/v1/channels").then().statusCode(201).extract().path("id")).longValue();
         Map<String, Long> monitors = new LinkedHashMap<>();
         for (String site : SITES) {
-            monitors.put(site, owner.api().body(Map.of("name", site, "url", "http://127.0.0.1:" + PORTS.get(site) + "/",
-                    "intervalSeconds", INTERVAL, "timeoutMs", (INTERVAL - 1) * 1000, "regions", regions, "resolvers", List.of("system"),
+            monitors.put(site, owner.api().body(Map.of("name", site, "url", "http://" + site + ".test:" + PORTS.get(site) + "/",
+                    "intervalSeconds", INTERVAL, "timeoutMs", (INTERVAL - 1) * 1000, "regions", regions, "resolvers", List.of(dns.spec()),
                     "alertPolicy", Map.of("confirmationWindowSeconds", site.equals("blip") ? BLIP_WINDOW : WINDOW, "channels", List.of(channel))))
                     .post("/api/v1/monitors").then().statusCode(201).extract().jsonPath().getLong("id"));
         }
@@ -182,11 +190,13 @@ class RegionsEndToEndTest {
 
         Instant cut = Instant.now();
         REGIONS.get(0).sites().get("partial").cut();
-        REGIONS.get(0).sites().get("outage").cut();
-        REGIONS.get(1).sites().get("outage").cut();
+        REGIONS.get(0).sites().get("outage").blackHole();
+        REGIONS.get(1).sites().get("outage").blackHole();
         deploy.stop();
+        Instant down = Instant.now();
         RealTime.sleepUntil(cut.plus(BLIP));
         deploy.start();
+        double restart = Duration.between(down, Instant.now()).toMillis() / 1000.0;
         RealTime.waitFor(Duration.ofSeconds(90), () -> has(owner, monitors.get("partial"), "partial", "open")
                 && has(owner, monitors.get("outage"), "outage", "open") && has(owner, monitors.get("blip"), "deploy_blip", "resolved"));
 
@@ -200,6 +210,7 @@ class RegionsEndToEndTest {
         long toPartial = Duration.between(cut, Instant.parse(partial.getString("[0].confirmedAt"))).toSeconds();
         assertTrue(toPartial <= WINDOW + 2L * INTERVAL + 5, "partial confirmed " + toPartial + " s after the cut");
         assertTrue(alerts(monitors.get("partial")) >= 1, "the partial is alerted");
+        assertEquals(List.of(dns.spec()), partial.getList("[0].scope.resolvers"), partial.prettify());
 
         // Two of three cut off: an outage by majority, alerted.
         JsonPath outage = incidents(owner, monitors.get("outage"));
@@ -210,6 +221,11 @@ class RegionsEndToEndTest {
         long toOutage = Duration.between(cut, Instant.parse(outage.getString("[0].confirmedAt"))).toSeconds();
         assertTrue(toOutage <= WINDOW + 2L * INTERVAL + 5, "outage confirmed " + toOutage + " s after the cut");
         assertTrue(alerts(monitors.get("outage")) >= 1, "the outage is alerted");
+        // Regions 1 and 2 time out while region 3 is served: their network path, not a hanging back end.
+        assertTrue(outage.getList("[0].evidence.errorClasses").contains("connect_timeout"), outage.prettify());
+        String cause = outage.getString("[0].explanation.cause");
+        assertTrue(cause.startsWith("The network path from " + r1 + ", " + r2), cause);
+        assertTrue(!cause.contains("overloaded") && !cause.contains("hanging"), cause);
 
         // A 40 s restart seen from every region: one deploy blip, never confirmed, not alerted.
         JsonPath blip = incidents(owner, monitors.get("blip"));
@@ -218,8 +234,17 @@ class RegionsEndToEndTest {
         assertEquals(regions, blip.getList("[0].scope.regions"));
         assertTrue(blip.getList("[0].evidence.statuses").contains(502), "nginx's 502: " + blip.getList("[0].evidence.statuses"));
         assertEquals(0, alerts(monitors.get("blip")), "the blip is not alerted");
-        System.out.printf("netns e2e: partial (%s) confirmed %d s after the cut, outage (%s, %s) %d s; 40 s restart a deploy blip of %d–%d s%n",
-                r1, toPartial, r1, r2, toOutage, blip.getInt("[0].minDurationSeconds"), blip.getInt("[0].maxDurationSeconds"));
+        // "Lasted between" holds the truth: bounded by the last passing and first failing checks on both ends.
+        assertTrue(blip.getInt("[0].minDurationSeconds") <= restart && restart <= blip.getInt("[0].maxDurationSeconds"),
+                "restart of " + restart + " s, blip " + blip.getInt("[0].minDurationSeconds") + "–" + blip.getInt("[0].maxDurationSeconds") + " s");
+        // Every name went through dnsmasq, from inside the namespaces.
+        SITES.forEach(site -> assertTrue(dns.log().contains("query[A] " + site + ".test"), "dnsmasq was asked for " + site + ".test"));
+        String ids = monitors.values().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
+        assertEquals(0, Sql.number(dataSource, "select count(*) from check_result where monitor_id in (" + ids + ") and resolver <> ?",
+                dns.spec()), "every check resolved through dnsmasq");
+        System.out.printf("netns e2e: partial (%s, refused) confirmed %d s after the cut, outage (%s, %s, black-holed) %d s; "
+                        + "%.1f s restart a deploy blip of %d–%d s%n", r1, toPartial, r1, r2, toOutage, restart,
+                blip.getInt("[0].minDurationSeconds"), blip.getInt("[0].maxDurationSeconds"));
 
         // Region 3's checker loses the database: the region goes silent, its missing checks are no failures.
         REGIONS.get(0).sites().get("partial").restore();

@@ -32,6 +32,7 @@ class MonitorPagesTest {
         assertTrue(page.contains("action=\"/monitors\""), page);
         assertTrue(page.contains("name=\"intervalSeconds\" type=\"number\" inputmode=\"numeric\" value=\"60\""), "defaults are shown");
         assertTrue(page.contains("value=\"system\" checked"), "the default resolvers are ticked");
+        assertTrue(page.contains("name=\"quickConfirmation\" value=\"on\" checked"), "quick confirmation is on by default");
         assertTrue(page.contains("name=\"channels\" value=\"" + channel + "\""), "the owner's channels are offered");
         assertTrue(page.contains("<a href=\"/maintenance\">Maintenance</a>"), "the nav links the maintenance pages");
     }
@@ -60,6 +61,8 @@ class MonitorPagesTest {
                 .body("bodyAssertions.value", equalTo(List.of("ok", "error \\d+")))
                 .body("alertPolicy.confirmationWindowSeconds", equalTo(120)).body("alertPolicy.successThreshold", equalTo(3))
                 .body("alertPolicy.reminderMinutes", equalTo(30)).body("alertPolicy.channels", equalTo(List.of((int) channel)))
+                // an unticked box is not sent: quick confirmation off
+                .body("alertPolicy.quickConfirmation", equalTo(false))
                 .body("followRedirects", equalTo(true)).body("paused", equalTo(false));
 
         // the edit form shows it back as it was typed (modulo the API's normal form)
@@ -70,6 +73,11 @@ class MonitorPagesTest {
         assertTrue(edit.contains("value=\"9.9.9.9, 149.112.112.112\"") && edit.contains("value=\"8.8.8.8\" checked")
                 && !edit.contains("value=\"1.1.1.1\" checked"), edit);
         assertTrue(edit.contains("value=\"" + channel + "\" checked"), edit);
+        assertTrue(edit.contains("name=\"quickConfirmation\" value=\"on\" ")
+                && !edit.contains("name=\"quickConfirmation\" value=\"on\" checked"), "shown off as saved");
+        form(owner, Map.of("name", "Shop", "url", "http://127.0.0.1:1/health", "quickConfirmation", "on"))
+                .post("/monitors/" + id + "/edit").then().statusCode(303);
+        owner.api().get("/api/v1/monitors/" + id).then().body("alertPolicy.quickConfirmation", equalTo(true));
     }
 
     @Test

@@ -28,19 +28,20 @@ import dev.gatewatch.monitor.MonitorView;
  */
 public record MonitorForm(String name, String url, String method, String intervalSeconds, String timeoutMs, String expectedStatus,
                           List<String> resolvers, String otherResolvers, String regions, String maxResponseTimeMs,
-                          String confirmationWindowSeconds, String successThreshold, String reminderMinutes, List<Long> channels,
-                          String headers, String body, String bodyAssertions) {
+                          String confirmationWindowSeconds, boolean quickConfirmation, String successThreshold, String reminderMinutes,
+                          List<Long> channels, String headers, String body, String bodyAssertions) {
 
     /** Controls the form has; errors for other fields (settings only the API sets) are listed at the top. */
     static final List<String> FIELDS = List.of("name", "url", "method", "intervalSeconds", "timeoutMs", "expectedStatus", "resolvers",
-            "regions", "maxResponseTimeMs", "alertPolicy.confirmationWindowSeconds", "alertPolicy.successThreshold",
+            "regions", "maxResponseTimeMs", "alertPolicy.confirmationWindowSeconds", "alertPolicy.quickConfirmation",
+            "alertPolicy.successThreshold",
             "alertPolicy.reminderMinutes", "alertPolicy.channels", "headers", "body", "bodyAssertions", "confirm");
 
     private static final Pattern LIST_ITEM = Pattern.compile("(resolvers|regions|bodyAssertions)\\[(\\d+)](?:\\.(\\w+))?");
 
     /** A new monitor's form, showing the defaults the API would apply. */
     public static MonitorForm blank(List<String> defaultResolvers) {
-        return new MonitorForm("", "", "GET", "60", "10000", "200-399", defaultResolvers, "", "", "", "60", "2", "", List.of(),
+        return new MonitorForm("", "", "GET", "60", "10000", "200-399", defaultResolvers, "", "", "", "60", true, "2", "", List.of(),
                 "", "", "");
     }
 
@@ -54,7 +55,7 @@ public record MonitorForm(String name, String url, String method, String interva
                 v.resolvers().stream().filter(presets::contains).toList(),
                 String.join(", ", v.resolvers().stream().filter(r -> !presets.contains(r)).toList()),
                 String.join(", ", v.regions()), text(v.maxResponseTimeMs()), text(p.confirmationWindowSeconds()),
-                text(p.successThreshold()), text(p.reminderMinutes()), p.channels(), headers.toString(), text(v.body()),
+                p.quickConfirmation() == null || p.quickConfirmation(), text(p.successThreshold()), text(p.reminderMinutes()), p.channels(), headers.toString(), text(v.body()),
                 assertions.toString());
     }
 
@@ -76,9 +77,7 @@ public record MonitorForm(String name, String url, String method, String interva
                 regionList(), resolverList(),
                 new AlertPolicy(number("alertPolicy.confirmationWindowSeconds", confirmationWindowSeconds, problems),
                         number("alertPolicy.successThreshold", successThreshold, problems), channels,
-                        number("alertPolicy.reminderMinutes", reminderMinutes, problems),
-                        // set through the API; the form keeps it
-                        current == null ? null : current.alertPolicy().quickConfirmation()));
+                        number("alertPolicy.reminderMinutes", reminderMinutes, problems), quickConfirmation));
     }
 
     /** The API's errors for display: an error on one list item or header says which one, and sits by its control. */

@@ -89,6 +89,7 @@ public class MonitorPages {
         @FormParam("regions") public String regions;
         @FormParam("maxResponseTimeMs") public String maxResponseTimeMs;
         @FormParam("confirmationWindowSeconds") public String confirmationWindowSeconds;
+        @FormParam("quickConfirmation") public String quickConfirmation;
         @FormParam("successThreshold") public String successThreshold;
         @FormParam("reminderMinutes") public String reminderMinutes;
         @FormParam("channels") public List<String> channels;
@@ -100,7 +101,7 @@ public class MonitorPages {
         MonitorForm form() {
             return new MonitorForm(name, url, method, intervalSeconds, timeoutMs, expectedStatus,
                     Checkboxes.values(resolvers), otherResolvers, regions, maxResponseTimeMs, confirmationWindowSeconds,
-                    successThreshold, reminderMinutes, Checkboxes.ids(channels), headers, body, bodyAssertions);
+                    quickConfirmation != null, successThreshold, reminderMinutes, Checkboxes.ids(channels), headers, body, bodyAssertions);
         }
     }
 

@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 public final class Netns implements AutoCloseable {
 
     public static final String IP = "/sbin/ip";
+    public static final String NFT = "/usr/sbin/nft";
 
     private static final Pattern OURS = Pattern.compile("gw-(\\d+)-[a-z0-9-]+");
     private static final Path NAMED = Path.of("/run/netns");
@@ -82,6 +83,40 @@ public final class Netns implements AutoCloseable {
     public boolean listensTcp(int port) {
         Result r = run(command("ss", "-Hltn", "sport = :" + port));
         return r.code() == 0 && !r.output().isBlank();
+    }
+
+    /** Whether something inside listens on UDP {@code port}. */
+    public boolean listensUdp(int port) {
+        Result r = run(command("ss", "-Hlun", "sport = :" + port));
+        return r.code() == 0 && !r.output().isBlank();
+    }
+
+    /**
+     * Drops, inside, every TCP packet sent to {@code port} (an nftables output rule in a table of its own): connecting
+     * there times out, as through a black-holed route, and connections already open stall.
+     */
+    public void dropTcp(int port) {
+        String table = "gw_drop_" + port;
+        nft("add", "table", "inet", table);
+        nft("add", "chain", "inet", table, "out", "{ type filter hook output priority 0; }");
+        nft("add", "rule", "inet", table, "out", "tcp", "dport", Integer.toString(port), "drop");
+    }
+
+    /** Undoes {@link #dropTcp} (a no-op where nothing is dropped). */
+    public void undropTcp(int port) {
+        run(command(NFT, "delete", "table", "inet", "gw_drop_" + port));
+    }
+
+    private void nft(String... args) {
+        if (!Files.isExecutable(Path.of(NFT))) {
+            throw new IllegalStateException(NFT + " is missing: run src/test/e2e/install-tools.sh (it installs nftables)");
+        }
+        List<String> command = new ArrayList<>(List.of(NFT));
+        command.addAll(List.of(args));
+        Result r = run(command(command.toArray(String[]::new)));
+        if (r.code() != 0) {
+            throw new IllegalStateException("nft " + String.join(" ", args) + " in " + name + " failed (" + r.code() + "): " + r.output().strip());
+        }
     }
 
     /** Ends every process still inside (SIGKILL) and deletes the namespace. */
