@@ -13,7 +13,7 @@ import jakarta.transaction.Transactional;
 import dev.gatewatch.api.FieldError;
 import dev.gatewatch.api.InvalidInputException;
 import dev.gatewatch.api.NotFoundProblem;
-import io.quarkus.elytron.security.common.BcryptUtil;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /** Sign-up and API tokens. Every token operation is scoped to one owner. */
 @ApplicationScoped
@@ -35,36 +35,44 @@ public class AccountService {
     /** bcrypt reads only the first 72 bytes; refuse longer rather than silently ignore the rest. */
     static final int MAX_PASSWORD_BYTES = 72;
     static final int MAX_TOKENS = 100;
-    private static final int BCRYPT_COST = 12;
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s.]+(\\.[^@\\s.]+)+");
 
-    @Transactional
-    public Owner signUp(String email, String password) {
+    private final PasswordHashing hashing;
+
+    public AccountService(PasswordHashing hashing) {
+        this.hashing = hashing;
+    }
+
+    /**
+     * Creates an account. An address that is already registered gets the same answer and costs the same time, but
+     * nothing is created or changed: sign-up must not tell a stranger which e-mails have accounts.
+     *
+     * @throws PasswordHashing.Busy when the hashing pool is full
+     */
+    public void signUp(String email, String password) {
         String normalized = Owner.normalizeEmail(email);
         List<FieldError> errors = new ArrayList<>();
         if (normalized.length() > 254 || !EMAIL.matcher(normalized).matches()) {
             errors.add(new FieldError("email", "must be an e-mail address"));
         }
-        checkPassword(password, errors);
-        if (errors.isEmpty() && Owner.findByEmail(normalized).isPresent()) {
-            errors.add(new FieldError("email", "is already registered; log in instead"));
-        }
+        checkPassword(password, errors, "password");
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
         }
-        Owner owner = new Owner();
-        owner.email = normalized;
-        owner.passwordHash = BcryptUtil.bcryptHash(password, BCRYPT_COST);
-        owner.createdAt = Instant.now();
-        owner.persist();
-        return owner;
+        String hash = hashing.hash(password);
+        QuarkusTransaction.requiringNew().run(() -> {
+            // on conflict: someone registered the address meanwhile, and the answer is the same either way
+            Owner.getEntityManager().createNativeQuery("""
+                    insert into owner (email, password_hash, created_at) values (?1, ?2, now()) on conflict do nothing
+                    """).setParameter(1, normalized).setParameter(2, hash).executeUpdate();
+        });
     }
 
-    static void checkPassword(String password, List<FieldError> errors) {
+    public static void checkPassword(String password, List<FieldError> errors, String field) {
         if (password == null || password.codePointCount(0, password.length()) < MIN_PASSWORD) {
-            errors.add(new FieldError("password", "must be at least " + MIN_PASSWORD + " characters"));
+            errors.add(new FieldError(field, "must be at least " + MIN_PASSWORD + " characters"));
         } else if (password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES) {
-            errors.add(new FieldError("password", "must be at most " + MAX_PASSWORD_BYTES + " bytes"));
+            errors.add(new FieldError(field, "must be at most " + MAX_PASSWORD_BYTES + " bytes"));
         }
     }
 

@@ -35,7 +35,8 @@ public class BootstrapAccount {
         if (owner == null) {
             String password = bootstrap.password().orElseThrow(() -> new IllegalStateException(
                     "gatewatch.bootstrap.email is set but gatewatch.bootstrap.password is not"));
-            owner = accounts.signUp(email, password);
+            accounts.signUp(email, password);
+            owner = Owner.findByEmail(email).orElseThrow();
             LOG.infof("Created bootstrap account %s", owner.email);
         }
         if (bootstrap.apiToken().isPresent()) {

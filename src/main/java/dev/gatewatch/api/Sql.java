@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 
 import javax.sql.DataSource;
 
@@ -95,6 +96,11 @@ public final class Sql {
     public static Long longValue(ResultSet rs, String column) throws SQLException {
         long v = rs.getLong(column);
         return rs.wasNull() ? null : v;
+    }
+
+    /** {@code t} as a timestamptz parameter (OffsetDateTime, which the driver sends with its offset). */
+    public static OffsetDateTime at(Instant t) {
+        return t == null ? null : t.atOffset(ZoneOffset.UTC);
     }
 
     /** A timestamptz column as an Instant, or null. */

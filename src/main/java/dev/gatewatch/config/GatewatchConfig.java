@@ -148,6 +148,57 @@ public interface GatewatchConfig {
          */
         @WithDefault("5m")
         Duration historyCache();
+
+        /** Web UI sessions, kept in the database (no signing key to configure or leak). */
+        Sessions sessions();
+
+        /** Login throttling and password hashing. */
+        Login login();
+
+        /** Security headers of the web UI and the public pages. */
+        Headers headers();
+    }
+
+    interface Sessions {
+        /** A session unused for this long ends. */
+        @WithDefault("8h")
+        Duration idleTimeout();
+
+        /** A session ends this long after login, however much it is used. */
+        @WithDefault("7d")
+        Duration maxAge();
+    }
+
+    interface Login {
+        /** Failed logins for one account before each further try has to wait (doubling from 1 s). */
+        @WithDefault("5")
+        int accountFreeFailures();
+
+        /** Failed logins from one client address (any accounts) before it has to wait; higher, as NAT shares addresses. */
+        @WithDefault("20")
+        int addressFreeFailures();
+
+        /** The longest wait, reached after repeated failures: a temporary lock. */
+        @WithDefault("15m")
+        Duration maxLock();
+
+        /** Failures older than this are forgotten. */
+        @WithDefault("1h")
+        Duration forgetAfter();
+
+        /** Threads that hash passwords (bcrypt, ~0.3 s of CPU each); the rest of the node keeps the other cores. */
+        @WithDefault("1")
+        int hashingThreads();
+
+        /** Logins waiting for a hashing thread; more at once are answered "busy, try again" at once. */
+        @WithDefault("16")
+        int hashingQueue();
+    }
+
+    interface Headers {
+        /** HSTS max-age sent on every response when the base URL is https (0: no header). */
+        @WithDefault("365d")
+        Duration hstsMaxAge();
     }
 
     interface Checker {

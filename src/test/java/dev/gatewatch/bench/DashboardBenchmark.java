@@ -237,7 +237,7 @@ public final class DashboardBenchmark {
             String csrf = cookies.getCookieStore().getCookies().stream().filter(k -> k.getName().equals("gw-csrf")).findFirst()
                     .orElseThrow().getValue();
             form("/signup", Map.of("email", "bench@example.com", "password", "bench-password-long", "csrf", csrf));
-            form("/j_security_check", Map.of("j_username", "bench@example.com", "j_password", "bench-password-long"));
+            form("/login", Map.of("email", "bench@example.com", "password", "bench-password-long", "csrf", csrf));
             String page = new String(form("/account/tokens", Map.of("name", "bench", "csrf", csrf)).body(), StandardCharsets.UTF_8);
             Matcher m = Pattern.compile("id=\"new-token\" class=\"secret\">(gw_[A-Za-z0-9_-]+)<").matcher(page);
             if (!m.find()) {

@@ -23,6 +23,7 @@ import com.microsoft.playwright.options.AriaRole;
 import com.sun.net.httpserver.HttpServer;
 
 import dev.gatewatch.check.CheckerProfile;
+import dev.gatewatch.support.Owners;
 import dev.gatewatch.support.browser.BrowserSession;
 import dev.gatewatch.support.browser.BrowserTest;
 import dev.gatewatch.support.browser.Tab;
@@ -189,7 +190,7 @@ class DashboardBrowserTest extends BrowserTest {
                 tab.go("/status/" + slug);
                 assertEquals(0, tab.horizontalOverflow(), "status page scrolls sideways at " + view);
                 tab.screenshot("status-page");
-                tab.page().context().addCookies(List.of(new com.microsoft.playwright.options.Cookie("quarkus-credential", owner.session())
+                tab.page().context().addCookies(List.of(new com.microsoft.playwright.options.Cookie(Owners.SESSION, owner.session())
                         .setUrl(root.toString())));
                 tab.go("/");
                 assertEquals(0, tab.horizontalOverflow(), "monitor list scrolls sideways at " + view);
@@ -207,7 +208,7 @@ class DashboardBrowserTest extends BrowserTest {
         owner.api().body("{\"name\":\"Expiring\",\"url\":\"http://127.0.0.1:9/\",\"resolvers\":[\"system\"]}").post("/api/v1/monitors")
                 .then().statusCode(201);
         try (Tab tab = browser.open(root.toURI(), test, View.desktop())) {
-            tab.page().context().addCookies(List.of(new com.microsoft.playwright.options.Cookie("quarkus-credential", owner.session())
+            tab.page().context().addCookies(List.of(new com.microsoft.playwright.options.Cookie(Owners.SESSION, owner.session())
                     .setUrl(root.toString())));
             tab.go("/");
             tab.waitFor("#monitor-table");

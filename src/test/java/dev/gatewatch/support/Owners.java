@@ -17,9 +17,12 @@ public final class Owners {
         }
 
         public io.restassured.specification.RequestSpecification web() {
-            return given().redirects().follow(false).cookie("quarkus-credential", session).cookie("gw-csrf", csrf);
+            return given().redirects().follow(false).cookie(SESSION, session).cookie("gw-csrf", csrf);
         }
     }
+
+    /** The web UI's session cookie. */
+    public static final String SESSION = "gw-session";
 
     private Owners() {
     }
@@ -41,19 +44,24 @@ public final class Owners {
     }
 
     public static String login(String email, String password) {
-        Response login = given().redirects().follow(false)
-                .formParam("j_username", email).formParam("j_password", password)
-                .post("/j_security_check");
-        login.then().statusCode(302);
-        String session = login.getCookie("quarkus-credential");
+        Response login = tryLogin(email, password);
+        login.then().statusCode(303);
+        String session = login.getCookie(SESSION);
         if (session == null || session.isEmpty()) {
             throw new AssertionError("login of " + email + " gave no session cookie; location " + login.getHeader("Location"));
         }
         return session;
     }
 
+    /** One login attempt as a browser posts it, with its own CSRF cookie; the response as it came. */
+    public static Response tryLogin(String email, String password) {
+        String csrf = csrfCookie();
+        return given().redirects().follow(false).cookie("gw-csrf", csrf)
+                .formParam("email", email).formParam("password", password).formParam("csrf", csrf).post("/login");
+    }
+
     public static String createToken(String session, String csrf, String name) {
-        String page = given().redirects().follow(false).cookie("quarkus-credential", session).cookie("gw-csrf", csrf)
+        String page = given().redirects().follow(false).cookie(SESSION, session).cookie("gw-csrf", csrf)
                 .formParam("name", name).formParam("csrf", csrf)
                 .post("/account/tokens").then().statusCode(201).extract().asString();
         var m = java.util.regex.Pattern.compile("id=\"new-token\" class=\"secret\">(gw_[A-Za-z0-9_-]+)<").matcher(page);

@@ -15,10 +15,14 @@ final class OwnerIdentities {
     }
 
     static SecurityIdentity of(Owner owner, String via) {
+        return of(owner.id, owner.email, via);
+    }
+
+    static SecurityIdentity of(long ownerId, String email, String via) {
         return QuarkusSecurityIdentity.builder()
-                .setPrincipal(new QuarkusPrincipal(owner.email))
+                .setPrincipal(new QuarkusPrincipal(email))
                 .addRole(ROLE)
-                .addAttribute(CurrentOwner.OWNER_ID, owner.id)
+                .addAttribute(CurrentOwner.OWNER_ID, ownerId)
                 .addAttribute("gatewatch.auth", via)
                 .build();
     }

@@ -1,33 +1,33 @@
 package dev.gatewatch.account.security;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.control.ActivateRequestContext;
 
-import dev.gatewatch.account.Owner;
+import dev.gatewatch.account.login.SessionService;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
 import io.quarkus.security.identity.SecurityIdentity;
-import io.quarkus.security.identity.request.TrustedAuthenticationRequest;
 import io.smallrye.mutiny.Uni;
 
-/** Restores the owner from the encrypted session cookie of the web UI; a deleted owner's cookie stops working. */
+/** Restores the owner from a server-side session; an ended session (logout, password change, deleted owner) fails. */
 @ApplicationScoped
-public class SessionIdentityProvider implements IdentityProvider<TrustedAuthenticationRequest> {
+public class SessionIdentityProvider implements IdentityProvider<SessionRequest> {
 
-    @Override
-    public Class<TrustedAuthenticationRequest> getRequestType() {
-        return TrustedAuthenticationRequest.class;
+    private final SessionService sessions;
+
+    public SessionIdentityProvider(SessionService sessions) {
+        this.sessions = sessions;
     }
 
     @Override
-    public Uni<SecurityIdentity> authenticate(TrustedAuthenticationRequest request, AuthenticationRequestContext context) {
-        return context.runBlocking(() -> restore(request.getPrincipal()));
+    public Class<SessionRequest> getRequestType() {
+        return SessionRequest.class;
     }
 
-    @ActivateRequestContext
-    SecurityIdentity restore(String email) {
-        Owner owner = Owner.findByEmail(email).orElseThrow(() -> new AuthenticationFailedException("unknown owner"));
-        return OwnerIdentities.of(owner, "session");
+    @Override
+    public Uni<SecurityIdentity> authenticate(SessionRequest request, AuthenticationRequestContext context) {
+        return context.runBlocking(() -> sessions.find(request.token())
+                .map(s -> OwnerIdentities.of(s.ownerId(), s.email(), "session"))
+                .orElseThrow(() -> new AuthenticationFailedException("no such session")));
     }
 }

@@ -1,6 +1,7 @@
 package dev.gatewatch.account.web;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 
 import jakarta.ws.rs.CookieParam;
@@ -11,7 +12,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -21,6 +21,12 @@ import dev.gatewatch.account.AccountService;
 import dev.gatewatch.account.AccountService.CreatedToken;
 import dev.gatewatch.account.AccountService.TokenView;
 import dev.gatewatch.account.CurrentOwner;
+import dev.gatewatch.account.PasswordHashing;
+import dev.gatewatch.account.login.LoginService;
+import dev.gatewatch.account.login.LoginService.Outcome;
+import dev.gatewatch.account.login.SessionService;
+import dev.gatewatch.account.security.SessionCookie;
+import dev.gatewatch.api.Durations;
 import dev.gatewatch.api.FieldError;
 import dev.gatewatch.api.InvalidInputException;
 import dev.gatewatch.config.GatewatchConfig;
@@ -28,7 +34,7 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.vertx.ext.web.RoutingContext;
 
-/** Server-rendered sign-up, login and token pages of the web UI. */
+/** Server-rendered sign-up, login, password and token pages of the web UI. */
 @Path("/")
 @Produces(MediaType.TEXT_HTML)
 @Tag(name = "Web UI", description = "HTML pages; cookie session and CSRF token required for forms")
@@ -36,7 +42,9 @@ public class AccountPages {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance login(String csrf, boolean failed, boolean registered, boolean signupOpen);
+        static native TemplateInstance login(String csrf, String email, String problem, boolean registered, boolean signupOpen);
+
+        static native TemplateInstance password(String csrf, String email, List<FieldError> errors, boolean changed, String problem);
 
         static native TemplateInstance signup(String csrf, String email, List<FieldError> errors, boolean open);
 
@@ -44,23 +52,94 @@ public class AccountPages {
                 List<FieldError> errors);
     }
 
-    /** Cookie that Quarkus form authentication keeps the encrypted session in. */
-    static final String SESSION_COOKIE = "quarkus-credential";
-
     private final AccountService accounts;
+    private final LoginService logins;
+    private final SessionService sessions;
+    private final SessionCookie cookie;
     private final CurrentOwner owner;
     private final GatewatchConfig config;
 
-    public AccountPages(AccountService accounts, CurrentOwner owner, GatewatchConfig config) {
+    public AccountPages(AccountService accounts, LoginService logins, SessionService sessions, SessionCookie cookie,
+            CurrentOwner owner, GatewatchConfig config) {
         this.accounts = accounts;
+        this.logins = logins;
+        this.sessions = sessions;
+        this.cookie = cookie;
         this.owner = owner;
         this.config = config;
     }
 
     @GET
     @Path("login")
-    public String login(@QueryParam("error") String error, @QueryParam("registered") String registered, RoutingContext rc) {
-        return Templates.login(Csrf.token(rc), error != null, registered != null, config.web().signupOpen()).render();
+    public String login(@QueryParam("registered") String registered, RoutingContext rc) {
+        return Templates.login(Csrf.token(rc), "", null, registered != null, config.web().signupOpen()).render();
+    }
+
+    @POST
+    @Path("login")
+    @jakarta.ws.rs.Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response logIn(@FormParam("email") String email, @FormParam("password") String password,
+            @FormParam(Csrf.FIELD) String csrf, @CookieParam(Csrf.COOKIE) String csrfCookie, RoutingContext rc) {
+        Csrf.verify(csrfCookie, csrf);
+        Outcome outcome = logins.logIn(email, password, clientAddress(rc), rc.request().getHeader("User-Agent"));
+        if (outcome instanceof Outcome.LoggedIn in) {
+            return Response.seeOther(URI.create("/")).cookie(cookie.of(in.token())).build();
+        }
+        return refused(outcome, Templates.login(Csrf.token(rc), email == null ? "" : email, problem(outcome), false,
+                config.web().signupOpen()).render());
+    }
+
+    @GET
+    @Path("account/password")
+    public String passwordPage(RoutingContext rc) {
+        return Templates.password(Csrf.token(rc), owner.email(), List.of(), false, null).render();
+    }
+
+    @POST
+    @Path("account/password")
+    @jakarta.ws.rs.Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response changePassword(@FormParam("currentPassword") String current, @FormParam("newPassword") String next,
+            @FormParam(Csrf.FIELD) String csrf, @CookieParam(Csrf.COOKIE) String csrfCookie, RoutingContext rc) {
+        Csrf.verify(csrfCookie, csrf);
+        try {
+            Outcome outcome = logins.changePassword(owner.id(), current, next, clientAddress(rc), rc.request().getHeader("User-Agent"));
+            if (outcome instanceof Outcome.LoggedIn in) {
+                return Response.ok(Templates.password(Csrf.token(rc), owner.email(), List.of(), true, null).render())
+                        .cookie(cookie.of(in.token())).build();
+            }
+            return refused(outcome, Templates.password(Csrf.token(rc), owner.email(), List.of(), false, problem(outcome)).render());
+        } catch (InvalidInputException e) {
+            return Response.status(400).entity(Templates.password(Csrf.token(rc), owner.email(), e.errors(), false, null).render()).build();
+        }
+    }
+
+    /** 401 for a wrong password, 429 with Retry-After when throttled, 503 with Retry-After when busy. */
+    private static Response refused(Outcome outcome, String page) {
+        if (outcome instanceof Outcome.Throttled t) {
+            return Response.status(429).header("Retry-After", seconds(t.retryAfter())).entity(page).build();
+        }
+        if (outcome instanceof Outcome.Busy) {
+            return Response.status(503).header("Retry-After", 2).entity(page).build();
+        }
+        return Response.status(401).entity(page).build();
+    }
+
+    private static String problem(Outcome outcome) {
+        if (outcome instanceof Outcome.Throttled t) {
+            return "Too many failed logins for this account or from this address. Try again in "
+                    + Durations.words(Duration.ofSeconds(seconds(t.retryAfter()))) + ".";
+        }
+        return outcome instanceof Outcome.Busy ? "Too many logins at once. Try again in a moment." : "Wrong e-mail or password.";
+    }
+
+    private static long seconds(Duration d) {
+        return Math.max(1, (d.toMillis() + 999) / 1000);
+    }
+
+    /** The peer's address (the client's, where quarkus.http.proxy.proxy-address-forwarding trusts a proxy's headers). */
+    private static String clientAddress(RoutingContext rc) {
+        var address = rc.request().remoteAddress();
+        return address == null ? null : address.hostAddress();
     }
 
     @GET
@@ -83,6 +162,10 @@ public class AccountPages {
             return Response.seeOther(URI.create("/login?registered=1")).build();
         } catch (InvalidInputException e) {
             return Response.status(400).entity(Templates.signup(Csrf.token(rc), email == null ? "" : email, e.errors(), true).render()).build();
+        } catch (PasswordHashing.Busy e) {
+            return Response.status(503).header("Retry-After", 2).entity(Templates.signup(Csrf.token(rc), email == null ? "" : email,
+                    List.of(new FieldError("password", "could not be checked: too many sign-ups at once, try again in a moment")), true)
+                    .render()).build();
         }
     }
 
@@ -136,9 +219,10 @@ public class AccountPages {
     @POST
     @Path("logout")
     @jakarta.ws.rs.Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response logout(@FormParam(Csrf.FIELD) String csrf, @CookieParam(Csrf.COOKIE) String csrfCookie) {
+    public Response logout(@FormParam(Csrf.FIELD) String csrf, @CookieParam(Csrf.COOKIE) String csrfCookie,
+            @CookieParam(SessionCookie.NAME) String session) {
         Csrf.verify(csrfCookie, csrf);
-        NewCookie expired = new NewCookie.Builder(SESSION_COOKIE).path("/").maxAge(0).httpOnly(true).value("").build();
-        return Response.seeOther(URI.create("/login")).cookie(expired).build();
+        sessions.end(session);
+        return Response.seeOther(URI.create("/login")).cookie(cookie.cleared()).build();
     }
 }

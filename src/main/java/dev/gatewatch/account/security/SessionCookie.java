@@ -1,0 +1,41 @@
+package dev.gatewatch.account.security;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.NewCookie;
+
+import dev.gatewatch.config.GatewatchConfig;
+
+/**
+ * The web UI's session cookie: HttpOnly, SameSite=Lax (links from an alert e-mail or Slack open the dashboard logged
+ * in; forms are guarded by CSRF tokens and the Origin check), Secure when the base URL is https, no Max-Age (gone
+ * with the browser; the server ends it after the idle timeout or its age anyway).
+ */
+@ApplicationScoped
+public class SessionCookie {
+
+    public static final String NAME = "gw-session";
+
+    private final boolean secure;
+
+    public SessionCookie(GatewatchConfig config) {
+        this.secure = config.web().baseUrl().regionMatches(true, 0, "https:", 0, 6);
+    }
+
+    public boolean secure() {
+        return secure;
+    }
+
+    /** The cookie that carries {@code token}. */
+    public NewCookie of(String token) {
+        return builder(token).build();
+    }
+
+    /** The cookie that clears it. */
+    public NewCookie cleared() {
+        return builder("").maxAge(0).build();
+    }
+
+    private NewCookie.Builder builder(String value) {
+        return new NewCookie.Builder(NAME).value(value).path("/").httpOnly(true).secure(secure).sameSite(NewCookie.SameSite.LAX);
+    }
+}
