@@ -2,6 +2,8 @@
 import htmx from 'htmx.org';
 
 window.htmx = htmx;
+// The Content-Security-Policy allows no inline style: the indicator rules live in gatewatch.css instead.
+htmx.config.includeIndicatorStyles = false;
 
 // A session that expired while a page was polling: the fragment request was redirected to the login form. Go there as a
 // whole page instead of swapping the form into the table.

@@ -1,6 +1,7 @@
 package dev.gatewatch.account.security;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.core.NewCookie;
 
 import dev.gatewatch.config.GatewatchConfig;
@@ -17,8 +18,18 @@ public class SessionCookie {
 
     private final boolean secure;
 
+    @Inject
     public SessionCookie(GatewatchConfig config) {
-        this.secure = config.web().baseUrl().regionMatches(true, 0, "https:", 0, 6);
+        this(secureFor(config.web().baseUrl()));
+    }
+
+    /** Whether cookies for an installation at {@code baseUrl} are sent over https only. */
+    public static boolean secureFor(String baseUrl) {
+        return baseUrl.regionMatches(true, 0, "https:", 0, 6);
+    }
+
+    SessionCookie(boolean secure) {
+        this.secure = secure;
     }
 
     public boolean secure() {

@@ -6,6 +6,7 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import dev.gatewatch.account.security.SessionCookie;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpMethod;
@@ -22,6 +23,12 @@ public class WebRequestFilter {
 
     /** Ahead of Quarkus' authentication handlers, so the login form is covered too. */
     static final int ORDER = -10_000;
+
+    private final boolean secure;
+
+    public WebRequestFilter(SessionCookie session) {
+        this.secure = session.secure();
+    }
 
     void install(@Observes Router router) {
         router.route().order(ORDER).handler(this::filter);
@@ -41,12 +48,17 @@ public class WebRequestFilter {
                             + "\"detail\":\"Cross-site form submissions are refused\"}");
             return;
         }
+        if (path.startsWith("/status/") || path.startsWith("/static/") || path.equals("/favicon.ico")) {
+            // public and cacheable, with no form: no CSRF cookie to set (a cache would hand it to every visitor)
+            rc.next();
+            return;
+        }
         Cookie existing = rc.request().getCookie(Csrf.COOKIE);
         String token = existing != null && existing.getValue().length() >= 16 ? existing.getValue() : null;
         if (token == null) {
             token = Csrf.newToken();
             rc.response().addCookie(Cookie.cookie(Csrf.COOKIE, token).setPath("/").setHttpOnly(true)
-                    .setSameSite(CookieSameSite.STRICT).setSecure(rc.request().isSSL()));
+                    .setSameSite(CookieSameSite.STRICT).setSecure(secure || rc.request().isSSL()));
         }
         rc.put(Csrf.CONTEXT_KEY, token);
         rc.next();
