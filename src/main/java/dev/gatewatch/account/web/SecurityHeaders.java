@@ -50,7 +50,9 @@ public class SecurityHeaders {
         // Quarkus' own tools (Swagger UI and the like) under /q/ bring inline scripts of their own.
         boolean tools = rc.normalizedPath().startsWith("/q/");
         boolean bundle = rc.normalizedPath().startsWith(BUNDLE) && HASHED.matcher(rc.normalizedPath()).find();
+        String host = rc.request().getHeader("Host");
         rc.addHeadersEndHandler(v -> {
+            relativeLocation(rc.response().headers(), host);
             if (bundle && rc.response().getStatusCode() == 200 && !rc.response().headers().contains("Cache-Control")) {
                 // the bundler puts a hash of the content in every file name: a name never changes its content
                 rc.response().headers().set("Cache-Control", "public, max-age=31536000, immutable");
@@ -58,6 +60,27 @@ public class SecurityHeaders {
             apply(rc.response().headers(), tools);
         });
         rc.next();
+    }
+
+    /**
+     * A redirect to this app made absolute from the request's Host header (JAX-RS resolves relative locations against
+     * it) goes out relative instead: a forged Host must not come back in a Location that a cache could keep.
+     */
+    static void relativeLocation(MultiMap h, String host) {
+        String location = h.get("Location");
+        if (location == null || host == null || !(location.startsWith("http://") || location.startsWith("https://"))) {
+            return;
+        }
+        try {
+            java.net.URI uri = java.net.URI.create(location);
+            if (host.equalsIgnoreCase(uri.getRawAuthority())) {
+                String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+                h.set("Location", path + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())
+                        + (uri.getRawFragment() == null ? "" : "#" + uri.getRawFragment()));
+            }
+        } catch (IllegalArgumentException notAUri) {
+            // left as it is: not one of ours
+        }
     }
 
     /** Sets the headers on {@code h}, the response's as it is about to be sent. */

@@ -91,6 +91,21 @@ class SecurityHeadersTest {
     }
 
     @Test
+    void redirectsNeverEchoTheHostHeader() {
+        TestOwner owner = Owners.create();
+        for (Response r : List.of(
+                owner.web().header("Host", "evil.example").formParam("csrf", owner.csrf()).post("/logout"),
+                given().redirects().follow(false).header("Host", "evil.example").get("/account/tokens"),
+                given().redirects().follow(false).header("Host", "evil.example:8443").cookie("gw-csrf", owner.csrf())
+                        .formParam("email", "x-" + UUID.randomUUID() + "@example.com").formParam("password", "long-enough-password")
+                        .formParam("csrf", owner.csrf()).post("/signup"))) {
+            String location = r.getHeader("Location");
+            assertTrue(r.statusCode() == 302 || r.statusCode() == 303, r.statusCode() + " " + location);
+            assertTrue(location.startsWith("/") && !location.contains("evil"), location);
+        }
+    }
+
+    @Test
     void httpsDeploysGetHstsAndCacheableResponsesNeverACookie() {
         SecurityHeaders https = new SecurityHeaders("https://status.example.com", Duration.ofDays(365));
         MultiMap h = MultiMap.caseInsensitiveMultiMap().set("Content-Type", "text/html;charset=UTF-8");
