@@ -30,6 +30,21 @@ public class Owner extends PanacheEntityBase {
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 
+    /** The TOTP shared secret (base32); set while being enrolled, in force once {@link #totpEnabledAt} is set. */
+    @Column(name = "totp_secret")
+    public String totpSecret;
+
+    @Column(name = "totp_enabled_at")
+    public Instant totpEnabledAt;
+
+    /** The last TOTP time step a code was accepted for: a code works once. */
+    @Column(name = "totp_last_step")
+    public Long totpLastStep;
+
+    public boolean secondFactor() {
+        return totpEnabledAt != null && totpSecret != null;
+    }
+
     public static Optional<Owner> findByEmail(String email) {
         return find("email", normalizeEmail(email)).firstResultOptional();
     }

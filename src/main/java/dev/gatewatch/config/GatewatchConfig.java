@@ -193,6 +193,10 @@ public interface GatewatchConfig {
         /** Logins waiting for a hashing thread; more at once are answered "busy, try again" at once. */
         @WithDefault("16")
         int hashingQueue();
+
+        /** How long a password reset link sent by e-mail works (once). */
+        @WithDefault("1h")
+        Duration resetLinkValidity();
     }
 
     interface Headers {

@@ -42,7 +42,8 @@ public class AccountPages {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance login(String csrf, String email, String problem, boolean registered, boolean signupOpen);
+        static native TemplateInstance login(String csrf, String email, String problem, boolean registered, boolean reset,
+                boolean signupOpen);
 
         static native TemplateInstance password(String csrf, String email, List<FieldError> errors, boolean changed, String problem);
 
@@ -71,8 +72,8 @@ public class AccountPages {
 
     @GET
     @Path("login")
-    public String login(@QueryParam("registered") String registered, RoutingContext rc) {
-        return Templates.login(Csrf.token(rc), "", null, registered != null, config.web().signupOpen()).render();
+    public String login(@QueryParam("registered") String registered, @QueryParam("reset") String reset, RoutingContext rc) {
+        return Templates.login(Csrf.token(rc), "", null, registered != null, reset != null, config.web().signupOpen()).render();
     }
 
     @POST
@@ -85,7 +86,7 @@ public class AccountPages {
         if (outcome instanceof Outcome.LoggedIn in) {
             return Response.seeOther(URI.create("/")).cookie(cookie.of(in.token())).build();
         }
-        return refused(outcome, Templates.login(Csrf.token(rc), email == null ? "" : email, problem(outcome), false,
+        return refused(outcome, Templates.login(Csrf.token(rc), email == null ? "" : email, problem(outcome), false, false,
                 config.web().signupOpen()).render());
     }
 
@@ -137,7 +138,7 @@ public class AccountPages {
     }
 
     /** The peer's address (the client's, where quarkus.http.proxy.proxy-address-forwarding trusts a proxy's headers). */
-    private static String clientAddress(RoutingContext rc) {
+    static String clientAddress(RoutingContext rc) {
         var address = rc.request().remoteAddress();
         return address == null ? null : address.hostAddress();
     }
