@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 
 import dev.gatewatch.account.AccountService;
 import dev.gatewatch.account.Owner;
@@ -14,18 +13,28 @@ import dev.gatewatch.account.PasswordHashing;
 import dev.gatewatch.api.FieldError;
 import dev.gatewatch.api.InvalidInputException;
 import dev.gatewatch.config.GatewatchConfig;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
  * Logging in and changing the password: throttled per account and per client address before any password is hashed,
- * hashed on the bounded {@link PasswordHashing} pool, and ending in a server-side session.
+ * hashed on the bounded {@link PasswordHashing} pool, and ending in a server-side session (one that still owes the
+ * second factor, for an account that has one).
  */
 @ApplicationScoped
 public class LoginService {
 
-    /** How a login ended. */
+    /** How a login (or a password check) ended. */
     public sealed interface Outcome {
         /** Logged in: {@code token} goes into the session cookie. */
         record LoggedIn(long ownerId, String token) implements Outcome {
+        }
+
+        /** The password was right and a second factor is owed: {@code token} is a session that opens only the code form. */
+        record CodeNeeded(long ownerId, String token) implements Outcome {
+        }
+
+        /** The password is right (a check without a session). */
+        record Checked(Owner owner) implements Outcome {
         }
 
         /** Wrong e-mail or password (which of the two is not said). */
@@ -57,6 +66,18 @@ public class LoginService {
     }
 
     public Outcome logIn(String email, String password, String clientAddress, String userAgent) {
+        Outcome check = check(email, password, clientAddress);
+        if (!(check instanceof Outcome.Checked ok)) {
+            return check;
+        }
+        if (ok.owner().secondFactor()) {
+            return new Outcome.CodeNeeded(ok.owner().id, sessions.openPending(ok.owner().id, clientAddress, userAgent));
+        }
+        return new Outcome.LoggedIn(ok.owner().id, sessions.open(ok.owner().id, clientAddress, userAgent));
+    }
+
+    /** Checks {@code email}'s password, throttled like a login, without opening a session. */
+    public Outcome check(String email, String password, String clientAddress) {
         String account = "account:" + Owner.normalizeEmail(email);
         String address = "address:" + (clientAddress == null ? "unknown" : clientAddress);
         Duration wait = throttle.tryStart(List.of(new ThrottleStore.Subject(account, perAccount),
@@ -77,7 +98,7 @@ public class LoginService {
             return new Outcome.Refused();
         }
         throttle.succeeded(account, address);
-        return new Outcome.LoggedIn(owner.id, sessions.open(owner.id, clientAddress, userAgent));
+        return new Outcome.Checked(owner);
     }
 
     /**
@@ -94,11 +115,11 @@ public class LoginService {
             throw new InvalidInputException(errors);
         }
         Owner owner = QuarkusTransaction.requiringNew().call(() -> Owner.<Owner>findById(ownerId));
-        Outcome check = logIn(owner.email, currentPassword, clientAddress, userAgent);
+        Outcome check = check(owner.email, currentPassword, clientAddress);
         if (check instanceof Outcome.Refused) {
             throw new InvalidInputException("currentPassword", "is not your current password");
         }
-        if (!(check instanceof Outcome.LoggedIn)) {
+        if (!(check instanceof Outcome.Checked)) {
             return check;
         }
         String hash;

@@ -4,6 +4,7 @@ import java.security.SecureRandom;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
@@ -32,6 +33,8 @@ public class SessionService {
     static final String PREFIX = "gws_";
     private static final Pattern FORMAT = Pattern.compile("gws_[A-Za-z0-9_-]{43}");
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** How long a session that owes the second factor waits for it. */
+    static final Duration PENDING = Duration.ofMinutes(10);
     /** last_seen_at is written at most this often per session, not on every request. */
     private static final long TOUCH_SECONDS = 60;
 
@@ -45,29 +48,56 @@ public class SessionService {
 
     /** Opens a session for {@code ownerId}; returns the cookie's token (the only time it exists outside the cookie). */
     public String open(long ownerId, String clientAddress, String userAgent) {
+        return open(ownerId, clientAddress, userAgent, false);
+    }
+
+    /** Opens a session that still owes the second factor: it opens nothing but the code form, for a few minutes. */
+    public String openPending(long ownerId, String clientAddress, String userAgent) {
+        return open(ownerId, clientAddress, userAgent, true);
+    }
+
+    private String open(long ownerId, String clientAddress, String userAgent, boolean pending) {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         Instant now = Instant.now();
         Sql.update(dataSource, """
-                insert into web_session (owner_id, token_hash, created_at, last_seen_at, expires_at, client_address, user_agent)
-                values (?, ?, ?, ?, ?, ?, ?)
-                """, ownerId, TokenSecret.hash(token), Sql.at(now), Sql.at(now), Sql.at(now.plus(config.maxAge())),
-                clip(clientAddress, 64), clip(userAgent, 200));
+                insert into web_session (owner_id, token_hash, created_at, last_seen_at, expires_at, client_address, user_agent,
+                                         second_factor_pending)
+                values (?, ?, ?, ?, ?, ?, ?, ?)
+                """, ownerId, TokenSecret.hash(token), Sql.at(now), Sql.at(now), Sql.at(now.plus(pending ? PENDING : config.maxAge())),
+                clip(clientAddress, 64), clip(userAgent, 200), pending);
         return token;
     }
 
     /** The open session {@code token} names, if any; one idle past the timeout or past its age is ended here. */
     public Optional<Session> find(String token) {
+        return find(token, false);
+    }
+
+    /** The session {@code token} names if it still owes the second factor. */
+    public Optional<Session> findPending(String token) {
+        return find(token, true);
+    }
+
+    /** Turns the pending session {@code token} into a full one, under a new token (the old one ends). */
+    public Optional<String> promote(String token, String clientAddress, String userAgent) {
+        Optional<Session> pending = findPending(token);
+        pending.ifPresent(s -> end(token));
+        return pending.map(s -> open(s.ownerId(), clientAddress, userAgent));
+    }
+
+    private Optional<Session> find(String token, boolean pending) {
         if (token == null || !FORMAT.matcher(token).matches()) {
             return Optional.empty();
         }
         Instant now = Instant.now();
         try (var c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
                 select s.id, s.owner_id, o.email, s.last_seen_at, s.expires_at from web_session s join owner o on o.id = s.owner_id
-                where s.token_hash = ?
+                where s.token_hash = ? and s.second_factor_pending = ?
                 """)) {
             ps.setBytes(1, TokenSecret.hash(token));
+            ps.setBoolean(2, pending);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();

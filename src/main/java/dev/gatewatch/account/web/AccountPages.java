@@ -86,6 +86,9 @@ public class AccountPages {
         if (outcome instanceof Outcome.LoggedIn in) {
             return Response.seeOther(URI.create("/")).cookie(cookie.of(in.token())).build();
         }
+        if (outcome instanceof Outcome.CodeNeeded code) {
+            return Response.seeOther(URI.create("/login/code")).cookie(cookie.of(code.token())).build();
+        }
         return refused(outcome, Templates.login(Csrf.token(rc), email == null ? "" : email, problem(outcome), false, false,
                 config.web().signupOpen()).render());
     }
