@@ -53,6 +53,11 @@ public final class Owners {
         return session;
     }
 
+    /** What a page behind the login answers the session cookie {@code session}: 200 while it is open, 302 to the login after. */
+    public static int pageStatus(String session) {
+        return given().redirects().follow(false).cookie(SESSION, session).get("/account/tokens").statusCode();
+    }
+
     /** One login attempt as a browser posts it, with its own CSRF cookie; the response as it came. */
     public static Response tryLogin(String email, String password) {
         String csrf = csrfCookie();

@@ -130,14 +130,19 @@ public class AccountPages {
 
     private static String problem(Outcome outcome) {
         if (outcome instanceof Outcome.Throttled t) {
-            return "Too many failed logins for this account or from this address. Try again in "
-                    + Durations.words(Duration.ofSeconds(seconds(t.retryAfter()))) + ".";
+            return "Too many failed logins for this account or from this address. " + tryAgainIn(t.retryAfter());
         }
         return outcome instanceof Outcome.Busy ? "Too many logins at once. Try again in a moment." : "Wrong e-mail or password.";
     }
 
-    private static long seconds(Duration d) {
+    /** A wait as Retry-After's whole seconds, rounded up (never 0: that would invite an immediate retry). */
+    static long seconds(Duration d) {
         return Math.max(1, (d.toMillis() + 999) / 1000);
+    }
+
+    /** "Try again in 16 s." for a throttled form. */
+    static String tryAgainIn(Duration d) {
+        return "Try again in " + Durations.words(Duration.ofSeconds(seconds(d))) + ".";
     }
 
     /** The peer's address (the client's, where quarkus.http.proxy.proxy-address-forwarding trusts a proxy's headers). */

@@ -57,9 +57,8 @@ public class PasswordResetPages {
         Csrf.verify(csrfCookie, csrf);
         Duration wait = resets.request(email, AccountPages.clientAddress(rc));
         if (!wait.isZero()) {
-            long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
-            return Response.status(429).header("Retry-After", seconds).entity(Templates.ask(Csrf.token(rc), email == null ? "" : email, false,
-                    validFor(), "Too many reset links asked for this address. Try again in " + Durations.words(Duration.ofSeconds(seconds)) + ".")
+            return Response.status(429).header("Retry-After", AccountPages.seconds(wait)).entity(Templates.ask(Csrf.token(rc),
+                    email == null ? "" : email, false, validFor(), "Too many reset links asked for this address. " + AccountPages.tryAgainIn(wait))
                     .render()).build();
         }
         return Response.ok(Templates.ask(Csrf.token(rc), email == null ? "" : email, true, validFor(), null).render()).build();

@@ -1,7 +1,6 @@
 package dev.gatewatch.account.web;
 
 import java.net.URI;
-import java.time.Duration;
 import java.util.List;
 
 import jakarta.ws.rs.Consumes;
@@ -23,7 +22,6 @@ import dev.gatewatch.account.login.TwoFactorService;
 import dev.gatewatch.account.login.TwoFactorService.CodeOutcome;
 import dev.gatewatch.account.login.TwoFactorService.Enrolment;
 import dev.gatewatch.account.security.SessionCookie;
-import dev.gatewatch.api.Durations;
 import dev.gatewatch.api.InvalidInputException;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -75,9 +73,8 @@ public class TwoFactorPages {
             return Response.seeOther(URI.create("/login")).cookie(cookie.cleared()).build();
         }
         if (outcome instanceof CodeOutcome.Throttled t) {
-            long seconds = Math.max(1, (t.retryAfter().toMillis() + 999) / 1000);
-            return Response.status(429).header("Retry-After", seconds).entity(Templates.code(Csrf.token(rc),
-                    "Too many wrong codes. Try again in " + Durations.words(Duration.ofSeconds(seconds)) + ".").render()).build();
+            return Response.status(429).header("Retry-After", AccountPages.seconds(t.retryAfter())).entity(Templates.code(Csrf.token(rc),
+                    "Too many wrong codes. " + AccountPages.tryAgainIn(t.retryAfter())).render()).build();
         }
         return Response.status(401).entity(Templates.code(Csrf.token(rc), "That code is not right (or was used already).").render()).build();
     }

@@ -41,21 +41,17 @@ class SessionsAndLoginTest {
         Sql.update(db, "delete from login_throttle");
     }
 
-    private static int tokens(String session) {
-        return given().redirects().follow(false).cookie(Owners.SESSION, session).get("/account/tokens").statusCode();
-    }
-
     @Test
     void theSessionLivesOnTheServerAndLogoutEndsIt() {
         TestOwner owner = Owners.create();
         assertTrue(owner.session().startsWith("gws_"), owner.session());
-        assertEquals(200, tokens(owner.session()));
+        assertEquals(200, Owners.pageStatus(owner.session()));
         assertEquals(0, Sql.number(db, "select count(*) from web_session where encode(token_hash, 'escape') like ?",
                 "%" + owner.session().substring(4, 20) + "%"), "only a hash of the token is stored");
 
         Response out = owner.web().formParam("csrf", owner.csrf()).post("/logout");
         out.then().statusCode(303).header("Location", endsWith("/login"));
-        assertEquals(302, tokens(owner.session()), "the old cookie no longer opens a page after logout");
+        assertEquals(302, Owners.pageStatus(owner.session()), "the old cookie no longer opens a page after logout");
         given().redirects().follow(false).cookie(Owners.SESSION, owner.session()).get("/account/tokens").then()
                 .header("Location", "/login");
         owner.api().get("/api/v1/monitors").then().statusCode(200);
@@ -63,8 +59,8 @@ class SessionsAndLoginTest {
 
     @Test
     void forgedAndOldStyleCookiesOpenNothing() {
-        assertEquals(302, tokens("gws_" + "A".repeat(43)));
-        assertEquals(302, tokens("not-a-session"));
+        assertEquals(302, Owners.pageStatus("gws_" + "A".repeat(43)));
+        assertEquals(302, Owners.pageStatus("not-a-session"));
         given().redirects().follow(false).cookie("quarkus-credential", "anything").get("/account/tokens").then().statusCode(302);
         // a public page ignores a dead cookie instead of refusing the visitor
         given().redirects().follow(false).cookie(Owners.SESSION, "gws_" + "B".repeat(43)).get("/login").then().statusCode(200);
@@ -75,15 +71,15 @@ class SessionsAndLoginTest {
         TestOwner idle = Owners.create();
         Sql.update(db, "update web_session set last_seen_at = now() - interval '8 hours 1 minute' where owner_id = "
                 + "(select id from owner where email = ?)", idle.email());
-        assertEquals(302, tokens(idle.session()), "idle past 8 h");
+        assertEquals(302, Owners.pageStatus(idle.session()), "idle past 8 h");
         TestOwner old = Owners.create();
         Sql.update(db, "update web_session set expires_at = now() - interval '1 second' where owner_id = "
                 + "(select id from owner where email = ?)", old.email());
-        assertEquals(302, tokens(old.session()), "past its 7 days");
+        assertEquals(302, Owners.pageStatus(old.session()), "past its 7 days");
         TestOwner used = Owners.create();
         Sql.update(db, "update web_session set last_seen_at = now() - interval '7 hours' where owner_id = "
                 + "(select id from owner where email = ?)", used.email());
-        assertEquals(200, tokens(used.session()), "used within the idle timeout");
+        assertEquals(200, Owners.pageStatus(used.session()), "used within the idle timeout");
         assertEquals(1, Sql.number(db, "select count(*) from web_session s join owner o on o.id = s.owner_id "
                 + "where o.email = ? and s.last_seen_at > now() - interval '1 minute'", used.email()), "and marked as used");
     }
@@ -92,7 +88,7 @@ class SessionsAndLoginTest {
     void aPasswordChangeEndsEverySessionAndKeepsTheBrowserThatChangedIt() {
         TestOwner owner = Owners.create();
         String otherBrowser = Owners.login(owner.email(), owner.password());
-        assertEquals(200, tokens(otherBrowser));
+        assertEquals(200, Owners.pageStatus(otherBrowser));
 
         owner.web().formParam("csrf", owner.csrf()).formParam("currentPassword", "not-the-password")
                 .formParam("newPassword", "a-brand-new-password").post("/account/password").then().statusCode(400)
@@ -100,15 +96,15 @@ class SessionsAndLoginTest {
         owner.web().formParam("csrf", owner.csrf()).formParam("currentPassword", owner.password())
                 .formParam("newPassword", "short").post("/account/password").then().statusCode(400)
                 .body(containsString("id=\"new-error\">New password must be at least 10 characters"));
-        assertEquals(200, tokens(otherBrowser), "refused changes end nothing");
+        assertEquals(200, Owners.pageStatus(otherBrowser), "refused changes end nothing");
 
         Response changed = owner.web().formParam("csrf", owner.csrf()).formParam("currentPassword", owner.password())
                 .formParam("newPassword", "a-brand-new-password").post("/account/password");
         changed.then().statusCode(200).body(containsString("Password changed"));
         String renewed = changed.getCookie(Owners.SESSION);
-        assertEquals(200, tokens(renewed), "the browser that changed it stays logged in, on a new session");
-        assertEquals(302, tokens(otherBrowser), "every other session ended");
-        assertEquals(302, tokens(owner.session()), "including the old one of this browser");
+        assertEquals(200, Owners.pageStatus(renewed), "the browser that changed it stays logged in, on a new session");
+        assertEquals(302, Owners.pageStatus(otherBrowser), "every other session ended");
+        assertEquals(302, Owners.pageStatus(owner.session()), "including the old one of this browser");
         assertEquals(401, Owners.tryLogin(owner.email(), owner.password()).statusCode(), "the old password is gone");
         assertEquals(303, Owners.tryLogin(owner.email(), "a-brand-new-password").statusCode());
         owner.api().get("/api/v1/monitors").then().statusCode(200);

@@ -38,10 +38,6 @@ class TwoFactorTest {
         Sql.update(db, "delete from login_throttle");
     }
 
-    private static int tokens(String session) {
-        return given().redirects().follow(false).cookie(Owners.SESSION, session).get("/account/tokens").statusCode();
-    }
-
     private static Response code(String pending, String code) {
         String csrf = Owners.csrfCookie();
         return given().redirects().follow(false).cookie(Owners.SESSION, pending).cookie("gw-csrf", csrf)
@@ -69,7 +65,7 @@ class TwoFactorTest {
 
         owner.web().formParam("csrf", owner.csrf()).formParam("code", "000000").post("/account/two-factor/enable").then().statusCode(400)
                 .body(containsString("does not match")).body(containsString(key));
-        assertEquals(200, tokens(otherBrowser), "nothing changed yet");
+        assertEquals(200, Owners.pageStatus(otherBrowser), "nothing changed yet");
         long now = Totp.step(Instant.now());
         String on = owner.web().formParam("csrf", owner.csrf()).formParam("code", codeFor(key, now)).post("/account/two-factor/enable")
                 .then().statusCode(200).body(containsString("Two-factor login is on")).extract().asString();
@@ -79,22 +75,22 @@ class TwoFactorTest {
             recovery.add(rc.group(1));
         }
         assertEquals(10, recovery.size(), on);
-        assertEquals(200, tokens(owner.session()), "the browser that turned it on stays in");
-        assertEquals(302, tokens(otherBrowser), "sessions opened without the second factor end");
+        assertEquals(200, Owners.pageStatus(owner.session()), "the browser that turned it on stays in");
+        assertEquals(302, Owners.pageStatus(otherBrowser), "sessions opened without the second factor end");
 
         // the password alone opens only the code form
         Response password = Owners.tryLogin(owner.email(), owner.password());
         password.then().statusCode(303).header("Location", "/login/code");
         String pending = password.getCookie(Owners.SESSION);
-        assertEquals(302, tokens(pending), "a pending login opens no page");
+        assertEquals(302, Owners.pageStatus(pending), "a pending login opens no page");
         given().cookie(Owners.SESSION, pending).get("/login/code").then().statusCode(200).body(containsString("Enter your code"));
         code(pending, "123456").then().statusCode(401).body(containsString("not right"));
         code(pending, codeFor(key, now)).then().statusCode(401); // used to turn it on: a code works once
         Response in = code(pending, codeFor(key, now + 1));
         in.then().statusCode(303).header("Location", "/");
         String session = in.getCookie(Owners.SESSION);
-        assertEquals(200, tokens(session));
-        assertEquals(302, tokens(pending), "the pending token itself never opens anything");
+        assertEquals(200, Owners.pageStatus(session));
+        assertEquals(302, Owners.pageStatus(pending), "the pending token itself never opens anything");
         code(pending, codeFor(key, now + 1)).then().statusCode(303).header("Location", "/login");
 
         // a recovery code, once
