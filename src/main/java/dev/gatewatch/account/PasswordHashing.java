@@ -51,7 +51,15 @@ public class PasswordHashing {
                 });
     }
 
-    /** The bcrypt hash of {@code password}. */
+    /**
+     * Whether a hash asked for now would be refused: every thread busy and the queue full. Checked before anything
+     * else, so a flood is turned away without even a database round trip (racy, and {@link Busy} still guards).
+     */
+    public boolean saturated() {
+        return pool.getQueue().remainingCapacity() == 0 && pool.getActiveCount() >= pool.getMaximumPoolSize();
+    }
+
+        /** The bcrypt hash of {@code password}. */
     public String hash(String password) {
         return run(() -> BcryptUtil.bcryptHash(password, COST));
     }

@@ -103,6 +103,11 @@ public final class CheckerBenchmark {
 
     /** The packaged jar as its own process with one role, on the benchmark's database; HTTP on {@code httpPort} (0: any). */
     static Process start(Path jar, String heap, EmbeddedPostgres pg, String role, int httpPort, Path log) throws IOException {
+        return start(jar, heap, pg, role, httpPort, log, java.util.Map.of());
+    }
+
+    static Process start(Path jar, String heap, EmbeddedPostgres pg, String role, int httpPort, Path log, java.util.Map<String, String> env)
+            throws IOException {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + heap, "-jar", jar.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("QUARKUS_DATASOURCE_JDBC_URL", pg.jdbcUrl());
@@ -112,6 +117,7 @@ public final class CheckerBenchmark {
         pb.environment().put("GATEWATCH_ROLES", role);
         pb.environment().put("GATEWATCH_CHECKER_REGION", "bench");
         pb.environment().put("GATEWATCH_TARGETS_ALLOW", "127.0.0.0/8");
+        pb.environment().putAll(env);
         return pb.start();
     }
 

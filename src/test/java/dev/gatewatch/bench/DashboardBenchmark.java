@@ -204,7 +204,7 @@ public final class DashboardBenchmark {
     }
 
     /** A browser's worth of HTTP: cookies, the CSRF field, form login. */
-    private static final class Web {
+    static final class Web {
         private final String base;
         private final CookieManager cookies = new CookieManager();
         private final HttpClient http;

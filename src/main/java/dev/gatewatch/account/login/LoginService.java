@@ -78,6 +78,9 @@ public class LoginService {
 
     /** Checks {@code email}'s password, throttled like a login, without opening a session. */
     public Outcome check(String email, String password, String clientAddress) {
+        if (hashing.saturated()) {
+            return new Outcome.Busy();
+        }
         String account = "account:" + Owner.normalizeEmail(email);
         String address = "address:" + (clientAddress == null ? "unknown" : clientAddress);
         Duration wait = throttle.tryStart(List.of(new ThrottleStore.Subject(account, perAccount),
