@@ -53,7 +53,8 @@ public final class LoginFloodBenchmark {
             exchange.getResponseBody().write("ok".getBytes());
             exchange.close();
         });
-        target.setExecutor(Executors.newFixedThreadPool(4));
+        ExecutorService serving = Executors.newFixedThreadPool(4);
+        target.setExecutor(serving);
         target.start();
         Process app = null;
         try (EmbeddedPostgres pg = EmbeddedPostgres.start(new EmbeddedPostgres.Settings(
@@ -84,10 +85,12 @@ public final class LoginFloodBenchmark {
                     |---|---|---|---|---|---|---|---|---|---|---|
                     %s
                     %s
-                    """, monitors, seconds, quiet.row("quiet"), flood.row(threads + " threads of logins"));
+                    login answers by status (-1: no answer): %s
+                    """, monitors, seconds, quiet.row("quiet"), flood.row(threads + " threads of logins"), new java.util.TreeMap<>(flood.statuses()));
         } finally {
             CheckerBenchmark.stop(app);
             target.stop(0);
+            serving.shutdownNow();
         }
     }
 
@@ -156,7 +159,7 @@ public final class LoginFloodBenchmark {
         double elapsed = (System.nanoTime() - start) / 1e9;
         long checks = hits.sum() - checksBefore;
         stop.set(true);
-        pool.shutdown();
+        pool.shutdownNow();
         pool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
         return new Phase(api.stream().mapToDouble(Double::doubleValue).sorted().toArray(), errors, checks / elapsed, logins.get() / elapsed,
                 Map.copyOf(statuses));
