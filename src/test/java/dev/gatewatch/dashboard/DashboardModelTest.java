@@ -200,7 +200,7 @@ class DashboardModelTest {
         PublicIncident open = PublicIncident.of("aa11", "Shop <&> \"Co\"", "outage", where, false, T0.plusSeconds(3600), null, now);
         PublicIncident over = PublicIncident.of("bb22", "Shop <&> \"Co\"", "degraded", where, false, T0, T0.plusSeconds(600), now);
         PublicPage page = new PublicPage("acme", "https://gw.example/status/acme", "Acme & Sons", null,
-                PublicPage.Overall.of(List.of()), List.of(), List.of(open, over), T0.minusSeconds(86400));
+                PublicPage.Overall.of(List.of()), List.of(), List.of(open, over), T0.minusSeconds(86400), List.of());
         String xml = AtomFeed.of(page);
         var factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
         factory.setNamespaceAware(true);
@@ -218,7 +218,7 @@ class DashboardModelTest {
         assertEquals("2026-11-20T10:10:00Z", text(second, "updated"));
         assertEquals("Shop <&> \"Co\" responded slowly. Resolved after 10 min.", text(second, "summary"));
         // A quiet page: the feed dates from the page's last edit, and control characters are dropped, not sent broken.
-        PublicPage quiet = new PublicPage("acme", page.url(), "Acme\u0007", null, page.overall(), List.of(), List.of(), T0);
+        PublicPage quiet = new PublicPage("acme", page.url(), "Acme\u0007", null, page.overall(), List.of(), List.of(), T0, List.of());
         var q = factory.newDocumentBuilder().parse(new org.xml.sax.InputSource(new java.io.StringReader(AtomFeed.of(quiet))));
         assertEquals("2026-11-20T10:00:00Z", text(q.getDocumentElement(), "updated"));
         assertEquals("Acme: incidents", text(q.getDocumentElement(), "title"));

@@ -20,9 +20,8 @@ import io.vertx.ext.web.RoutingContext;
 @ApplicationScoped
 public class SecurityHeaders {
 
-    /** Pages and fragments: scripts and styles only from the app's own bundle. */
-    static final String HTML_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            + "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    /** Pages and fragments: scripts and styles only from the app's own bundle, framed by no one. */
+    static final String HTML_POLICY = htmlPolicy("'none'");
     /** JSON, SVG badges, feeds: nothing in them may run or load anything, even when opened directly. */
     static final String DATA_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
 
@@ -32,6 +31,12 @@ public class SecurityHeaders {
     private static final java.util.regex.Pattern HASHED = java.util.regex.Pattern.compile("-[A-Z0-9]{8}\\.[a-z]+$");
 
     private final String hsts;
+
+    /** The pages' policy, framed only by {@code frameAncestors} (a status page whose owner opted in to embedding). */
+    public static String htmlPolicy(String frameAncestors) {
+        return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; "
+                + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors " + frameAncestors;
+    }
 
     @Inject
     public SecurityHeaders(GatewatchConfig config) {
@@ -95,7 +100,8 @@ public class SecurityHeaders {
         if (!tools && !h.contains("Content-Security-Policy")) {
             h.set("Content-Security-Policy", html ? HTML_POLICY : DATA_POLICY);
         }
-        if (html && !tools) {
+        String policy = h.get("Content-Security-Policy");
+        if (html && !tools && policy != null && policy.contains("frame-ancestors 'none'")) {
             h.set("X-Frame-Options", "DENY");
         }
         String cache = h.get("Cache-Control");

@@ -13,9 +13,10 @@ import dev.gatewatch.dashboard.model.Uptime;
  * @param overall   the worst public state among the page's monitors
  * @param incidents confirmed incidents of the last {@value StatusPageService#INCIDENT_DAYS} days, newest first
  * @param editedAt  when the owner last changed the page's settings
+ * @param embedOrigins sites that may show the page in a frame; empty: none
  */
 public record PublicPage(String slug, String url, String title, String description, Overall overall, List<Group> groups,
-                         List<PublicIncident> incidents, Instant editedAt) {
+                         List<PublicIncident> incidents, Instant editedAt, List<String> embedOrigins) {
 
     public record Group(String name, List<Component> components) {
     }

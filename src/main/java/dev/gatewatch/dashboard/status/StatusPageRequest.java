@@ -9,8 +9,11 @@ import java.util.List;
  * @param enabled     whether the page (and its badges) can be seen; off by default
  * @param showDetails opt-in: resolver names, resolved addresses and CDN nodes appear in public incident texts
  * @param groups      the monitors shown, in groups and in order
+ * @param embedOrigins opt-in: sites that may show the page in a frame ({@code https://www.example.com}, or {@code *}
+ *                     for any); none by default
  */
-public record StatusPageRequest(String slug, String title, String description, Boolean enabled, Boolean showDetails, List<Group> groups) {
+public record StatusPageRequest(String slug, String title, String description, Boolean enabled, Boolean showDetails, List<Group> groups,
+                                List<String> embedOrigins) {
 
     /** A heading ("Website", "API") over some monitors; the name may be empty for a page without headings. */
     public record Group(String name, List<Entry> monitors) {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -80,6 +81,7 @@ public class StatusPageService {
         if (description != null && description.length() > 1000) {
             errors.add(new FieldError("description", "must be at most 1000 characters"));
         }
+        List<String> embedOrigins = embedOrigins(in.embedOrigins(), errors);
         List<StatusPageRequest.Group> groups = in.groups() == null ? List.of() : in.groups();
         if (groups.size() > MAX_GROUPS) {
             errors.add(new FieldError("groups", "at most " + MAX_GROUPS + " groups"));
@@ -123,12 +125,14 @@ public class StatusPageService {
             try {
                 long pageId;
                 try (PreparedStatement ps = Sql.bind(c.prepareStatement("""
-                        insert into status_page (owner_id, slug, title, description, enabled, show_details) values (?, ?, ?, ?, ?, ?)
+                        insert into status_page (owner_id, slug, title, description, enabled, show_details, embed_origins)
+                        values (?, ?, ?, ?, ?, ?, ?)
                         on conflict (owner_id) do update set slug = excluded.slug, title = excluded.title,
                             description = excluded.description, enabled = excluded.enabled, show_details = excluded.show_details,
-                            updated_at = now()
+                            embed_origins = excluded.embed_origins, updated_at = now()
                         returning id
-                        """), ownerId, slug, title, description, Boolean.TRUE.equals(in.enabled()), Boolean.TRUE.equals(in.showDetails()));
+                        """), ownerId, slug, title, description, Boolean.TRUE.equals(in.enabled()), Boolean.TRUE.equals(in.showDetails()),
+                        c.createArrayOf("text", embedOrigins.toArray()));
                         ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     pageId = rs.getLong(1);
@@ -183,7 +187,7 @@ public class StatusPageService {
             List<PublicPage.Component> all = grouped.stream().flatMap(g -> g.components().stream()).toList();
             return new PublicPage(page.view().slug(), page.view().url(), page.view().title(), page.view().description(),
                     PublicPage.Overall.of(all), grouped, incidents(c, page.view().slug(), names, page.view().showDetails(), now),
-                    page.view().updatedAt());
+                    page.view().updatedAt(), page.view().embedOrigins());
         } catch (SQLException e) {
             throw new IllegalStateException("reading status page " + slug + " failed", e);
         }
@@ -251,7 +255,7 @@ public class StatusPageService {
             String slug = rs.getString("slug");
             return Optional.of(new StatusPageView(slug, rs.getString("title"), rs.getString("description"), rs.getBoolean("enabled"),
                     rs.getBoolean("show_details"), groups.entrySet().stream().map(g -> new StatusPageRequest.Group(g.getKey(), g.getValue())).toList(),
-                    config.web().baseUrl() + "/status/" + slug, Sql.instant(rs, "updated_at")));
+                    List.of((String[]) rs.getArray("embed_origins").getArray()), config.web().baseUrl() + "/status/" + slug, Sql.instant(rs, "updated_at")));
         }
     }
 
@@ -320,6 +324,34 @@ public class StatusPageService {
             }
         }
         return ids;
+    }
+
+    /** Origins a frame may be on: scheme, host (or {@code *.} and a domain) and an optional port, or {@code *} alone. */
+    private static final Pattern ORIGIN = Pattern.compile("https?://(\\*\\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\\d{1,5})?");
+    static final int MAX_EMBED_ORIGINS = 10;
+
+    private static List<String> embedOrigins(List<String> in, List<FieldError> errors) {
+        List<String> out = new ArrayList<>();
+        List<String> given = in == null ? List.of() : in;
+        if (given.size() > MAX_EMBED_ORIGINS) {
+            errors.add(new FieldError("embedOrigins", "at most " + MAX_EMBED_ORIGINS + " sites"));
+            return out;
+        }
+        for (int i = 0; i < given.size(); i++) {
+            String o = given.get(i) == null ? "" : given.get(i).strip().toLowerCase(java.util.Locale.ROOT);
+            while (o.endsWith("/")) {
+                o = o.substring(0, o.length() - 1);
+            }
+            if (o.equals("*") ? given.size() == 1 : o.length() <= 200 && ORIGIN.matcher(o).matches()) {
+                if (!out.contains(o)) {
+                    out.add(o);
+                }
+            } else {
+                errors.add(new FieldError("embedOrigins[" + i + "]", "must be a site such as https://www.example.com (scheme, host and "
+                        + "optional port, no path), or * alone for any site"));
+            }
+        }
+        return out;
     }
 
     private static boolean taken(Connection c, String slug, long ownerId) throws SQLException {

@@ -18,6 +18,7 @@ import dev.gatewatch.api.InvalidInputException;
 import dev.gatewatch.dashboard.model.MonitorSummary;
 import dev.gatewatch.dashboard.model.Period;
 import dev.gatewatch.dashboard.model.Uptime;
+import dev.gatewatch.account.web.SecurityHeaders;
 import dev.gatewatch.dashboard.status.AtomFeed;
 import dev.gatewatch.dashboard.status.Badge;
 import dev.gatewatch.dashboard.status.Fingerprint;
@@ -56,7 +57,12 @@ public class PublicStatusPage {
         timing.lap("data");
         String html = Templates.page(page).render();
         timing.lap("render");
-        return Response.ok(html).header("Cache-Control", "public, max-age=30").header(ServerTiming.HEADER, timing.value()).build();
+        Response.ResponseBuilder r = Response.ok(html).header("Cache-Control", "public, max-age=30").header(ServerTiming.HEADER, timing.value());
+        if (!page.embedOrigins().isEmpty()) {
+            // the owner opted in: these sites may frame the page (SecurityHeaders leaves a policy set here alone)
+            r.header("Content-Security-Policy", SecurityHeaders.htmlPolicy(String.join(" ", page.embedOrigins())));
+        }
+        return r.build();
     }
 
     @GET

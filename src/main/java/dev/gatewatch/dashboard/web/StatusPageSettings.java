@@ -39,14 +39,15 @@ import io.vertx.ext.web.RoutingContext;
 @Tag(name = "Web UI")
 public class StatusPageSettings {
 
-    static final List<String> FIELDS = List.of("slug", "title", "description");
+    static final List<String> FIELDS = List.of("slug", "title", "description", "embedOrigins");
 
     /** One row of the monitor table: a monitor of the owner's and how (whether) it appears on the page. */
     public record Row(long id, String name, String url, boolean shown, String group, String displayName) {
     }
 
     /** The form's values: what was saved, or what was just posted. */
-    public record Form(String slug, String title, String description, boolean enabled, boolean showDetails, List<Row> rows) {
+    public record Form(String slug, String title, String description, boolean enabled, boolean showDetails, String embedOrigins,
+                       List<Row> rows) {
     }
 
     @CheckedTemplate
@@ -81,7 +82,7 @@ public class StatusPageSettings {
             rows.add(new Row(m.id(), m.name(), m.url(), shown.contains(id), value(posted, "group-" + id), value(posted, "name-" + id)));
         }
         Form form = new Form(value(posted, "slug"), value(posted, "title"), value(posted, "description"), posted.containsKey("enabled"),
-                posted.containsKey("showDetails"), rows);
+                posted.containsKey("showDetails"), value(posted, "embedOrigins"), rows);
         try {
             pages.save(owner.id(), request(form));
             return Response.seeOther(URI.create("/status-page?saved=1")).build();
@@ -100,7 +101,8 @@ public class StatusPageSettings {
             }
         }
         return new StatusPageRequest(form.slug(), form.title(), form.description(), form.enabled(), form.showDetails(),
-                groups.entrySet().stream().map(g -> new StatusPageRequest.Group(g.getKey(), g.getValue())).toList());
+                groups.entrySet().stream().map(g -> new StatusPageRequest.Group(g.getKey(), g.getValue())).toList(),
+                java.util.Arrays.stream(form.embedOrigins().split("[\\s,]+")).filter(s -> !s.isBlank()).toList());
     }
 
     private Form form(StatusPageView view) {
@@ -116,8 +118,9 @@ public class StatusPageSettings {
         // Shown monitors first, in page order, so saving the form unchanged keeps the page as it is.
         List<Long> order = new ArrayList<>(onPage.keySet());
         rows.sort((a, b) -> Integer.compare(a.shown() ? order.indexOf(a.id()) : Integer.MAX_VALUE, b.shown() ? order.indexOf(b.id()) : Integer.MAX_VALUE));
-        return view == null ? new Form("", "", "", false, false, rows)
-                : new Form(view.slug(), view.title(), view.description() == null ? "" : view.description(), view.enabled(), view.showDetails(), rows);
+        return view == null ? new Form("", "", "", false, false, "", rows)
+                : new Form(view.slug(), view.title(), view.description() == null ? "" : view.description(), view.enabled(), view.showDetails(),
+                        String.join(", ", view.embedOrigins()), rows);
     }
 
     private static String value(MultivaluedMap<String, String> posted, String key) {
