@@ -198,7 +198,7 @@ class CheckerFaultsTest {
         }
         Duration lease = Duration.ofSeconds(3);
         try (TcpProxy proxy = new TcpProxy(db.port());
-                Probe probe = new Probe(vertx, new Probe.Settings(65536, 2048, "test", List.of(), 4, 2, Duration.ofSeconds(2)), guard::refusal);
+                Probe probe = new Probe(vertx, new Probe.Settings(65536, 2048, "test", List.of(), 4, 2, Duration.ofSeconds(2)), guard);
                 ResultWriter writerA = new ResultWriter(proxy.dataSource(db.url(), db.user(), db.password()), new ResultWriter.Settings(500, Duration.ofMillis(100), 10_000), () -> { });
                 ResultWriter writerB = new ResultWriter(dataSource, new ResultWriter.Settings(500, Duration.ofMillis(100), 10_000), () -> { })) {
             CheckerEngine a = engine("fence-a", region, probe, writerA, proxy.dataSource(db.url(), db.user(), db.password()), lease, 100, 0.25);
@@ -263,7 +263,7 @@ class CheckerFaultsTest {
             }
         }
         Instant from = Instant.now();
-        try (Probe probe = new Probe(vertx, new Probe.Settings(65536, 2048, "test", List.of(), 4, 2, Duration.ofSeconds(2)), guard::refusal);
+        try (Probe probe = new Probe(vertx, new Probe.Settings(65536, 2048, "test", List.of(), 4, 2, Duration.ofSeconds(2)), guard);
                 ResultWriter writer = new ResultWriter(dataSource, new ResultWriter.Settings(500, Duration.ofMillis(100), 10_000), () -> { })) {
             CheckerEngine engine = engine("fair-1", region, probe, writer, dataSource, Duration.ofSeconds(5), 4, 0.25);
             engine.start();

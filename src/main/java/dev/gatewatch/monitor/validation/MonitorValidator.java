@@ -228,7 +228,7 @@ public class MonitorValidator {
         }
         Optional<String> refusal = guard.hostRefusal(canonicalHost);
         if (refusal.isPresent()) {
-            errors.add(new FieldError("url", "points inside a private network and is refused: host " + refusal.get()));
+            errors.add(new FieldError("url", TargetGuard.PRIVATE_NETWORK + refusal.get()));
             return null;
         }
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
@@ -418,7 +418,12 @@ public class MonitorValidator {
                 }
                 Optional<String> refusal = spec.host().flatMap(guard::hostRefusal);
                 if (refusal.isPresent()) {
-                    errors.add(new FieldError(field, "points inside a private network and is refused: " + refusal.get()));
+                    errors.add(new FieldError(field, TargetGuard.PRIVATE_NETWORK + refusal.get()));
+                    continue;
+                }
+                Optional<String> port = spec.host().flatMap(h -> guard.resolverPortRefusal(h, spec.port()));
+                if (port.isPresent()) {
+                    errors.add(new FieldError(field, "'" + spec.text() + "' is refused " + port.get()));
                     continue;
                 }
                 out.add(spec.text());
