@@ -31,6 +31,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.gatewatch.support.Management;
 import dev.gatewatch.check.probe.Probe;
 import dev.gatewatch.check.schedule.CheckerEngine;
 import dev.gatewatch.check.schedule.NodeRegistry;
@@ -178,7 +179,7 @@ class CheckerFaultsTest {
         // the API shows the replacement; the writer is not stuck on anything
         given().header("Authorization", "Bearer " + owner.token()).get("/api/v1/monitors/" + nul + "/results?limit=1").then()
                 .statusCode(200).body("[0].replacedChars", org.hamcrest.Matchers.greaterThan(0));
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertTrue(metric(metrics, "gatewatch_check_results_unstorable_total") >= 3, "counted");
         assertTrue(metric(metrics, "gatewatch_check_results_buffered") < 100, "nothing waits to be retried");
     }
