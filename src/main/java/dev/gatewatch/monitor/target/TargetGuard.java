@@ -69,12 +69,12 @@ public class TargetGuard implements AddressGate {
     }
 
     /**
-     * Why a resolver at this host (allowed by {@link #hostRefusal}) may not be asked on this port: a public one only on
-     * port 53. A name is judged by every address it resolves to now; checkers judge again at check time.
+     * Why a resolver at these addresses (as {@link #admit} found them) may not be asked on this port: a public one only
+     * on port 53. Checkers judge again at check time, after resolving a resolver given by name.
      */
-    public Optional<String> resolverPortRefusal(String host, int port) {
-        return admit(host).addresses().stream().map(a -> policy.classifyResolver(a, port)).flatMap(Optional::stream)
-                .findFirst().map(AddressPolicy.Refusal::category);
+    public Optional<String> resolverPortRefusal(List<InetAddress> addresses, int port) {
+        return addresses.stream().map(a -> policy.classifyResolver(a, port)).flatMap(Optional::stream).findFirst()
+                .map(AddressPolicy.Refusal::category);
     }
 
     /**

@@ -416,12 +416,12 @@ public class MonitorValidator {
                     errors.add(new FieldError(field, "is listed twice"));
                     continue;
                 }
-                Optional<String> refusal = spec.host().flatMap(guard::hostRefusal);
-                if (refusal.isPresent()) {
-                    errors.add(new FieldError(field, TargetGuard.PRIVATE_NETWORK + refusal.get()));
+                Optional<TargetGuard.Admission> admission = spec.host().map(guard::admit);
+                if (admission.isPresent() && admission.get().refusal().isPresent()) {
+                    errors.add(new FieldError(field, TargetGuard.PRIVATE_NETWORK + admission.get().refusal().get()));
                     continue;
                 }
-                Optional<String> port = spec.host().flatMap(h -> guard.resolverPortRefusal(h, spec.port()));
+                Optional<String> port = admission.flatMap(a -> guard.resolverPortRefusal(a.addresses(), spec.port()));
                 if (port.isPresent()) {
                     errors.add(new FieldError(field, "'" + spec.text() + "' is refused " + port.get()));
                     continue;
