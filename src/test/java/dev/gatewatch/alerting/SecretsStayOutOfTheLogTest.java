@@ -20,10 +20,12 @@ import jakarta.inject.Inject;
 import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.Test;
 
+import dev.gatewatch.api.Sql;
 import dev.gatewatch.support.Owners;
 import dev.gatewatch.support.Owners.TestOwner;
 import dev.gatewatch.support.Receiver;
 import dev.gatewatch.support.Receiver.Answer;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
@@ -38,6 +40,8 @@ class SecretsStayOutOfTheLogTest {
 
     @Inject
     AlertFixtures fx;
+    @Inject
+    AgroalDataSource dataSource;
 
     /** Everything logged anywhere in the JVM while installed, formatted as an operator would read it. */
     static final class Capture extends Handler {
@@ -128,11 +132,22 @@ class SecretsStayOutOfTheLogTest {
             long m2 = fx.monitor(owner, "api", "https://api.example.com/", deadSlack);
             long n2 = fx.event(m2, "opened", "outage");
             AlertFixtures.waitFor(() -> fx.count("select attempts from notification where id = ?", n2) >= 2, () -> fx.lastError(n2));
+            // PostgreSQL refusing the row: the unexpected error is logged with its stack trace, but not the row
+            String refusedSecret = secret();
+            secrets.add(refusedSecret);
+            Sql.update(dataSource, "alter table alert_channel add constraint secrets_test_refuses check (name <> 'refused-row')");
+            try {
+                owner.api().body("{\"type\":\"webhook\",\"name\":\"refused-row\",\"settings\":{\"url\":\"" + hook.url("/r")
+                        + "\"},\"secrets\":{\"secret\":\"" + refusedSecret + "\"}}").post("/api/v1/channels").then().statusCode(500);
+            } finally {
+                Sql.update(dataSource, "alter table alert_channel drop constraint secrets_test_refuses");
+            }
         } finally {
             root.removeHandler(capture);
         }
         String log = capture.all();
         assertTrue(log.contains("capture check"), "the capture sees what is logged");
+        assertTrue(log.contains("secrets_test_refuses"), "the refused row's error was logged, by its constraint:\n" + log);
         for (String s : secrets) {
             assertFalse(log.contains(s), "a secret was logged:\n" + log);
             assertFalse(log.contains(s.substring(0, 8)), "the first 8 characters of " + s + " were logged:\n" + log);
