@@ -184,11 +184,10 @@ class PackagedAppIT {
     private App start(List<String> options) throws Exception {
         Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
         assertTrue(Files.isRegularFile(jar), "package builds " + jar);
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = freePort();
+        int management = freePort();
         List<String> all = new ArrayList<>(List.of("-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1",
+                "-Dquarkus.management.port=" + management,
                 "-Dgatewatch.database.embedded.data-dir=" + root.resolve("pg"), "-Dgatewatch.targets.allow=127.0.0.0/8",
                 "-Dgatewatch.monitors.min-interval=1s", "-Dgatewatch.checker.region=" + REGION,
                 "-Dgatewatch.bootstrap.email=it@gatewatch.test", "-Dgatewatch.bootstrap.password=packaged-app-it",
@@ -199,7 +198,10 @@ class PackagedAppIT {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < until) {
             try {
-                if (given().baseUri("http://127.0.0.1:" + port).get("/q/health/ready").statusCode() == 200) {
+                // readiness is on the management port, and only there
+                if (given().baseUri("http://127.0.0.1:" + management).get("/q/health/ready").statusCode() == 200) {
+                    assertFalse(given().baseUri("http://127.0.0.1:" + port).redirects().follow(false).get("/q/health/ready")
+                            .asString().contains("\"checks\""), "readiness on the public port");
                     return new App(process, port);
                 }
             } catch (Exception e) {
@@ -208,6 +210,12 @@ class PackagedAppIT {
             Thread.sleep(500);
         }
         throw new AssertionError("not ready within 120 s:\n" + process.output());
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 
     private static long monitor(int port, String name, String url, int interval) {

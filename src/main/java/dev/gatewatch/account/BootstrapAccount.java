@@ -47,7 +47,8 @@ public class BootstrapAccount {
             }
             if (ApiToken.count("tokenHash", TokenSecret.hash(secret)) == 0) {
                 accounts.store(owner.id, "bootstrap", secret, null);
-                LOG.infof("Registered bootstrap API token %s... for %s", TokenSecret.displayPrefix(secret), owner.email);
+                // Not even its prefix: the token is a credential the operator chose, the log is read by others.
+                LOG.infof("Registered the bootstrap API token (gatewatch.bootstrap.api-token) for %s", owner.email);
             }
         }
     }

@@ -74,7 +74,7 @@ public class Checker {
         var c = config.checker();
         probe = new Probe(vertx, new Probe.Settings(c.bodyLimit(), c.errorBodyLimit(), c.userAgent(),
                 c.extraTrust().orElse(List.of()).stream().map(Path::of).toList(), c.systemResolverThreads(), c.assertionThreads(),
-                c.assertionBudget()), guard::refusal);
+                c.assertionBudget()), guard);
         writer = new ResultWriter(dataSource, new ResultWriter.Settings(c.writer().batchSize(), c.writer().flushInterval(),
                 c.writer().bufferLimit()), this::maintainPartitions);
         DistributionSummary lag = DistributionSummary.builder("gatewatch.check.start.lag").baseUnit("milliseconds")

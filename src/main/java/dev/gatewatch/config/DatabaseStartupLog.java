@@ -25,8 +25,15 @@ public class DatabaseStartupLog {
             if (embedded != null && url.startsWith(System.getProperty(EmbeddedDatabaseConfigSourceFactory.STARTED_URL))) {
                 LOG.infof("Database: %s (set QUARKUS_DATASOURCE_JDBC_URL to use your own server)", embedded);
             } else {
-                LOG.infof("Database: external PostgreSQL %s at %s", meta.getDatabaseProductVersion(), url);
+                LOG.infof("Database: external PostgreSQL %s at %s", meta.getDatabaseProductVersion(), withoutCredentials(url));
             }
         }
+    }
+
+    /** The URL without its parameters and user info, where a password may be given (?password=, //user:pw@). */
+    static String withoutCredentials(String jdbcUrl) {
+        int query = jdbcUrl.indexOf('?');
+        String base = query < 0 ? jdbcUrl : jdbcUrl.substring(0, query);
+        return base.replaceFirst("//[^/@]*@", "//");
     }
 }

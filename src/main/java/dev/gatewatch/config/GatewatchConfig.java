@@ -149,6 +149,14 @@ public interface GatewatchConfig {
         @WithDefault("5m")
         Duration historyCache();
 
+        /**
+         * How long a status page address its owner changed away from stays reserved for them: other owners cannot
+         * take it, so visitors' bookmarks and embedded badges do not lead to a stranger's page; the owner can take it
+         * back meanwhile.
+         */
+        @WithDefault("30d")
+        Duration releasedSlugReserve();
+
         /** Web UI sessions, kept in the database (no signing key to configure or leak). */
         Sessions sessions();
 

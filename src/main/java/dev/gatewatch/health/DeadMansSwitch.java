@@ -65,10 +65,20 @@ public class DeadMansSwitch {
                 throw new IllegalStateException("answered HTTP " + response.statusCode());
             }
             sent.increment();
-            faults.recovered("pinged " + url);
+            faults.recovered("pinged " + shown(url));
         } catch (Exception e) {
             failed.increment();
-            faults.failed("ping to " + url + " failed: " + (e.getCause() != null ? e.getCause() : e));
+            faults.failed("ping to " + shown(url) + " failed: " + String.valueOf(e.getCause() != null ? e.getCause() : e).replace(url, shown(url)));
+        }
+    }
+
+    /** Scheme and host only: a ping URL's path is its credential (whoever has it can ping and silence the alarm). */
+    static String shown(String url) {
+        try {
+            URI u = URI.create(url);
+            return u.getScheme() + "://" + u.getHost() + (u.getPort() == -1 ? "" : ":" + u.getPort()) + "/…";
+        } catch (IllegalArgumentException e) {
+            return "(the configured gatewatch.heartbeat.url)";
         }
     }
 

@@ -24,6 +24,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.Test;
 
+import dev.gatewatch.support.Management;
 import dev.gatewatch.alerting.channel.HttpDelivery;
 import dev.gatewatch.config.GatewatchConfig;
 import dev.gatewatch.monitor.target.TargetGuard;
@@ -284,7 +285,7 @@ class NotifierIsolationTest {
 
     /** A value from the Prometheus scrape, 0 if the series is not there yet. */
     private static double metric(String name, String label) {
-        String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String text = Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
         return text.lines().filter(l -> l.startsWith(name + "{") && l.contains(label))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }

@@ -114,6 +114,7 @@ public final class CheckerBenchmark {
         pb.environment().put("QUARKUS_DATASOURCE_USERNAME", pg.username());
         pb.environment().put("QUARKUS_DATASOURCE_PASSWORD", "");
         pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(httpPort));
+        pb.environment().put("QUARKUS_MANAGEMENT_PORT", "0"); // several processes on one machine: each its own free port
         pb.environment().put("GATEWATCH_ROLES", role);
         pb.environment().put("GATEWATCH_CHECKER_REGION", "bench");
         pb.environment().put("GATEWATCH_TARGETS_ALLOW", "127.0.0.0/8");

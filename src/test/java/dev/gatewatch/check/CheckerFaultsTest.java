@@ -31,6 +31,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.gatewatch.support.Management;
 import dev.gatewatch.check.probe.Probe;
 import dev.gatewatch.check.schedule.CheckerEngine;
 import dev.gatewatch.check.schedule.NodeRegistry;
@@ -178,7 +179,7 @@ class CheckerFaultsTest {
         // the API shows the replacement; the writer is not stuck on anything
         given().header("Authorization", "Bearer " + owner.token()).get("/api/v1/monitors/" + nul + "/results?limit=1").then()
                 .statusCode(200).body("[0].replacedChars", org.hamcrest.Matchers.greaterThan(0));
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertTrue(metric(metrics, "gatewatch_check_results_unstorable_total") >= 3, "counted");
         assertTrue(metric(metrics, "gatewatch_check_results_buffered") < 100, "nothing waits to be retried");
     }
@@ -198,7 +199,7 @@ class CheckerFaultsTest {
         }
         Duration lease = Duration.ofSeconds(3);
         try (TcpProxy proxy = new TcpProxy(db.port());
-                Probe probe = new Probe(vertx, new Probe.Settings(65536, 2048, "test", List.of(), 4, 2, Duration.ofSeconds(2)), guard::refusal);
+                Probe probe = new Probe(vertx, new Probe.Settings(65536, 2048, "test", List.of(), 4, 2, Duration.ofSeconds(2)), guard);
                 ResultWriter writerA = new ResultWriter(proxy.dataSource(db.url(), db.user(), db.password()), new ResultWriter.Settings(500, Duration.ofMillis(100), 10_000), () -> { });
                 ResultWriter writerB = new ResultWriter(dataSource, new ResultWriter.Settings(500, Duration.ofMillis(100), 10_000), () -> { })) {
             CheckerEngine a = engine("fence-a", region, probe, writerA, proxy.dataSource(db.url(), db.user(), db.password()), lease, 100, 0.25);
@@ -263,7 +264,7 @@ class CheckerFaultsTest {
             }
         }
         Instant from = Instant.now();
-        try (Probe probe = new Probe(vertx, new Probe.Settings(65536, 2048, "test", List.of(), 4, 2, Duration.ofSeconds(2)), guard::refusal);
+        try (Probe probe = new Probe(vertx, new Probe.Settings(65536, 2048, "test", List.of(), 4, 2, Duration.ofSeconds(2)), guard);
                 ResultWriter writer = new ResultWriter(dataSource, new ResultWriter.Settings(500, Duration.ofMillis(100), 10_000), () -> { })) {
             CheckerEngine engine = engine("fair-1", region, probe, writer, dataSource, Duration.ofSeconds(5), 4, 0.25);
             engine.start();

@@ -11,6 +11,7 @@ import dev.gatewatch.check.schedule.CheckerEngine;
 import dev.gatewatch.check.schedule.NodeRegistry;
 import dev.gatewatch.check.schedule.ScheduleStore;
 import dev.gatewatch.check.store.ResultWriter;
+import dev.gatewatch.monitor.target.AddressPolicy;
 import io.vertx.core.Vertx;
 
 /**
@@ -31,7 +32,8 @@ public final class CheckerProcess {
         ds.setPassword(args[2]);
         Vertx vertx = Vertx.vertx();
         Probe probe = new Probe(vertx, new Probe.Settings(65536, 2048, "test", List.of(), 4, 2, Duration.ofSeconds(2)),
-                address -> address.isLoopbackAddress() ? Optional.empty() : Optional.of("address outside loopback"));
+                address -> address.isLoopbackAddress() ? Optional.empty()
+                        : Optional.of(new AddressPolicy.Refusal("an address outside loopback", "address outside loopback")));
         ResultWriter writer = new ResultWriter(ds, new ResultWriter.Settings(500, Duration.ofMillis(200), 10_000), () -> { });
         CheckerEngine engine = new CheckerEngine(new CheckerEngine.Settings(args[4], args[3], "test-host", "test", 100,
                 Duration.ofMillis(100), Duration.ofMillis(300), 200, Duration.ofMillis(Long.parseLong(args[5])), Duration.ofSeconds(1),

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.gatewatch.support.Management;
 import dev.gatewatch.support.Owners;
 import dev.gatewatch.support.PostgresServer;
 import dev.gatewatch.support.Receiver;
@@ -103,7 +104,7 @@ class DatabaseOutageTest {
                     .post("/api/v1/monitors").then().statusCode(201).extract().jsonPath().getLong("id"));
         }
         CheckerFaultsTest.awaitTrue(() -> ids.stream().allMatch(id -> stored(id) >= 3), Duration.ofSeconds(30), "first checks stored");
-        given().get("/q/health/ready").then().statusCode(200);
+        Management.given().get("/q/health/ready").then().statusCode(200);
         CheckerFaultsTest.awaitTrue(() -> pings() >= 3, Duration.ofSeconds(30), "heartbeat pings while healthy");
         double awayBefore = CheckerFaultsTest.metric(metrics(), "gatewatch_check_database_away_checks_total");
 
@@ -114,7 +115,7 @@ class DatabaseOutageTest {
         List<Integer> readiness = new ArrayList<>();
         List<String> stalled = new ArrayList<>();
         while (Duration.between(down, Instant.now()).compareTo(OUTAGE) < 0) {
-            var ready = given().get("/q/health/ready");
+            var ready = Management.given().get("/q/health/ready");
             readiness.add(ready.statusCode());
             if ("DOWN".equals(ready.jsonPath().getString("checks.find { it.name == 'check results stored' }.status"))) {
                 stalled.add(ready.asString());
@@ -126,7 +127,7 @@ class DatabaseOutageTest {
         server.start();
         Instant up = Instant.now();
 
-        CheckerFaultsTest.awaitTrue(() -> given().get("/q/health/ready").statusCode() == 200, Duration.ofSeconds(60), "ready again");
+        CheckerFaultsTest.awaitTrue(() -> Management.given().get("/q/health/ready").statusCode() == 200, Duration.ofSeconds(60), "ready again");
         CheckerFaultsTest.awaitTrue(() -> CheckerFaultsTest.metric(metrics(), "gatewatch_check_results_buffered") == 0
                 && ids.stream().allMatch(id -> stored(id, up, Instant.now()) >= 2), Duration.ofSeconds(60), "backlog written");
 
@@ -164,7 +165,7 @@ class DatabaseOutageTest {
     }
 
     String metrics() {
-        return given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
     }
 
     long stored(long id) {

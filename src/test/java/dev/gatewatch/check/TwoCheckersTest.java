@@ -62,7 +62,7 @@ class TwoCheckersTest {
         var owner = Owners.create();
         Vertx targetsVertx = Vertx.vertx();
         try (TargetServers targets = TargetServers.start(targetsVertx, "127.0.0.1");
-                Probe probe = new Probe(vertx, new Probe.Settings(65536, 2048, "test", List.of(), 4, 2, java.time.Duration.ofSeconds(2)), guard::refusal)) {
+                Probe probe = new Probe(vertx, new Probe.Settings(65536, 2048, "test", List.of(), 4, 2, java.time.Duration.ofSeconds(2)), guard)) {
             List<Long> ids = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
                 ids.add(owner.api().body(Map.of("name", "m" + i, "url", "http://127.0.0.1:" + targets.httpPort() + "/ok",

@@ -4,6 +4,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.not;
 
 import java.util.stream.Stream;
 
@@ -121,6 +122,36 @@ class MonitorValidationTest {
         owner.api().body("{\"name\":\"n\",\"url\":\"" + url + "\"}").post("/api/v1/monitors").then().statusCode(400)
                 .body("errors.field", hasItem("url"));
         owner.api().get("/api/v1/monitors").then().body("total", equalTo(0));
+    }
+
+    @Test
+    void aNameThatResolvesInsideIsRefusedWithoutEchoingItsDnsAnswer() {
+        // intranet.gatewatch.test is 10.0.0.1 in src/test/resources/test-hosts
+        owner.api().body("{\"name\":\"n\",\"url\":\"http://intranet.gatewatch.test/\"}").post("/api/v1/monitors").then()
+                .statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("url"))
+                .body("errors[0].message", equalTo("points inside a private network and is refused: "
+                        + "the DNS answer for intranet.gatewatch.test is a private (RFC 1918) address"))
+                .body(not(containsString("10.0.0.1")));
+        owner.api().body("{\"name\":\"n\",\"url\":\"http://127.0.0.1/\",\"resolvers\":[\"system\",\"intranet.gatewatch.test:5353\"]}")
+                .post("/api/v1/monitors").then().statusCode(400).body("errors[0].field", equalTo("resolvers[1]"))
+                .body("errors[0].message", containsString("inside a private network")).body(not(containsString("10.0.0.1")));
+        // a literal the owner typed is named, in its canonical spelling
+        owner.api().body("{\"name\":\"n\",\"url\":\"http://0x0a.1/\"}").post("/api/v1/monitors").then().statusCode(400)
+                .body("errors[0].message", equalTo("points inside a private network and is refused: host private (RFC 1918) address 10.0.0.1"));
+    }
+
+    @Test
+    void aResolverOnAPublicAddressMustUsePort53() {
+        for (String resolver : new String[] { "1.1.1.1:22", "1.1.1.1:853", "8.8.8.8:5353", "[2606:4700:4700::1111]:443" }) {
+            owner.api().body("{\"name\":\"n\",\"url\":\"http://127.0.0.1/\",\"resolvers\":[\"system\",\"" + resolver + "\"]}")
+                    .post("/api/v1/monitors").then().statusCode(400).contentType("application/problem+json")
+                    .body("errors[0].field", equalTo("resolvers[1]"))
+                    .body("errors[0].message", containsString("a resolver on a public address must use port 53"));
+        }
+        owner.api().get("/api/v1/monitors").then().body("total", equalTo(0));
+        // port 53 anywhere public, and any port on an allow-listed address (the test profile allows loopback)
+        owner.api().body("{\"name\":\"n\",\"url\":\"http://127.0.0.1/\",\"resolvers\":[\"1.1.1.1:53\",\"127.0.0.1:5353\",\"[::1]:1053\"]}")
+                .post("/api/v1/monitors").then().statusCode(201).body("resolvers", equalTo(java.util.List.of("1.1.1.1", "127.0.0.1:5353", "[::1]:1053")));
     }
 
     @Test

@@ -72,7 +72,7 @@ public class HttpDelivery {
                 errors.add(new FieldError(field, "must be an http or https URL"));
                 return;
             }
-            guard.hostRefusal(u.getHost()).ifPresent(why -> errors.add(new FieldError(field, why)));
+            guard.hostRefusal(u.getHost()).ifPresent(why -> errors.add(new FieldError(field, TargetGuard.PRIVATE_NETWORK + why)));
         } catch (IllegalArgumentException e) {
             errors.add(new FieldError(field, "must be an http or https URL"));
         }
@@ -92,7 +92,7 @@ public class HttpDelivery {
         String host = uri.getHost();
         TargetGuard.Admission admission = guard.admit(host);
         if (admission.refusal().isPresent()) {
-            return Outcome.permanent("refused by the SSRF guard: " + host + " " + admission.refusal().get());
+            return Outcome.permanent("refused by the SSRF guard: " + admission.refusal().get());
         }
         if (admission.addresses().isEmpty()) {
             return Outcome.retry("could not resolve " + host, null);

@@ -14,7 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 
 import javax.net.ssl.SSLException;
 
@@ -24,6 +23,8 @@ import dev.gatewatch.check.ErrorClass;
 import dev.gatewatch.check.Timings;
 import dev.gatewatch.check.cdn.CdnParser;
 import dev.gatewatch.check.cdn.EdgeInfo;
+import dev.gatewatch.monitor.target.AddressGate;
+import dev.gatewatch.monitor.target.AddressPolicy;
 import dev.gatewatch.monitor.target.HostLiteral;
 import dev.gatewatch.monitor.validation.ResolverSpec;
 import io.netty.channel.ConnectTimeoutException;
@@ -64,14 +65,14 @@ public final class Probe implements AutoCloseable {
 
     private final Vertx vertx;
     private final Settings settings;
-    private final Function<InetAddress, Optional<String>> guard;
+    private final AddressGate guard;
     private final NetClient net;
     private final WorkerExecutor systemResolver;
     private final WorkerExecutor judges;
     private final Map<String, Future<DnsClient>> dnsClients = new ConcurrentHashMap<>();
 
     /** @param guard why an address may not be fetched (the SSRF guard), checked on every hop after resolution */
-    public Probe(Vertx vertx, Settings settings, Function<InetAddress, Optional<String>> guard) {
+    public Probe(Vertx vertx, Settings settings, AddressGate guard) {
         this.vertx = vertx;
         this.settings = settings;
         this.guard = guard;
@@ -121,9 +122,11 @@ public final class Probe implements AutoCloseable {
             } catch (UnknownHostException e) {
                 throw new Failure(ErrorClass.DNS_TIMEOUT, "the resolver's own name " + host + " does not resolve");
             }
-            Optional<String> refusal = guard.apply(address);
+            // Only the category: a resolver given by name was looked up by the system resolver, whose answer stays private.
+            Optional<AddressPolicy.Refusal> refusal = guard.classifyResolver(address, resolver.port());
             if (refusal.isPresent()) {
-                throw new Failure(ErrorClass.TARGET_BLOCKED, "the resolver " + resolver.text() + " is a " + refusal.get() + "; not asked");
+                throw new Failure(ErrorClass.TARGET_BLOCKED, "the resolver " + resolver.text() + " is refused: "
+                        + refusal.get().category() + "; not asked");
             }
             return address;
         }, false).map(address -> // made back on the event loop, so its UDP channel is registered before the first query
@@ -255,14 +258,16 @@ public final class Probe implements AutoCloseable {
         }
 
         void connect(InetAddress address) {
-            Optional<String> refusal = guard.apply(address);
+            Optional<AddressPolicy.Refusal> refusal = guard.classify(address);
+            if (refusal.isPresent()) {
+                // Neither the message nor the result names the refused address: it may be an internal DNS answer.
+                fail(ErrorClass.TARGET_BLOCKED, "the address for " + current.getHost() + " is " + refusal.get().category()
+                        + "; not fetched");
+                return;
+            }
             String ip = HostLiteral.format(address);
             if (resolvedIp == null) {
                 resolvedIp = ip;
-            }
-            if (refusal.isPresent()) {
-                fail(ErrorClass.TARGET_BLOCKED, current.getHost() + " resolved to " + ip + ", a " + refusal.get() + "; not fetched");
-                return;
             }
             phase = Phase.CONNECT;
             phaseStart = System.nanoTime();

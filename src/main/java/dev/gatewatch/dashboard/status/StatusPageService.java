@@ -118,11 +118,17 @@ public class StatusPageService {
             if (errors.isEmpty() && taken(c, slug, ownerId)) {
                 errors.add(new FieldError("slug", "is taken"));
             }
+            if (errors.isEmpty()) {
+                reservedForAnother(c, slug, ownerId).ifPresent(until -> errors.add(new FieldError("slug",
+                        "was given up by its previous owner and stays reserved for them until " + until.truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
+                                + ", so that visitors' links cannot lead to another page; choose another address")));
+            }
             if (!errors.isEmpty()) {
                 throw new InvalidInputException(errors);
             }
             c.setAutoCommit(false);
             try {
+                release(c, ownerId, slug);
                 long pageId;
                 try (PreparedStatement ps = Sql.bind(c.prepareStatement("""
                         insert into status_page (owner_id, slug, title, description, enabled, show_details, embed_origins)
@@ -352,6 +358,43 @@ public class StatusPageService {
             }
         }
         return out;
+    }
+
+    /** Until when another owner holds {@code slug} in reserve after giving it up, if they still do. */
+    private static Optional<Instant> reservedForAnother(Connection c, String slug, long ownerId) throws SQLException {
+        try (PreparedStatement ps = Sql.bind(c.prepareStatement("""
+                select reserved_until from released_slug
+                where slug = ? and reserved_until > now() and owner_id is distinct from ?
+                """), slug, ownerId); ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(Sql.instant(rs, "reserved_until")) : Optional.empty();
+        }
+    }
+
+    /**
+     * Inside the saving transaction: the owner's previous address, if it changes, is reserved for them; the one they
+     * take now is no longer held in reserve. Locks the page row so two saves cannot both see the old address.
+     */
+    private void release(Connection c, long ownerId, String slug) throws SQLException {
+        String previous = null;
+        try (PreparedStatement ps = Sql.bind(c.prepareStatement("select slug from status_page where owner_id = ? for update"), ownerId);
+                ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+                previous = rs.getString(1);
+            }
+        }
+        if (previous != null && !previous.equals(slug)) {
+            try (PreparedStatement ps = Sql.bind(c.prepareStatement("""
+                    insert into released_slug (slug, owner_id, reserved_until) values (?, ?, now() + ?::interval)
+                    on conflict (slug) do update set owner_id = excluded.owner_id, released_at = now(),
+                        reserved_until = excluded.reserved_until
+                    """), previous, ownerId, config.web().releasedSlugReserve().toSeconds() + " seconds")) {
+                ps.executeUpdate();
+            }
+        }
+        try (PreparedStatement ps = Sql.bind(c.prepareStatement("delete from released_slug where slug = ? and (owner_id = ? or reserved_until <= now())"),
+                slug, ownerId)) {
+            ps.executeUpdate();
+        }
     }
 
     private static boolean taken(Connection c, String slug, long ownerId) throws SQLException {

@@ -23,7 +23,10 @@ import dev.gatewatch.config.GatewatchConfig;
  * after their own DNS resolution and on every redirect hop, so DNS rebinding cannot get around it.
  */
 @ApplicationScoped
-public class TargetGuard {
+public class TargetGuard implements AddressGate {
+
+    /** How every SSRF refusal of a field starts, so owners and scripts recognise it. */
+    public static final String PRIVATE_NETWORK = "points inside a private network and is refused: ";
 
     private final AddressPolicy policy;
     private final Duration resolveTimeout;
@@ -54,6 +57,26 @@ public class TargetGuard {
         return policy.refusal(address);
     }
 
+    /** {@link #refusal}, with and without the address, for callers that must not echo a DNS answer. */
+    @Override
+    public Optional<AddressPolicy.Refusal> classify(InetAddress address) {
+        return policy.classify(address);
+    }
+
+    @Override
+    public Optional<AddressPolicy.Refusal> classifyResolver(InetAddress address, int port) {
+        return policy.classifyResolver(address, port);
+    }
+
+    /**
+     * Why a resolver at these addresses (as {@link #admit} found them) may not be asked on this port: a public one only
+     * on port 53. Checkers judge again at check time, after resolving a resolver given by name.
+     */
+    public Optional<String> resolverPortRefusal(List<InetAddress> addresses, int port) {
+        return addresses.stream().map(a -> policy.classifyResolver(a, port)).flatMap(Optional::stream).findFirst()
+                .map(AddressPolicy.Refusal::category);
+    }
+
     /**
      * What the guard made of a host: why it is refused, or the addresses it resolved to now, all of them allowed (none
      * if the name does not resolve). A client that connects to these instead of looking the name up again cannot be
@@ -68,7 +91,8 @@ public class TargetGuard {
     /**
      * Why this host (a URL host in any spelling, or a DNS resolver's address) may not be fetched, or empty if it may.
      * A host name that does not resolve now is allowed (its checks will report the DNS failure); one that resolves to
-     * any refused address is refused.
+     * any refused address is refused, naming only the kind of range: the DNS answer is not echoed, since the system
+     * resolver may answer with internal addresses a stranger must not learn.
      */
     public Optional<String> hostRefusal(String host) {
         return admit(host).refusal();
@@ -86,23 +110,22 @@ public class TargetGuard {
             return Admission.refused(e.getMessage());
         }
         if (literal.isPresent()) {
-            Optional<String> refusal = policy.refusal(literal.get());
+            Optional<String> refusal = policy.refusal(literal.get()).map(why -> "host " + why);
             return new Admission(refusal, refusal.isPresent() ? List.of() : List.of(literal.get()));
         }
         String name = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
         name = name.toLowerCase(java.util.Locale.ROOT);
         // RFC 6761: localhost names are loopback whatever a resolver says; refuse unless loopback is allowed
         if (name.equals("localhost") || name.endsWith(".localhost")) {
-            Optional<String> loopback = policy.refusal(InetAddress.getLoopbackAddress());
-            if (loopback.isPresent()) {
-                return Admission.refused("is a localhost name (" + loopback.get() + ")");
+            if (!policy.permits(InetAddress.getLoopbackAddress())) {
+                return Admission.refused("host " + name + " is a localhost name, always a loopback address");
             }
         }
         List<InetAddress> addresses = resolve(name);
         for (InetAddress address : addresses) {
-            Optional<String> refusal = policy.refusal(address);
+            Optional<AddressPolicy.Refusal> refusal = policy.classify(address);
             if (refusal.isPresent()) {
-                return Admission.refused("resolves to a " + refusal.get());
+                return Admission.refused("the DNS answer for " + name + " is " + refusal.get().category());
             }
         }
         return new Admission(Optional.empty(), addresses);

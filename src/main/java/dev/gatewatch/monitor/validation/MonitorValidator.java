@@ -228,7 +228,7 @@ public class MonitorValidator {
         }
         Optional<String> refusal = guard.hostRefusal(canonicalHost);
         if (refusal.isPresent()) {
-            errors.add(new FieldError("url", "points inside a private network and is refused: host " + refusal.get()));
+            errors.add(new FieldError("url", TargetGuard.PRIVATE_NETWORK + refusal.get()));
             return null;
         }
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
@@ -416,9 +416,14 @@ public class MonitorValidator {
                     errors.add(new FieldError(field, "is listed twice"));
                     continue;
                 }
-                Optional<String> refusal = spec.host().flatMap(guard::hostRefusal);
-                if (refusal.isPresent()) {
-                    errors.add(new FieldError(field, "points inside a private network and is refused: " + refusal.get()));
+                Optional<TargetGuard.Admission> admission = spec.host().map(guard::admit);
+                if (admission.isPresent() && admission.get().refusal().isPresent()) {
+                    errors.add(new FieldError(field, TargetGuard.PRIVATE_NETWORK + admission.get().refusal().get()));
+                    continue;
+                }
+                Optional<String> port = admission.flatMap(a -> guard.resolverPortRefusal(a.addresses(), spec.port()));
+                if (port.isPresent()) {
+                    errors.add(new FieldError(field, "'" + spec.text() + "' is refused " + port.get()));
                     continue;
                 }
                 out.add(spec.text());

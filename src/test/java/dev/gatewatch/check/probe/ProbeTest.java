@@ -1,6 +1,7 @@
 package dev.gatewatch.check.probe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,7 +63,7 @@ class ProbeTest {
         AddressPolicy policy = new AddressPolicy(List.of(Cidr.parse("127.0.0.0/25"), Cidr.parse("::1/128")), List.of());
         probe = new Probe(vertx, new Probe.Settings(64 * 1024, 2048, "Gatewatch-test", List.of(TestCertificates.caPem()), 4, 2,
                 Duration.ofSeconds(2)),
-                policy::refusal);
+                policy);
     }
 
     @AfterAll
@@ -161,13 +162,24 @@ class ProbeTest {
                 }),
                 fails("redirect into a refused network", s -> http(s, "/redirect?to=http%3A%2F%2F127.0.0.200%3A" + s.httpPort() + "%2Fok"),
                         ErrorClass.TARGET_BLOCKED, null),
-                fails("resolved into a refused network", s -> "http://blocked.gatewatch.test:" + s.httpPort() + "/ok", ErrorClass.TARGET_BLOCKED, null),
+                new Case("resolved into a refused network", s -> "http://blocked.gatewatch.test:" + s.httpPort() + "/ok", "good", t -> t,
+                        ErrorClass.TARGET_BLOCKED, null, (r, s) -> {
+                            // the owner learns the kind of range, never the internal DNS answer
+                            assertTrue(r.errorMessage().contains("is a loopback address; not fetched"), r.errorMessage());
+                            assertFalse(r.errorMessage().contains("127.0.0.200"), r.errorMessage());
+                            assertNull(r.resolvedIp());
+                        }),
                 fails("NXDOMAIN", s -> "http://gone.gatewatch.test:" + s.httpPort() + "/ok", ErrorClass.DNS_NXDOMAIN, null),
                 fails("SERVFAIL", s -> "http://broken.gatewatch.test:" + s.httpPort() + "/ok", ErrorClass.DNS_SERVFAIL, null),
                 new Case("resolver does not answer", s -> "http://slow.gatewatch.test:" + s.httpPort() + "/ok", "good", t -> timeout(t, 1000),
                         ErrorClass.DNS_TIMEOUT, null, (r, s) -> { }),
                 fails("no address", s -> "http://empty.gatewatch.test:" + s.httpPort() + "/ok", ErrorClass.DNS_NO_ADDRESS, null),
-                new Case("resolver inside a refused network", s -> http(s, "/ok"), "blocked", t -> t, ErrorClass.TARGET_BLOCKED, null, (r, s) -> { }),
+                new Case("resolver inside a refused network", s -> http(s, "/ok"), "blocked", t -> t, ErrorClass.TARGET_BLOCKED, null,
+                        (r, s) -> assertTrue(r.errorMessage().contains("the resolver 127.0.0.200 is refused: a loopback address; not asked"),
+                                r.errorMessage())),
+                // refused before a packet is sent, so nothing leaves the machine
+                new Case("public resolver on a port other than 53", s -> http(s, "/ok"), "public-port", t -> t, ErrorClass.TARGET_BLOCKED, null,
+                        (r, s) -> assertTrue(r.errorMessage().contains("1.1.1.1:22 is refused: on port 22"), r.errorMessage())),
                 ok("https with a valid certificate", s -> https(s, Kind.VALID, "/ok"), (r, s) -> {
                     assertNotNull(r.timings().tlsMs());
                     assertEquals(TestCertificates.valid().notAfter().truncatedTo(ChronoUnit.SECONDS), r.tlsExpiresAt());
@@ -197,6 +209,7 @@ class ProbeTest {
             case "good" -> good.spec();
             case "stale" -> stale.spec();
             case "blocked" -> "127.0.0.200:53";
+            case "public-port" -> "1.1.1.1:22";
             default -> "system";
         };
         CheckTask task = c.monitor().apply(new CheckTask(7, "local", Instant.now(), 30, URI.create(c.url().apply(targets)), "GET",

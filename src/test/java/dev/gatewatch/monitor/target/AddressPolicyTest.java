@@ -48,11 +48,10 @@ class AddressPolicyTest {
             "http://127.255.255.254/              | loopback address 127.255.255.254",
             "http://[::1]/                        | loopback address ::1",
             "http://[0:0:0:0:0:0:0:1]/            | loopback address ::1",
-            "http://[::ffff:127.0.0.1]/           | IPv4-mapped IPv6 address ::ffff:127.0.0.1",
-            "http://[::ffff:7f00:1]/              | IPv4-mapped IPv6 address ::ffff:127.0.0.1",
-            "http://[0:0:0:0:0:ffff:7f00:1]/      | IPv4-mapped IPv6 address ::ffff:127.0.0.1",
-            "http://[::ffff:169.254.169.254]/     | IPv4-mapped IPv6 address ::ffff:169.254.169.254",
-            "http://[::ffff:8.8.8.8]/             | IPv4-mapped IPv6 address ::ffff:8.8.8.8",
+            "http://[::ffff:127.0.0.1]/           | IPv4-mapped IPv6 address ::ffff:127.0.0.1 embedding loopback address 127.0.0.1",
+            "http://[::ffff:7f00:1]/              | IPv4-mapped IPv6 address ::ffff:127.0.0.1 embedding loopback address 127.0.0.1",
+            "http://[0:0:0:0:0:ffff:7f00:1]/      | IPv4-mapped IPv6 address ::ffff:127.0.0.1 embedding loopback address 127.0.0.1",
+            "http://[::ffff:169.254.169.254]/     | IPv4-mapped IPv6 address ::ffff:169.254.169.254 embedding cloud metadata / link-local address 169.254.169.254",
             "http://0xa9fea9fe/                   | cloud metadata / link-local address 169.254.169.254",
             "http://169.254.169.254/latest/       | cloud metadata / link-local address 169.254.169.254",
             "http://user@0251.0376.0251.0376/     | cloud metadata / link-local address 169.254.169.254",
@@ -90,15 +89,15 @@ class AddressPolicyTest {
             "198.19.255.255       | benchmarking (RFC 2544) address 198.19.255.255",
             "224.0.0.1            | multicast address 224.0.0.1",
             "239.255.255.250      | multicast address 239.255.255.250",
-            "240.0.0.1            | reserved (240.0.0.0/4) address 240.0.0.1",
-            "255.255.255.254      | reserved (240.0.0.0/4) address 255.255.255.254",
+            "240.0.0.1            | reserved (class E) address 240.0.0.1",
+            "255.255.255.254      | reserved (class E) address 255.255.255.254",
             "255.255.255.255      | broadcast address 255.255.255.255",
             "4294967295           | broadcast address 255.255.255.255",
             "[::]                 | unspecified address ::",
             "[::1]                | loopback address ::1",
             "[::127.0.0.1]        | IPv4-compatible IPv6 address ::7f00:1",
             "[::8.8.8.8]          | IPv4-compatible IPv6 address ::808:808",
-            "[::ffff:10.0.0.1]    | IPv4-mapped IPv6 address ::ffff:10.0.0.1",
+            "[::ffff:10.0.0.1]    | IPv4-mapped IPv6 address ::ffff:10.0.0.1 embedding private (RFC 1918) address 10.0.0.1",
             "[::ffff:0:7f00:1]    | reserved IPv6 address ::ffff:0:7f00:1",
             "[64:ff9b::7f00:1]    | NAT64 address 64:ff9b::7f00:1 embedding loopback address 127.0.0.1",
             "[64:ff9b::127.0.0.1] | NAT64 address 64:ff9b::7f00:1 embedding loopback address 127.0.0.1",
@@ -133,11 +132,153 @@ class AddressPolicyTest {
             "198.17.255.255", "198.20.0.0", "198.51.99.255", "203.0.114.0", "223.255.255.255",
             "0x5db8d822", "1.1",
             "[64:ff9b::808:808]", "[64:ff9b::8.8.8.8]", "[2002:808:808::1]", "[2606:4700::1111]",
-            "[2001:4860:4860::8888]", "[2001:db9::1]", "[2a00:1450:4001::1]", "[2003::1]", "[100:0:0:1::1]",
+            "[2001:4860:4860::8888]", "[2001:db9::1]", "[2a00:1450:4001::1]", "[2003::1]", "[::ffff:8.8.8.8]", "[::ffff:93.184.216.34]",
     })
     void permitsPublicAddresses(String host) {
         assertEquals(Optional.empty(), STRICT.refusal(literal(host)));
         assertTrue(STRICT.permits(literal(host)));
+    }
+
+    /**
+     * The IANA IPv4 and IPv6 Special-Purpose Address Registries block by block (first and last addresses, and the
+     * entries inside a block), plus multicast and IPv6 outside 2000::/3, as the category a DNS answer is refused with.
+     */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "0.0.0.0                                   | an unspecified / this-network address",
+            "0.255.255.255                             | an unspecified / this-network address",
+            "10.0.0.0                                  | a private (RFC 1918) address",
+            "10.255.255.255                            | a private (RFC 1918) address",
+            "100.64.0.0                                | a carrier-grade NAT (RFC 6598) address",
+            "100.127.255.255                           | a carrier-grade NAT (RFC 6598) address",
+            "127.0.0.0                                 | a loopback address",
+            "127.255.255.255                           | a loopback address",
+            "169.254.0.0                               | a cloud metadata / link-local address",
+            "169.254.255.255                           | a cloud metadata / link-local address",
+            "172.16.0.0                                | a private (RFC 1918) address",
+            "172.31.255.255                            | a private (RFC 1918) address",
+            "192.0.0.0                                 | an IETF protocol assignment address",
+            "192.0.0.8                                 | an IETF protocol assignment address",
+            "192.0.0.9                                 | an IETF protocol assignment address",
+            "192.0.0.10                                | an IETF protocol assignment address",
+            "192.0.0.170                               | an IETF protocol assignment address",
+            "192.0.0.171                               | an IETF protocol assignment address",
+            "192.0.0.255                               | an IETF protocol assignment address",
+            "192.0.2.0                                 | a documentation (TEST-NET-1) address",
+            "192.0.2.255                               | a documentation (TEST-NET-1) address",
+            "192.88.99.0                               | a deprecated 6to4 relay anycast (RFC 7526) address",
+            "192.88.99.255                             | a deprecated 6to4 relay anycast (RFC 7526) address",
+            "192.168.0.0                               | a private (RFC 1918) address",
+            "192.168.255.255                           | a private (RFC 1918) address",
+            "198.18.0.0                                | a benchmarking (RFC 2544) address",
+            "198.19.255.255                            | a benchmarking (RFC 2544) address",
+            "198.51.100.0                              | a documentation (TEST-NET-2) address",
+            "198.51.100.255                            | a documentation (TEST-NET-2) address",
+            "203.0.113.0                               | a documentation (TEST-NET-3) address",
+            "203.0.113.255                             | a documentation (TEST-NET-3) address",
+            "224.0.0.0                                 | a multicast address",
+            "239.255.255.255                           | a multicast address",
+            "240.0.0.0                                 | a reserved (class E) address",
+            "255.255.255.254                           | a reserved (class E) address",
+            "255.255.255.255                           | a broadcast address",
+            "[::]                                      | an unspecified address",
+            "[::1]                                     | a loopback address",
+            "[::ffff:0.0.0.0]                          | an IPv4-mapped IPv6 address embedding an unspecified / this-network address",
+            "[::ffff:127.0.0.1]                        | an IPv4-mapped IPv6 address embedding a loopback address",
+            "[::ffff:192.168.0.1]                      | an IPv4-mapped IPv6 address embedding a private (RFC 1918) address",
+            "[::ffff:100.64.0.1]                       | an IPv4-mapped IPv6 address embedding a carrier-grade NAT (RFC 6598) address",
+            "[::ffff:224.0.0.1]                        | an IPv4-mapped IPv6 address embedding a multicast address",
+            "[::ffff:255.255.255.255]                  | an IPv4-mapped IPv6 address embedding a broadcast address",
+            "[::2]                                     | an IPv4-compatible IPv6 address",
+            "[::8.8.8.8]                               | an IPv4-compatible IPv6 address",
+            "[64:ff9b::]                               | a NAT64 address embedding an unspecified / this-network address",
+            "[64:ff9b::7f00:1]                         | a NAT64 address embedding a loopback address",
+            "[64:ff9b::a9fe:a9fe]                      | a NAT64 address embedding a cloud metadata / link-local address",
+            "[64:ff9b::c000:201]                       | a NAT64 address embedding a documentation (TEST-NET-1) address",
+            "[64:ff9b::f000:1]                         | a NAT64 address embedding a reserved (class E) address",
+            "[64:ff9b:1::]                             | a local-use NAT64 (RFC 8215) address",
+            "[64:ff9b:1:ffff:ffff:ffff:ffff:ffff]      | a local-use NAT64 (RFC 8215) address",
+            "[64:ff9b::1:0:0:0]                        | a reserved IPv6 address",
+            "[100::]                                   | a discard-only address",
+            "[100::ffff:ffff:ffff:ffff]                | a discard-only address",
+            "[100:0:0:1::1]                            | a reserved IPv6 (outside 2000::/3) address",
+            "[2001::]                                  | a Teredo address",
+            "[2001:0:4136:e378:8000:63bf:3fff:fdd2]    | a Teredo address",
+            "[2001:0:ffff:ffff:ffff:ffff:ffff:ffff]    | a Teredo address",
+            "[2001:1::1]                               | an IETF protocol assignment address",
+            "[2001:1::2]                               | an IETF protocol assignment address",
+            "[2001:2::]                                | a benchmarking (RFC 5180) address",
+            "[2001:2:0:ffff::1]                        | a benchmarking (RFC 5180) address",
+            "[2001:2:1::]                              | an IETF protocol assignment address",
+            "[2001:3::1]                               | an IETF protocol assignment address",
+            "[2001:4:112::1]                           | an IETF protocol assignment address",
+            "[2001:10::1]                              | an IETF protocol assignment address",
+            "[2001:20::1]                              | an IETF protocol assignment address",
+            "[2001:30::1]                              | an IETF protocol assignment address",
+            "[2001:1ff:ffff::1]                        | an IETF protocol assignment address",
+            "[2001:db8::]                              | a documentation address",
+            "[2001:db8:ffff:ffff:ffff:ffff:ffff:ffff]  | a documentation address",
+            "[2002::]                                  | a 6to4 address embedding an unspecified / this-network address",
+            "[2002:a00:1::1]                           | a 6to4 address embedding a private (RFC 1918) address",
+            "[2002:6440:1::]                           | a 6to4 address embedding a carrier-grade NAT (RFC 6598) address",
+            "[2002:e000:1::]                           | a 6to4 address embedding a multicast address",
+            "[3fff::]                                  | a documentation (RFC 9637) address",
+            "[3fff:fff:ffff::1]                        | a documentation (RFC 9637) address",
+            "[5f00::]                                  | a segment routing (SRv6, RFC 9602) address",
+            "[5f00:ffff::1]                            | a segment routing (SRv6, RFC 9602) address",
+            "[fc00::]                                  | a unique-local address",
+            "[fdff:ffff::1]                            | a unique-local address",
+            "[fe80::]                                  | a link-local address",
+            "[febf:ffff::1]                            | a link-local address",
+            "[fec0::]                                  | a site-local (deprecated) address",
+            "[feff:ffff::1]                            | a site-local (deprecated) address",
+            "[ff00::]                                  | a multicast address",
+            "[ff02::1:ff00:1]                          | a multicast address",
+            "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff] | a multicast address",
+            "[1000::1]                                 | a reserved IPv6 (outside 2000::/3) address",
+            "[1fff:ffff::1]                            | a reserved IPv6 (outside 2000::/3) address",
+            "[4000::1]                                 | a reserved IPv6 (outside 2000::/3) address",
+            "[8000::1]                                 | a reserved IPv6 (outside 2000::/3) address",
+            "[e000::1]                                 | a reserved IPv6 (outside 2000::/3) address"
+    })
+    void specialPurposeRegistriesAreRefusedByCategory(String host, String category) {
+        Optional<AddressPolicy.Refusal> refusal = STRICT.classify(literal(host));
+        assertEquals(Optional.of(category), refusal.map(AddressPolicy.Refusal::category));
+        String address = HostLiteral.format(literal(host));
+        assertFalse(refusal.get().category().contains(address), "the category never names the address");
+        assertTrue(refusal.get().detail().contains(address), refusal.get().detail());
+    }
+
+    /** Just outside each block, the registries' globally reachable entries, and mapped or embedded public IPv4. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "1.0.0.0", "9.255.255.255", "11.0.0.0", "100.63.255.255", "100.128.0.0", "126.255.255.255",
+            "128.0.0.0", "169.253.255.255", "169.255.0.0", "172.15.255.255", "172.32.0.0", "191.255.255.255",
+            "192.0.1.0", "192.0.3.0", "192.31.196.1", "192.52.193.1", "192.88.98.255", "192.88.100.0",
+            "192.167.255.255", "192.169.0.0", "192.175.48.1", "198.17.255.255", "198.20.0.0", "198.51.99.255",
+            "198.51.101.0", "203.0.112.255", "203.0.114.0", "223.255.255.255", "[::ffff:1.1.1.1]", "[64:ff9b::101:101]",
+            "[64:ff9b::8.8.4.4]", "[2002:101:101::1]", "[2001:200::1]", "[2001:db7:ffff::1]", "[2001:db9::]", "[2000::1]",
+            "[2003::]", "[2606:4700:4700::1111]", "[2620:4f:8000::1]", "[3ffe:ffff::1]", "[3fff:1000::1]", "[2a00:1450:4001:82b::200e]"
+    })
+    void neighboursOfTheRegistriesArePermitted(String host) {
+        assertEquals(Optional.empty(), STRICT.classify(literal(host)));
+    }
+
+    @ParameterizedTest(name = "{0}:{1} -> {2}")
+    @CsvSource(delimiter = '|', value = {
+            "1.1.1.1                  | 53   | ",
+            "1.1.1.1                  | 22   | on port 22: a resolver on a public address must use port 53 (DNS); other ports only for addresses in gatewatch.targets.allow",
+            "1.1.1.1                  | 853  | on port 853: a resolver on a public address must use port 53 (DNS); other ports only for addresses in gatewatch.targets.allow",
+            "[2606:4700:4700::1111]   | 5353 | on port 5353: a resolver on a public address must use port 53 (DNS); other ports only for addresses in gatewatch.targets.allow",
+            "127.0.0.1                | 5353 | ",
+            "127.0.0.53               | 53   | ",
+            "127.0.0.200              | 5353 | a loopback address",
+            "10.0.0.53                | 53   | a private (RFC 1918) address",
+    })
+    void resolversOnPublicAddressesUseOnlyPort53(String host, int port, String category) {
+        AddressPolicy loopbackAllowed = new AddressPolicy(List.of(Cidr.parse("127.0.0.0/25")), List.of());
+        assertEquals(Optional.ofNullable(category),
+                loopbackAllowed.classifyResolver(literal(host), port).map(AddressPolicy.Refusal::category));
     }
 
     static Stream<Arguments> configuredPolicies() {
@@ -159,14 +300,14 @@ class AddressPolicyTest {
                 Arguments.of("allow 127/8", loopbackAllowed, "169.254.169.254",
                         "cloud metadata / link-local address 169.254.169.254"),
                 Arguments.of("allow 127/8", loopbackAllowed, "[::ffff:127.0.0.5]",
-                        "IPv4-mapped IPv6 address ::ffff:127.0.0.5"),
+                        "IPv4-mapped IPv6 address ::ffff:127.0.0.5 embedding loopback address 127.0.0.5"),
                 Arguments.of("allow 127/8", loopbackAllowed, "[64:ff9b::7f00:5]",
                         "NAT64 address 64:ff9b::7f00:5 embedding loopback address 127.0.0.5"),
                 Arguments.of("allow 127/8", loopbackAllowed, "[2002:7f00:5::]",
                         "6to4 address 2002:7f00:5:: embedding loopback address 127.0.0.5"),
                 Arguments.of("allow mapped 127/8", mappedAllowed, "[::ffff:127.0.0.5]", null),
                 Arguments.of("allow mapped 127/8", mappedAllowed, "[::ffff:10.0.0.1]",
-                        "IPv4-mapped IPv6 address ::ffff:10.0.0.1"),
+                        "IPv4-mapped IPv6 address ::ffff:10.0.0.1 embedding private (RFC 1918) address 10.0.0.1"),
                 Arguments.of("allow ::1", v6LoopbackAllowed, "[::1]", null),
                 Arguments.of("allow ::1", v6LoopbackAllowed, "127.0.0.1", "loopback address 127.0.0.1"),
                 Arguments.of("deny 93.184.216/24", exampleDenied, "93.184.216.34",
