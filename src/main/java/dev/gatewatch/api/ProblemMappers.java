@@ -3,7 +3,9 @@ package dev.gatewatch.api;
 import java.util.ArrayList;
 import java.util.List;
 
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
@@ -23,6 +25,12 @@ import jakarta.validation.ConstraintViolationException;
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    private final AllowedMethods allowed;
+
+    public ProblemMappers(AllowedMethods allowed) {
+        this.allowed = allowed;
+    }
 
     @ServerExceptionMapper
     public Response invalid(InvalidInputException e, UriInfo uri) {
@@ -85,12 +93,23 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
-    public Response web(WebApplicationException e, UriInfo uri) {
+    public Response web(WebApplicationException e, UriInfo uri, ResourceInfo resource) {
         if (e.getCause() instanceof JsonProcessingException json) {
             return json(json, uri);
         }
+        if (e instanceof NotFoundException && e.getCause() != null && resource.getResourceMethod() != null) {
+            // JAX-RS answers a query value that does not convert (?page=x) with 404; it is bad input, so name it
+            List<FieldError> unreadable = QueryValues.unreadable(resource.getResourceMethod(), uri.getQueryParameters());
+            if (!unreadable.isEmpty()) {
+                return Problem.invalid(unreadable).at(uri.getPath()).toResponse();
+            }
+        }
         Response r = e.getResponse();
         int status = r.getStatus();
+        if (e instanceof NotFoundException && e.getCause() == null && resource.getResourceMethod() == null
+                && !allowed.allow(uri.getPath()).isEmpty()) {
+            status = 405; // Quarkus REST says 404 when another resource class serves the path with other methods
+        }
         if (r.getLocation() != null || status < 400) {
             return r;
         }
@@ -103,12 +122,17 @@ public class ProblemMappers {
             case 406 -> "This resource answers application/json";
             default -> e.getMessage();
         };
-        return Problem.of(status, title, detail).at(uri.getPath()).toResponse();
+        Response problem = Problem.of(status, title, detail).at(uri.getPath()).toResponse();
+        return status == 405 ? Response.fromResponse(problem).header("Allow", allowed.allow(uri.getPath())).build() : problem;
     }
 
     @ServerExceptionMapper
     public Response unexpected(RuntimeException e, UriInfo uri) {
         if (unstorableText(e)) {
+            List<FieldError> inForm = NulParameters.inForm();
+            if (!inForm.isEmpty()) {
+                return Problem.invalid(inForm).at(uri.getPath()).toResponse(); // the transaction is rolled back: nothing stored
+            }
             // a path that does not check its text yet (NulText and NulParameters cover bodies and parameters)
             LOG.warnf("refused text PostgreSQL cannot store on %s: %s", uri.getPath(), e.getMessage());
             return Problem.of(400, "Bad request", "The input contains a character that cannot be stored (U+0000)")

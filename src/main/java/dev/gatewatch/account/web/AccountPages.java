@@ -95,6 +95,8 @@ public class AccountPages {
     @POST
     @Path("account/tokens")
     @jakarta.ws.rs.Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "201",
+            description = "The tokens page, showing the new token this once")
     public Response createToken(@FormParam("name") String name, @FormParam("expiresInDays") String expiresInDays,
             @FormParam(Csrf.FIELD) String csrf, @CookieParam(Csrf.COOKIE) String csrfCookie, RoutingContext rc) {
         Csrf.verify(csrfCookie, csrf);
