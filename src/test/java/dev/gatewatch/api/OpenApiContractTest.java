@@ -171,7 +171,7 @@ class OpenApiContractTest {
                 request = owner.api().redirects().follow(false);
                 url = url(op, ids, Map.of());
             } else {
-                request = op.method().equals("get") ? webOwner.web() : webOwner.web().formParam("csrf", webOwner.csrf());
+                request = op.method().equals("get") ? webOwner.web() : webOwner.web().formParam("csrf", webOwner.csrf()).formParam("confirm", "on");
                 url = url(op, webIds, Map.of());
             }
             if (body != null) {
