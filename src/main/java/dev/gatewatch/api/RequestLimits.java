@@ -14,7 +14,8 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * Answers an overlong URI (414) and a declared body over the limit (413) as problem+json, ahead of Vert.x and Quarkus,
  * which answer both with an empty body. Netty's own line limit is set well above {@link #MAX_URI} so that the URIs
- * between the two get this answer too.
+ * between the two get this answer too. A chunked body (no Content-Length) found too large while it is read still
+ * gets Quarkus REST's empty 413: it ends the response itself, with no hook to give it a body.
  */
 @ApplicationScoped
 public class RequestLimits {
