@@ -29,6 +29,8 @@ public class OpenApiDocument implements OASFilter {
 
     private static final Shared BAD_INPUT = new Shared("400", "BadInput",
             "Bad input: each bad field or parameter is named in errors[].field; nothing was changed");
+    private static final Shared BAD_FORM = new Shared("400", "BadForm",
+            "Bad input in a web page's form or parameters: the page again with each bad field marked (text/html), or a problem");
     private static final Shared NO_TOKEN = new Shared("401", "NoToken", "No valid API token (Authorization: Bearer gw_…)");
     private static final Shared FORBIDDEN = new Shared("403", "Forbidden", "A form without its CSRF token, or sent from another site");
     private static final Shared NOT_FOUND = new Shared("404", "NotFound", "No such resource, or one of another owner");
@@ -58,10 +60,13 @@ public class OpenApiDocument implements OASFilter {
                 .examples(List.of(Map.of("type", "https://gatewatch.dev/problems/invalid-input", "title", "Invalid input", "status", 400,
                         "detail", "1 field is invalid", "instance", "/api/v1/monitors",
                         "errors", List.of(Map.of("field", "intervalSeconds", "message", "must be between 10 and 86400"))))));
-        for (Shared shared : List.of(BAD_INPUT, NO_TOKEN, FORBIDDEN, NOT_FOUND, TOO_LARGE, URI_TOO_LONG, MEDIA_TYPE)) {
-            components.addResponse(shared.name(), OASFactory.createAPIResponse().description(shared.description())
-                    .content(OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE,
-                            OASFactory.createMediaType().schema(OASFactory.createSchema().ref(PROBLEM)))));
+        for (Shared shared : List.of(BAD_INPUT, BAD_FORM, NO_TOKEN, FORBIDDEN, NOT_FOUND, TOO_LARGE, URI_TOO_LONG, MEDIA_TYPE)) {
+            var content = OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE,
+                    OASFactory.createMediaType().schema(OASFactory.createSchema().ref(PROBLEM)));
+            if (shared == BAD_FORM) {
+                content.addMediaType("text/html", OASFactory.createMediaType());
+            }
+            components.addResponse(shared.name(), OASFactory.createAPIResponse().description(shared.description()).content(content));
         }
         if (components.getSchemas() != null) {
             components.getSchemas().forEach((name, schema) -> nullableUnlessRequired(schema));
@@ -84,7 +89,7 @@ public class OpenApiDocument implements OASFilter {
             boolean params = op.getParameters() != null && !op.getParameters().isEmpty();
             List<Shared> add = new ArrayList<>(List.of(URI_TOO_LONG));
             if (body || params || path.contains("{")) {
-                add.add(BAD_INPUT);
+                add.add(api ? BAD_INPUT : BAD_FORM);
             }
             if (path.contains("{")) {
                 add.add(NOT_FOUND);
@@ -98,7 +103,7 @@ public class OpenApiDocument implements OASFilter {
                 add.add(FORBIDDEN);
             }
             for (Shared shared : add) {
-                responses.addAPIResponse(shared.status(), OASFactory.createAPIResponse().ref(shared.name()));
+                responses.addAPIResponse(shared.status(), OASFactory.createAPIResponse().ref(shared.name())); // replaces a bare one
             }
             if (!api && !pub && !responses.hasAPIResponse("302")) {
                 responses.addAPIResponse("302", OASFactory.createAPIResponse().description("Not logged in: to the login page"));
@@ -107,7 +112,14 @@ public class OpenApiDocument implements OASFilter {
                 responses.addAPIResponse("303", OASFactory.createAPIResponse().description("Done: to the page that shows the result"));
             }
             plainErrorsAsProblems(op);
+            op.setResponses(sorted(responses));
         });
+    }
+
+    private static APIResponses sorted(APIResponses responses) {
+        APIResponses in = OASFactory.createAPIResponses();
+        new java.util.TreeMap<>(responses.getAPIResponses()).forEach(in::addAPIResponse);
+        return in;
     }
 
     /** Error responses declared on the resource without a body (e.g. a bare 409) get the problem schema. */

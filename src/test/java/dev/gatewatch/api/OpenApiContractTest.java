@@ -147,6 +147,34 @@ class OpenApiContractTest {
     }
 
     @Test
+    void theDocumentNamesEveryOperationAndDescribesItsErrors() throws Exception {
+        setUp();
+        Set<String> operationIds = new TreeSet<>();
+        for (Operation op : operations()) {
+            String id = op.spec().path("operationId").asText();
+            if (id.isEmpty() || !operationIds.add(id)) {
+                violations.add(op.name() + ": operationId '" + id + "' is missing or not unique");
+            }
+            op.spec().path("responses").fields().forEachRemaining(response -> {
+                JsonNode r = response.getValue().has("$ref") ? document.path("components").path("responses")
+                        .path(response.getValue().get("$ref").asText().replace("#/components/responses/", "")) : response.getValue();
+                if (response.getKey().startsWith("4") && !r.path("content").path(Problem.MEDIA_TYPE).path("schema").path("$ref").asText()
+                        .equals("#/components/schemas/Problem")) {
+                    violations.add(op.name() + ": " + response.getKey() + " is not described as a problem+json Problem");
+                }
+            });
+            if (op.api() && !op.documented().contains("401")) {
+                violations.add(op.name() + ": 401 is not documented");
+            }
+            if (op.method().equals("post") && op.spec().path("responses").has("201") && op.spec().path("responses").has("200")) {
+                violations.add(op.name() + ": documents both 200 and 201");
+            }
+        }
+        assertTrue(document.path("components").path("schemas").path("Problem").path("properties").has("errors"));
+        assertTrue(violations.isEmpty(), String.join("\n", violations));
+    }
+
+    @Test
     void validRequestsGetTheDocumentedSuccessCodeAndBody() throws Exception {
         setUp();
         TestOwner webOwner = Owners.create();
