@@ -34,6 +34,8 @@ public class OpenApiDocument implements OASFilter {
     private static final Shared NO_TOKEN = new Shared("401", "NoToken", "No valid API token (Authorization: Bearer gw_…)");
     private static final Shared FORBIDDEN = new Shared("403", "Forbidden", "A form without its CSRF token, or sent from another site");
     private static final Shared NOT_FOUND = new Shared("404", "NotFound", "No such resource, or one of another owner");
+    private static final Shared CONFLICT = new Shared("409", "Conflict",
+            "The write conflicts with stored data, e.g. a name or address taken by a request at the same time");
     private static final Shared TOO_LARGE = new Shared("413", "TooLarge", "The request body is over 1 MiB");
     private static final Shared URI_TOO_LONG = new Shared("414", "UriTooLong", "The request URI is over 8 KiB");
     private static final Shared MEDIA_TYPE = new Shared("415", "WrongMediaType", "The request body is not of the type the operation takes");
@@ -60,7 +62,7 @@ public class OpenApiDocument implements OASFilter {
                 .examples(List.of(Map.of("type", "https://gatewatch.dev/problems/invalid-input", "title", "Invalid input", "status", 400,
                         "detail", "1 field is invalid", "instance", "/api/v1/monitors",
                         "errors", List.of(Map.of("field", "intervalSeconds", "message", "must be between 10 and 86400"))))));
-        for (Shared shared : List.of(BAD_INPUT, BAD_FORM, NO_TOKEN, FORBIDDEN, NOT_FOUND, TOO_LARGE, URI_TOO_LONG, MEDIA_TYPE)) {
+        for (Shared shared : List.of(BAD_INPUT, BAD_FORM, NO_TOKEN, FORBIDDEN, NOT_FOUND, CONFLICT, TOO_LARGE, URI_TOO_LONG, MEDIA_TYPE)) {
             var content = OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE,
                     OASFactory.createMediaType().schema(OASFactory.createSchema().ref(PROBLEM)));
             if (shared == BAD_FORM) {
@@ -96,6 +98,9 @@ public class OpenApiDocument implements OASFilter {
             }
             if (body) {
                 add.addAll(List.of(TOO_LARGE, MEDIA_TYPE));
+            }
+            if (method != PathItem.HttpMethod.GET) {
+                add.add(CONFLICT);
             }
             if (api) {
                 add.add(NO_TOKEN);

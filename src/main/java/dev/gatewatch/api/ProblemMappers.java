@@ -138,6 +138,19 @@ public class ProblemMappers {
             return Problem.of(400, "Bad request", "The input contains a character that cannot be stored (U+0000)")
                     .at(uri.getPath()).toResponse();
         }
+        String state = sqlState(e);
+        if (state != null && state.startsWith("22")) {
+            // a value the checks let through but PostgreSQL refuses (out of range, bad format): input, not our fault
+            LOG.warnf("PostgreSQL refused a value on %s (SQLSTATE %s): %s", uri.getPath(), state, e.getMessage());
+            return Problem.of(400, "Bad request", "A value of the request cannot be stored (SQLSTATE " + state + ")")
+                    .at(uri.getPath()).toResponse();
+        }
+        if (state != null && state.startsWith("23")) {
+            // e.g. a name or address taken by a request that ran at the same time
+            LOG.warnf("PostgreSQL refused a write on %s (SQLSTATE %s): %s", uri.getPath(), state, e.getMessage());
+            return Problem.of(409, "Conflict", "The request conflicts with stored data; reload and try again (SQLSTATE " + state + ")")
+                    .at(uri.getPath()).toResponse();
+        }
         LOG.errorf(e, "Unexpected error on %s", uri.getPath());
         return Problem.of(500, "Internal Server Error", "Something went wrong on our side; it has been logged.")
                 .at(uri.getPath()).toResponse();
@@ -145,12 +158,18 @@ public class ProblemMappers {
 
     /** SQLSTATE 22P05 (untranslatable character, e.g. \u0000 in jsonb) or 22021 (a NUL byte in text). */
     static boolean unstorableText(Throwable e) {
+        String state = sqlState(e);
+        return "22P05".equals(state) || "22021".equals(state);
+    }
+
+    /** The SQLSTATE of the first SQLException among the causes, or null. */
+    static String sqlState(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.sql.SQLException sql && ("22P05".equals(sql.getSQLState()) || "22021".equals(sql.getSQLState()))) {
-                return true;
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+                return sql.getSQLState();
             }
         }
-        return false;
+        return null;
     }
 
     static String fieldPath(List<JsonMappingException.Reference> path) {
