@@ -31,6 +31,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.gatewatch.support.Fixtures;
 import dev.gatewatch.support.Owners;
 import dev.gatewatch.support.Owners.TestOwner;
 import io.agroal.api.AgroalDataSource;

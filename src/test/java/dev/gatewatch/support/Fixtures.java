@@ -1,4 +1,4 @@
-package dev.gatewatch.api;
+package dev.gatewatch.support;
 
 import java.sql.SQLException;
 import java.util.Map;
@@ -6,13 +6,13 @@ import java.util.Map;
 import dev.gatewatch.support.Owners.TestOwner;
 import io.agroal.api.AgroalDataSource;
 
-/** One resource of each kind for an owner, by the ids the OpenAPI document's path parameters name. */
-final class Fixtures {
+/** One resource of each kind for an owner, keyed by the names of the OpenAPI document's path parameters. */
+public final class Fixtures {
 
     private Fixtures() {
     }
 
-    static Map<String, Long> create(TestOwner owner, AgroalDataSource dataSource) {
+    public static Map<String, Long> create(TestOwner owner, AgroalDataSource dataSource) {
         long monitor = id(owner, "/api/v1/monitors", "{\"name\":\"contract\",\"url\":\"http://127.0.0.1/contract\"}", "id");
         long token = id(owner, "/api/v1/tokens", "{\"name\":\"contract-ci\"}", "token.id");
         long deployment = id(owner, "/api/v1/monitors/" + monitor + "/deployments", "{\"version\":\"v1\"}", "id");
@@ -27,7 +27,7 @@ final class Fixtures {
                 "channelId", channel, "windowId", window, "silenceId", silence);
     }
 
-    static String slug(Map<String, Long> ids) {
+    public static String slug(Map<String, Long> ids) {
         return "contract-" + ids.get("monitorId");
     }
 
@@ -39,8 +39,8 @@ final class Fixtures {
         return ((Number) created.path(idPath)).longValue();
     }
 
-    /** The analyzer is off in tests: an incident row as the analyzer would store it. */
-    private static long incident(AgroalDataSource dataSource, long monitor) {
+    /** The analyzer is off in tests: an open outage of the monitor as the analyzer would store it. */
+    public static long incident(AgroalDataSource dataSource, long monitor) {
         try (var c = dataSource.getConnection(); var ps = c.prepareStatement("""
                 insert into incident (monitor_id, owner_id, track, kind, status, started_at, extent, summary, scope, evidence, explanation)
                 select id, owner_id, 'availability', 'outage', 'open', now(), 'whole', 'Outage', '{}', '{}', '{}'
