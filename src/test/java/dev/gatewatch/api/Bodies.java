@@ -39,7 +39,7 @@ final class Bodies {
             Map.entry("POST /api/v1/monitors/{monitorId}/deployments", "{\"expectedDurationSeconds\":300,\"description\":\"release\",\"version\":\"v2\"}"),
             Map.entry("POST /api/v1/deployments/{deploymentId}/end", "{\"endedAt\":null}"),
             Map.entry("PUT /api/v1/status-page", "{\"slug\":\"SLUG\",\"title\":\"Contract\",\"description\":\"d\","
-                    + "\"enabled\":true,\"showDetails\":false,\"groups\":[{\"name\":\"Web\",\"monitors\":[]}]}"));
+                    + "\"enabled\":true,\"showDetails\":false,\"groups\":[{\"name\":\"Web\",\"monitors\":[{\"monitorId\":0,\"displayName\":\"Shop\"}]}]}"));
 
     private Bodies() {
     }

@@ -204,7 +204,7 @@ class OpenApiContractTest {
                 url = url(op, webIds, Map.of());
             }
             if (body != null) {
-                request = request.body(body.toString().replace("SLUG", Fixtures.slug(ids)));
+                request = request.body(fill(body.toString()));
             }
             Response r = request.request(op.method().toUpperCase(), url);
             sent.incrementAndGet();
@@ -363,7 +363,7 @@ class OpenApiContractTest {
             JsonNode valid = Bodies.valid(op.name());
             JsonNode schema = resolve(op.spec().path("requestBody").path("content").path("application/json").path("schema"));
             mutate(valid == null ? NODES.objectNode() : valid, schema, "", body -> send(op, body.probe(),
-                    authed(op).body(body.json().toString().replace("SLUG", Fixtures.slug(ids))), url, null));
+                    authed(op).body(fill(body.json().toString())), url, null));
         } else if ("form".equals(kind)) {
             JsonNode schema = resolve(op.spec().path("requestBody").path("content").path("application/x-www-form-urlencoded").path("schema"));
             Iterator<String> fields = schema.path("properties").fieldNames();
@@ -493,7 +493,7 @@ class OpenApiContractTest {
 
     private String validBodyOrNull(Operation op) {
         JsonNode valid = Bodies.valid(op.name());
-        return "json".equals(op.formOrJson()) ? (valid == null ? "{}" : valid.toString().replace("SLUG", Fixtures.slug(ids))) : null;
+        return "json".equals(op.formOrJson()) ? (valid == null ? "{}" : fill(valid.toString())) : null;
     }
 
     private void send(Operation op, Probe probe, RequestSpecification request, String url, String body) {
@@ -523,6 +523,10 @@ class OpenApiContractTest {
         if (!op.documented().contains(Integer.toString(status))) {
             violations.add(where + ": " + status + " is not documented (" + op.documented() + ")");
         }
+        if (status == 404 && !probe.label().startsWith("path ") && !removes(op)) {
+            // the path names the test owner's resources: a bad query value or field is bad input, not a missing resource
+            violations.add(where + ": 404 for bad input on an existing resource, not 400");
+        }
         if (status >= 400 && (op.api() || !String.valueOf(r.contentType()).startsWith("text/html"))) {
             problem(where, probe.label(), probe.field(), r);
         }
@@ -551,6 +555,11 @@ class OpenApiContractTest {
                 && !(nulled && problem.path("errors").size() > 0)) {
             violations.add(where + ": 400 does not name " + field + ": " + abbreviate(problem.toString()));
         }
+    }
+
+    /** A body from Bodies with the test owner's status page address and monitor. */
+    private String fill(String body) {
+        return body.replace("SLUG", Fixtures.slug(ids)).replace("\"monitorId\":0", "\"monitorId\":" + ids.get("monitorId"));
     }
 
     private String url(Operation op, Map<String, String> override) {
