@@ -22,6 +22,8 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 public class OpenApiDocument implements OASFilter {
 
     static final String PROBLEM = "Problem";
+    /** quarkus.smallrye-openapi.security-scheme-name */
+    static final String TOKEN_SCHEME = "apiToken";
 
     /** Status, component name and description of each shared error response. */
     private record Shared(String status, String name, String description) {
@@ -73,6 +75,9 @@ public class OpenApiDocument implements OASFilter {
         if (components.getSchemas() != null) {
             components.getSchemas().forEach((name, schema) -> nullableUnlessRequired(schema));
         }
+        if (components.getSecuritySchemes() != null && components.getSecuritySchemes().containsKey(TOKEN_SCHEME)) {
+            components.getSecuritySchemes().get(TOKEN_SCHEME).setBearerFormat("gw_ API token (opaque, not a JWT)");
+        }
         if (openAPI.getPaths() != null) {
             openAPI.getPaths().getPathItems().forEach(this::errors);
         }
@@ -104,6 +109,8 @@ public class OpenApiDocument implements OASFilter {
             }
             if (api) {
                 add.add(NO_TOKEN);
+                // the API's paths are protected by configuration (quarkus.http.auth.permission.api), not annotations
+                op.setSecurity(List.of(OASFactory.createSecurityRequirement().addScheme(TOKEN_SCHEME)));
             } else if (method != PathItem.HttpMethod.GET) {
                 add.add(FORBIDDEN);
             }
