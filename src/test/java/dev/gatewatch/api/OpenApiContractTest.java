@@ -1,7 +1,6 @@
 package dev.gatewatch.api;
 
 import static io.restassured.RestAssured.given;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -17,7 +16,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,9 +25,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.gatewatch.support.Fixtures;
 import dev.gatewatch.support.Owners;
@@ -52,67 +48,15 @@ import io.restassured.specification.RequestSpecification;
 class OpenApiContractTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Pattern PARAM = Pattern.compile("\\{([^}]+)}");
-    private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch");
-
-    /** Bad strings: NUL alone and inside text, other C0 controls, DEL, an unpaired surrogate. */
-    private static final List<String> BAD_TEXT = List.of("\0", "a\0b", "\u0001", "\u001b[0m", "\u007f", "\ud800");
-    /** Bad values for a JSON field, by the type the schema gives it: bad values of that type, then of other types. */
-    private static final Map<String, List<String>> BAD_JSON = Map.of(
-            "string", List.of("\"\\u0000\"", "\"a\\u0000b\"", "\"\\u0001\"", "\"\\u001b[0m\"", "\"\\ud800\"", "9223372036854775808", "{}",
-                    "[]", "null"),
-            "integer", List.of("2147483648", "9223372036854775808", "1e309", "-1", "-2147483649", "1.5", "\"x\"", "\"\\u0000\"", "{}",
-                    "null"),
-            "boolean", List.of("\"x\"", "\"\\u0000\"", "2", "{}", "null"),
-            "array", List.of("{}", "\"\\u0000\"", "1", "[null]", "[[]]", "null"),
-            "object", List.of("[]", "\"\\u0000\"", "1", "{\"\\u0000\":1}", "null"));
-    /** Bad values for a query or form parameter. */
-    private static final List<String> BAD_PARAM = List.of("\0", "a\0b", "\u0001", "42949673", "2147483648", "9223372036854775808", "1e309", "-1",
-            "x", "");
-    /** Bad values for a web form field: the form pages take text and say what is wrong on the page. */
-    private static final List<String> BAD_FORM = List.of("\0", "a\0b", "\u0001", "9223372036854775808", "");
-    /** Bad path segments, already URL-encoded. */
-    private static final List<String> BAD_PATH = List.of("%00", "a%00b", "%01", "x", "-1", "9223372036854775808", "1e309");
 
     @Inject
     AgroalDataSource dataSource;
 
-    record Operation(String method, String path, JsonNode spec) {
-        String name() {
-            return method.toUpperCase() + " " + path;
-        }
-
-        boolean api() {
-            return path.startsWith("/api/");
-        }
-
-        Set<String> documented() {
-            Set<String> codes = new TreeSet<>();
-            spec.path("responses").fieldNames().forEachRemaining(codes::add);
-            return codes;
-        }
-
-        String formOrJson() {
-            JsonNode content = spec.path("requestBody").path("content");
-            if (content.has("application/json")) {
-                return "json";
-            }
-            if (content.has("application/x-www-form-urlencoded")) {
-                return "form";
-            }
-            return null;
-        }
-    }
-
-    /** What a request was meant to test, to say which one broke the contract. */
-    record Probe(String label, String field) {
-    }
-
     private final List<String> violations = java.util.Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Long> nanosPer = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicInteger sent = new AtomicInteger();
-    private JsonNode document;
+    private ApiDocument document;
     private TestOwner owner;
     private Map<String, Long> ids;
 
@@ -120,9 +64,9 @@ class OpenApiContractTest {
     void everyOperationAnswersBadInputWithADocumentedProblem() throws Exception {
         setUp();
         long started = System.nanoTime();
-        List<Operation> operations = operations();
+        List<ApiDocument.Operation> operations = document.operations();
         // three at a time to keep it short; what removes the test owner's resources goes last, one at a time
-        List<Operation> removing = operations.stream().filter(OpenApiContractTest::removes).toList();
+        List<ApiDocument.Operation> removing = operations.stream().filter(OpenApiContractTest::removes).toList();
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
             for (var done : pool.invokeAll(operations.stream().filter(op -> !removes(op)).<Callable<Void>>map(op -> () -> {
@@ -151,13 +95,13 @@ class OpenApiContractTest {
     void theDocumentNamesEveryOperationAndDescribesItsErrors() throws Exception {
         setUp();
         Set<String> operationIds = new TreeSet<>();
-        for (Operation op : operations()) {
+        for (ApiDocument.Operation op : document.operations()) {
             String id = op.spec().path("operationId").asText();
             if (id.isEmpty() || !operationIds.add(id)) {
                 violations.add(op.name() + ": operationId '" + id + "' is missing or not unique");
             }
             op.spec().path("responses").fields().forEachRemaining(response -> {
-                JsonNode r = response.getValue().has("$ref") ? document.path("components").path("responses")
+                JsonNode r = response.getValue().has("$ref") ? document.root().path("components").path("responses")
                         .path(response.getValue().get("$ref").asText().replace("#/components/responses/", "")) : response.getValue();
                 if (response.getKey().startsWith("4") && !r.path("content").path(Problem.MEDIA_TYPE).path("schema").path("$ref").asText()
                         .equals("#/components/schemas/Problem")) {
@@ -171,7 +115,7 @@ class OpenApiContractTest {
                 violations.add(op.name() + ": documents both 200 and 201");
             }
         }
-        assertTrue(document.path("components").path("schemas").path("Problem").path("properties").has("errors"));
+        assertTrue(document.root().path("components").path("schemas").path("Problem").path("properties").has("errors"));
         assertTrue(violations.isEmpty(), String.join("\n", violations));
     }
 
@@ -180,11 +124,11 @@ class OpenApiContractTest {
         setUp();
         TestOwner webOwner = Owners.create();
         Map<String, Long> webIds = Fixtures.create(webOwner, dataSource);
-        List<Operation> operations = new ArrayList<>(operations());
+        List<ApiDocument.Operation> operations = new ArrayList<>(document.operations());
         // what removes a resource goes last, so that the others still find theirs
         operations.sort(java.util.Comparator.comparing(OpenApiContractTest::removes));
         List<String> checked = new ArrayList<>();
-        for (Operation op : operations) {
+        for (ApiDocument.Operation op : operations) {
             String kind = op.formOrJson();
             JsonNode body = Bodies.valid(op.name());
             if ("form".equals(kind) && !op.path().matches(".*/(pause|resume|delete|revoke|test)|/logout")) {
@@ -217,7 +161,7 @@ class OpenApiContractTest {
             }
             JsonNode content = op.spec().path("responses").path(Integer.toString(r.statusCode())).path("content");
             if (content.has("application/json") && String.valueOf(r.contentType()).startsWith("application/json")) {
-                conforms(op.name() + " (valid) body", JSON.readTree(r.asString()), content.path("application/json").path("schema"), "$");
+                document.conforms(op.name() + " (valid) body", JSON.readTree(r.asString()), content.path("application/json").path("schema"), "$", violations);
             }
             checked.add(op.name());
         }
@@ -226,69 +170,7 @@ class OpenApiContractTest {
         assertTrue(violations.isEmpty(), violations.size() + " valid requests break the document:\n" + String.join("\n", violations));
     }
 
-    /** The value has the schema's types; null only where the schema allows null. */
-    private void conforms(String where, JsonNode value, JsonNode schema, String path) {
-        if (schema.has("$ref")) {
-            conforms(where, value, resolve(schema), path);
-            return;
-        }
-        if (schema.has("anyOf") || schema.has("oneOf")) {
-            JsonNode options = schema.has("anyOf") ? schema.get("anyOf") : schema.get("oneOf");
-            for (JsonNode option : options) {
-                if (value.isNull() ? "null".equals(option.path("type").asText()) : !"null".equals(option.path("type").asText())) {
-                    conforms(where, value, option, path);
-                    return;
-                }
-            }
-            violations.add(where + ": " + path + " is " + value.getNodeType() + ", not any of " + options);
-            return;
-        }
-        Set<String> types = new TreeSet<>();
-        JsonNode type = schema.path("type");
-        (type.isArray() ? type : List.of(type)).forEach(t -> {
-            if (!t.isMissingNode()) {
-                types.add(t.asText());
-            }
-        });
-        if (types.isEmpty()) {
-            return; // any value
-        }
-        String actual = switch (value.getNodeType()) {
-            case NULL -> "null";
-            case STRING -> "string";
-            case NUMBER -> value.isIntegralNumber() ? "integer" : "number";
-            case BOOLEAN -> "boolean";
-            case ARRAY -> "array";
-            default -> "object";
-        };
-        if (!types.contains(actual) && !(actual.equals("integer") && types.contains("number"))) {
-            violations.add(where + ": " + path + " is " + actual + " (" + abbreviate(value.toString()) + "), the document says " + types);
-            return;
-        }
-        if (value.isObject()) {
-            value.fields().forEachRemaining(f -> {
-                JsonNode property = schema.path("properties").path(f.getKey());
-                if (!property.isMissingNode()) {
-                    conforms(where, f.getValue(), property, path + "." + f.getKey());
-                } else if (schema.path("additionalProperties").isObject()) {
-                    conforms(where, f.getValue(), schema.get("additionalProperties"), path + "." + f.getKey());
-                }
-            });
-        } else if (value.isArray()) {
-            for (int i = 0; i < value.size(); i++) {
-                conforms(where, value.get(i), schema.path("items"), path + "[" + i + "]");
-            }
-        }
-    }
-
-    private List<String> formFields(Operation op) {
-        List<String> fields = new ArrayList<>();
-        resolve(op.spec().path("requestBody").path("content").path("application/x-www-form-urlencoded").path("schema"))
-                .path("properties").fieldNames().forEachRemaining(fields::add);
-        return fields;
-    }
-
-    private void badInput(Operation op) {
+    private void badInput(ApiDocument.Operation op) {
         badPathParameters(op);
         badQueryParameters(op);
         badBodies(op);
@@ -296,7 +178,7 @@ class OpenApiContractTest {
         overlong(op);
     }
 
-    static boolean removes(Operation op) {
+    static boolean removes(ApiDocument.Operation op) {
         return op.method().equals("delete") || op.path().matches(".*/(delete|revoke)|/logout");
     }
 
@@ -305,105 +187,95 @@ class OpenApiContractTest {
         String raw = given().accept("application/json").get("/q/openapi?format=json").then().statusCode(200).extract().asString();
         Files.createDirectories(Path.of("target"));
         Files.writeString(Path.of("target/openapi.json"), raw);
-        document = JSON.readTree(raw);
+        document = new ApiDocument(JSON.readTree(raw));
         ids = Fixtures.create(owner, dataSource);
-    }
-
-    private List<Operation> operations() {
-        List<Operation> ops = new ArrayList<>();
-        document.path("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(m -> {
-            if (METHODS.contains(m.getKey())) {
-                ops.add(new Operation(m.getKey(), path.getKey(), m.getValue()));
-            }
-        }));
-        return ops;
     }
 
     // ---- generators ---------------------------------------------------------------------------------------------
 
-    private void badPathParameters(Operation op) {
+    private void badPathParameters(ApiDocument.Operation op) {
         Matcher m = PARAM.matcher(op.path());
         List<String> names = new ArrayList<>();
         while (m.find()) {
             names.add(m.group(1));
         }
         for (String name : names) {
-            for (String bad : BAD_PATH) {
+            for (String bad : BadValues.BAD_PATH) {
                 String url = url(op, Map.of(name, bad));
                 if (name.equals("slug") && !bad.contains("%")) {
                     continue; // any text is a slug that may not exist: 404 is the answer, checked by the others
                 }
-                send(op, new Probe("path " + name + "=" + bad, name), authed(op).urlEncodingEnabled(false), url, validBodyOrNull(op));
+                send(op, new BadValues.Probe("path " + name + "=" + bad, name), authed(op).urlEncodingEnabled(false), url, validBodyOrNull(op));
             }
         }
     }
 
-    private void badQueryParameters(Operation op) {
+    private void badQueryParameters(ApiDocument.Operation op) {
         for (JsonNode p : op.spec().path("parameters")) {
             if (!"query".equals(p.path("in").asText())) {
                 continue;
             }
             String name = p.path("name").asText();
-            for (String bad : BAD_PARAM) {
-                send(op, new Probe("query " + name + "=" + printable(bad), name), authed(op).queryParam(name, bad), url(op, Map.of()),
+            for (String bad : BadValues.BAD_PARAM) {
+                send(op, new BadValues.Probe("query " + name + "=" + printable(bad), name), authed(op).queryParam(name, bad), url(op, Map.of()),
                         validBodyOrNull(op));
             }
         }
     }
 
-    private void badBodies(Operation op) {
+    private void badBodies(ApiDocument.Operation op) {
         String kind = op.formOrJson();
         if ("json".equals(kind)) {
             String url = url(op, Map.of());
             for (String whole : List.of("", "null", "{", "[]", "\"x\"", "1e309", "{\"a\":1}x")) {
-                send(op, new Probe("body " + (whole.isEmpty() ? "empty" : whole), ""), authed(op).body(whole), url, null);
+                send(op, new BadValues.Probe("body " + (whole.isEmpty() ? "empty" : whole), ""), authed(op).body(whole), url, null);
             }
-            send(op, new Probe("no body", ""), authed(op), url, null);
-            send(op, new Probe("body as text/plain", ""), authed(op).contentType("text/plain").body("{}"), url, null);
+            send(op, new BadValues.Probe("no body", ""), authed(op), url, null);
+            send(op, new BadValues.Probe("body as text/plain", ""), authed(op).contentType("text/plain").body("{}"), url, null);
             JsonNode valid = Bodies.valid(op.name());
-            JsonNode schema = resolve(op.spec().path("requestBody").path("content").path("application/json").path("schema"));
-            mutate(valid == null ? NODES.objectNode() : valid, schema, "", body -> send(op, body.probe(),
+            JsonNode schema = document.resolve(op.spec().path("requestBody").path("content").path("application/json").path("schema"));
+            BadValues.mutate(document, valid == null ? JsonNodeFactory.instance.objectNode() : valid, schema, "", body -> send(op, body.probe(),
                     authed(op).body(fill(body.json().toString())), url, null));
         } else if ("form".equals(kind)) {
-            JsonNode schema = resolve(op.spec().path("requestBody").path("content").path("application/x-www-form-urlencoded").path("schema"));
+            JsonNode schema = document.resolve(op.spec().path("requestBody").path("content").path("application/x-www-form-urlencoded").path("schema"));
             Iterator<String> fields = schema.path("properties").fieldNames();
             while (fields.hasNext()) {
                 String field = fields.next();
                 if (field.equals("csrf")) {
                     continue;
                 }
-                for (String bad : BAD_FORM) {
-                    send(op, new Probe("form " + field + "=" + printable(bad), field), web().formParam(field, bad), url(op, Map.of()), null);
+                for (String bad : BadValues.BAD_FORM) {
+                    send(op, new BadValues.Probe("form " + field + "=" + printable(bad), field), web().formParam(field, bad), url(op, Map.of()), null);
                 }
             }
         }
     }
 
-    private void unauthenticated(Operation op) {
+    private void unauthenticated(ApiDocument.Operation op) {
         String url = url(op, Map.of());
-        send(op, new Probe("no credentials", ""), given().redirects().follow(false).contentType("application/json"), url,
+        send(op, new BadValues.Probe("no credentials", ""), given().redirects().follow(false).contentType("application/json"), url,
                 validBodyOrNull(op));
-        send(op, new Probe("unknown token", ""), given().redirects().follow(false).header("Authorization", "Bearer gw_unknown")
+        send(op, new BadValues.Probe("unknown token", ""), given().redirects().follow(false).header("Authorization", "Bearer gw_unknown")
                 .contentType("application/json"), url, validBodyOrNull(op));
     }
 
-    private void overlong(Operation op) {
+    private void overlong(ApiDocument.Operation op) {
         String url = url(op, Map.of());
-        send(op, new Probe("URI of 10 KiB", ""), authed(op).queryParam("padding", "x".repeat(10 * 1024)), url, validBodyOrNull(op));
+        send(op, new BadValues.Probe("URI of 10 KiB", ""), authed(op).queryParam("padding", "x".repeat(10 * 1024)), url, validBodyOrNull(op));
         if ("json".equals(op.formOrJson())) {
-            send(op, new Probe("body over 1 MiB", ""), authed(op).body("[" + "1,".repeat(600_000) + "1]"), url, null);
+            send(op, new BadValues.Probe("body over 1 MiB", ""), authed(op).body("[" + "1,".repeat(600_000) + "1]"), url, null);
         } else if ("form".equals(op.formOrJson())) {
-            send(op, new Probe("form over 1 MiB", ""), owner.web().contentType("application/x-www-form-urlencoded")
+            send(op, new BadValues.Probe("form over 1 MiB", ""), owner.web().contentType("application/x-www-form-urlencoded")
                     .body("csrf=" + owner.csrf() + "&name=" + "x".repeat(1_100_000)), url, null);
         }
     }
 
-    private void wrongMethods(List<Operation> ops) {
+    private void wrongMethods(List<ApiDocument.Operation> ops) {
         Map<String, Set<String>> byPath = new LinkedHashMap<>();
         ops.forEach(op -> byPath.computeIfAbsent(op.path(), p -> new TreeSet<>()).add(op.method()));
         byPath.forEach((path, methods) -> {
-            String missing = METHODS.stream().filter(m -> !methods.contains(m)).sorted().findFirst().orElseThrow();
-            Operation any = ops.stream().filter(o -> o.path().equals(path)).findFirst().orElseThrow();
+            String missing = ApiDocument.METHODS.stream().filter(m -> !methods.contains(m)).sorted().findFirst().orElseThrow();
+            ApiDocument.Operation any = ops.stream().filter(o -> o.path().equals(path)).findFirst().orElseThrow();
             // what Allow promises besides the documented methods
             for (String implied : methods.contains("get") ? List.of("OPTIONS", "HEAD") : List.of("OPTIONS")) {
                 Response answer = authed(any).request(implied, url(any, Map.of()));
@@ -427,70 +299,9 @@ class OpenApiContractTest {
         });
     }
 
-    /** A mutated body and what it tests. */
-    record Mutant(JsonNode json, Probe probe) {
-    }
-
-    /** Each field of the valid body (and each the schema names) set to each bad value in turn; an unknown field added. */
-    private void mutate(JsonNode valid, JsonNode schema, String path, Consumer<Mutant> each) {
-        if (!valid.isObject()) {
-            return;
-        }
-        Set<String> fields = new TreeSet<>();
-        valid.fieldNames().forEachRemaining(fields::add);
-        schema.path("properties").fieldNames().forEachRemaining(fields::add);
-        ObjectNode unknown = ((ObjectNode) valid).deepCopy();
-        unknown.put("no such field", 1);
-        each.accept(new Mutant(unknown, new Probe("unknown field", "no such field")));
-        for (String field : fields) {
-            String at = path.isEmpty() ? field : path + "." + field;
-            for (String bad : bad(resolve(schema.path("properties").path(field)), valid.path(field))) {
-                ObjectNode copy = ((ObjectNode) valid).deepCopy();
-                copy.set(field, parse(bad));
-                each.accept(new Mutant(copy, new Probe(at + "=" + bad, at)));
-            }
-            JsonNode nested = valid.path(field);
-            JsonNode nestedSchema = resolve(schema.path("properties").path(field));
-            if (nested.isObject()) {
-                mutate(nested, nestedSchema, at, m -> {
-                    ObjectNode copy = ((ObjectNode) valid).deepCopy();
-                    copy.set(field, m.json());
-                    each.accept(new Mutant(copy, m.probe()));
-                });
-            } else if (nested.isArray() && !nested.isEmpty()) {
-                JsonNode itemSchema = resolve(nestedSchema.path("items"));
-                for (String bad : List.of("\"\\u0000\"", "9223372036854775808", "null", "{}", "[]")) {
-                    ObjectNode copy = ((ObjectNode) valid).deepCopy();
-                    ((ArrayNode) copy.get(field)).set(0, parse(bad));
-                    each.accept(new Mutant(copy, new Probe(at + "[0]=" + bad, at + "[0]")));
-                }
-                mutate(nested.get(0), itemSchema, at + "[0]", m -> {
-                    ObjectNode copy = ((ObjectNode) valid).deepCopy();
-                    ((ArrayNode) copy.get(field)).set(0, m.json());
-                    each.accept(new Mutant(copy, m.probe()));
-                });
-            }
-        }
-    }
-
-    private static List<String> bad(JsonNode schema, JsonNode example) {
-        String type = null;
-        JsonNode types = schema.path("type");
-        for (JsonNode t : types.isArray() ? types : List.of(types)) {
-            if (!t.isMissingNode() && !t.asText().equals("null")) {
-                type = t.asText();
-            }
-        }
-        if (type == null) {
-            type = example.isTextual() ? "string" : example.isNumber() ? "integer" : example.isBoolean() ? "boolean"
-                    : example.isArray() ? "array" : "object";
-        }
-        return BAD_JSON.getOrDefault(type.equals("number") ? "integer" : type, BAD_JSON.get("object"));
-    }
-
     // ---- requests and checks ------------------------------------------------------------------------------------
 
-    private RequestSpecification authed(Operation op) {
+    private RequestSpecification authed(ApiDocument.Operation op) {
         return op.api() ? owner.api().redirects().follow(false) : op.method().equals("get") ? owner.web() : web();
     }
 
@@ -499,12 +310,12 @@ class OpenApiContractTest {
                 .appendDefaultContentCharsetToContentTypeIfUndefined(false))).formParam("csrf", owner.csrf());
     }
 
-    private String validBodyOrNull(Operation op) {
+    private String validBodyOrNull(ApiDocument.Operation op) {
         JsonNode valid = Bodies.valid(op.name());
         return "json".equals(op.formOrJson()) ? (valid == null ? "{}" : fill(valid.toString())) : null;
     }
 
-    private void send(Operation op, Probe probe, RequestSpecification request, String url, String body) {
+    private void send(ApiDocument.Operation op, BadValues.Probe probe, RequestSpecification request, String url, String body) {
         if (body != null) {
             request = request.body(body);
         }
@@ -521,7 +332,7 @@ class OpenApiContractTest {
         check(op, probe, r);
     }
 
-    private void check(Operation op, Probe probe, Response r) {
+    private void check(ApiDocument.Operation op, BadValues.Probe probe, Response r) {
         int status = r.statusCode();
         String where = op.name() + " [" + printable(probe.label()) + "]";
         if (status >= 500) {
@@ -570,11 +381,11 @@ class OpenApiContractTest {
         return body.replace("SLUG", Fixtures.slug(ids)).replace("\"monitorId\":0", "\"monitorId\":" + ids.get("monitorId"));
     }
 
-    private String url(Operation op, Map<String, String> override) {
+    private String url(ApiDocument.Operation op, Map<String, String> override) {
         return url(op, ids, override);
     }
 
-    private String url(Operation op, Map<String, Long> ids, Map<String, String> override) {
+    private String url(ApiDocument.Operation op, Map<String, Long> ids, Map<String, String> override) {
         Matcher m = PARAM.matcher(op.path());
         StringBuilder url = new StringBuilder();
         while (m.find()) {
@@ -587,36 +398,13 @@ class OpenApiContractTest {
         return url.toString();
     }
 
-    private JsonNode resolve(JsonNode schema) {
-        for (int i = 0; i < 5 && schema.has("$ref"); i++) {
-            String ref = schema.get("$ref").asText().replace("#/components/schemas/", "");
-            schema = document.path("components").path("schemas").path(ref);
-        }
-        for (String combined : List.of("allOf", "anyOf", "oneOf")) {
-            for (JsonNode part : schema.path(combined)) {
-                if (!"null".equals(part.path("type").asText())) {
-                    return resolve(part);
-                }
-            }
-        }
-        return schema;
-    }
-
-    private static JsonNode parse(String json) {
-        try {
-            return JSON.readTree(json);
-        } catch (Exception e) {
-            throw new IllegalArgumentException(json, e);
-        }
-    }
-
     private static String printable(String s) {
         StringBuilder b = new StringBuilder();
         s.chars().forEach(c -> b.append(c < 0x20 || c == 0x7f || Character.isSurrogate((char) c) ? String.format("\\u%04x", c) : String.valueOf((char) c)));
         return b.length() > 60 ? b.substring(0, 60) + "…" : b.toString();
     }
 
-    private static String abbreviate(String s) {
+    static String abbreviate(String s) {
         return s.length() > 300 ? s.substring(0, 300) + "…" : s;
     }
 }
