@@ -70,6 +70,15 @@ class NulInputTest {
         owner.api().get("/api/v1/channels").then().body("size()", equalTo(0));
     }
 
+    @Test
+    void inTheLoginFormAndTheToken() {
+        // a failed login like any other, not PostgreSQL's refusal of the lookup
+        given().redirects().follow(false).formParam("j_username", "a\0b@example.com").formParam("j_password", "long-enough-password")
+                .post("/j_security_check").then().statusCode(302).header("Location", org.hamcrest.Matchers.containsString("/login?error"));
+        given().header("Authorization", "Bearer gw_a\u0000b").get("/api/v1/monitors").then().statusCode(401)
+                .contentType(Problem.MEDIA_TYPE);
+    }
+
     static void refused(TestOwner owner, String path, String body, String field) {
         owner.api().body(body).post(path).then().statusCode(400).contentType(Problem.MEDIA_TYPE)
                 .body("errors[0].field", equalTo(field)).body("errors[0].message", equalTo(NulText.MESSAGE));
