@@ -3,7 +3,9 @@ package dev.gatewatch.api;
 import java.util.ArrayList;
 import java.util.List;
 
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
@@ -23,6 +25,12 @@ import jakarta.validation.ConstraintViolationException;
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    private final AllowedMethods allowed;
+
+    public ProblemMappers(AllowedMethods allowed) {
+        this.allowed = allowed;
+    }
 
     @ServerExceptionMapper
     public Response invalid(InvalidInputException e, UriInfo uri) {
@@ -85,12 +93,23 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
-    public Response web(WebApplicationException e, UriInfo uri) {
+    public Response web(WebApplicationException e, UriInfo uri, ResourceInfo resource) {
         if (e.getCause() instanceof JsonProcessingException json) {
             return json(json, uri);
         }
+        if (e instanceof NotFoundException && e.getCause() != null && resource.getResourceMethod() != null) {
+            // JAX-RS answers a query value that does not convert (?page=x) with 404; it is bad input, so name it
+            List<FieldError> unreadable = QueryValues.unreadable(resource.getResourceMethod(), uri.getQueryParameters());
+            if (!unreadable.isEmpty()) {
+                return Problem.invalid(unreadable).at(uri.getPath()).toResponse();
+            }
+        }
         Response r = e.getResponse();
         int status = r.getStatus();
+        if (e instanceof NotFoundException && e.getCause() == null && resource.getResourceMethod() == null
+                && !allowed.allow(uri.getPath()).isEmpty()) {
+            status = 405; // Quarkus REST says 404 when another resource class serves the path with other methods
+        }
         if (r.getLocation() != null || status < 400) {
             return r;
         }
@@ -103,15 +122,33 @@ public class ProblemMappers {
             case 406 -> "This resource answers application/json";
             default -> e.getMessage();
         };
-        return Problem.of(status, title, detail).at(uri.getPath()).toResponse();
+        Response problem = Problem.of(status, title, detail).at(uri.getPath()).toResponse();
+        return status == 405 ? Response.fromResponse(problem).header("Allow", allowed.allow(uri.getPath())).build() : problem;
     }
 
     @ServerExceptionMapper
     public Response unexpected(RuntimeException e, UriInfo uri) {
         if (unstorableText(e)) {
+            List<FieldError> inForm = NulParameters.inForm();
+            if (!inForm.isEmpty()) {
+                return Problem.invalid(inForm).at(uri.getPath()).toResponse(); // the transaction is rolled back: nothing stored
+            }
             // a path that does not check its text yet (NulText and NulParameters cover bodies and parameters)
             LOG.warnf("refused text PostgreSQL cannot store on %s: %s", uri.getPath(), e.getMessage());
             return Problem.of(400, "Bad request", "The input contains a character that cannot be stored (U+0000)")
+                    .at(uri.getPath()).toResponse();
+        }
+        String state = sqlState(e);
+        if (state != null && state.startsWith("22")) {
+            // a value the checks let through but PostgreSQL refuses (out of range, bad format): input, not our fault
+            LOG.warnf("PostgreSQL refused a value on %s (SQLSTATE %s): %s", uri.getPath(), state, e.getMessage());
+            return Problem.of(400, "Bad request", "A value of the request cannot be stored (SQLSTATE " + state + ")")
+                    .at(uri.getPath()).toResponse();
+        }
+        if (state != null && state.startsWith("23")) {
+            // e.g. a name or address taken by a request that ran at the same time
+            LOG.warnf("PostgreSQL refused a write on %s (SQLSTATE %s): %s", uri.getPath(), state, e.getMessage());
+            return Problem.of(409, "Conflict", "The request conflicts with stored data; reload and try again (SQLSTATE " + state + ")")
                     .at(uri.getPath()).toResponse();
         }
         LOG.errorf(e, "Unexpected error on %s", uri.getPath());
@@ -121,12 +158,18 @@ public class ProblemMappers {
 
     /** SQLSTATE 22P05 (untranslatable character, e.g. \u0000 in jsonb) or 22021 (a NUL byte in text). */
     static boolean unstorableText(Throwable e) {
+        String state = sqlState(e);
+        return "22P05".equals(state) || "22021".equals(state);
+    }
+
+    /** The SQLSTATE of the first SQLException among the causes, or null. */
+    static String sqlState(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.sql.SQLException sql && ("22P05".equals(sql.getSQLState()) || "22021".equals(sql.getSQLState()))) {
-                return true;
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+                return sql.getSQLState();
             }
         }
-        return false;
+        return null;
     }
 
     static String fieldPath(List<JsonMappingException.Reference> path) {

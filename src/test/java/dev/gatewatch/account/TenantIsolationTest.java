@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
+import dev.gatewatch.support.Fixtures;
 import dev.gatewatch.support.Owners;
 import dev.gatewatch.support.Owners.TestOwner;
 import io.quarkus.test.junit.QuarkusTest;
@@ -44,7 +45,7 @@ class TenantIsolationTest {
                 .then().statusCode(201).extract().path("token.id")).longValue();
         long deployment = ((Number) alice.api().body("{\"version\":\"v1\"}").post("/api/v1/monitors/" + monitor + "/deployments")
                 .then().statusCode(201).extract().path("id")).longValue();
-        long incident = incident(monitor);
+        long incident = Fixtures.incident(dataSource, monitor);
         long channel = ((Number) alice.api().body("{\"type\":\"slack\",\"name\":\"alice-ops\",\"secrets\":{\"webhookUrl\":\"http://127.0.0.1:9/hook\"}}")
                 .post("/api/v1/channels").then().statusCode(201).extract().path("id")).longValue();
         long window = ((Number) alice.api().body("{\"name\":\"alice-maintenance\",\"recurrence\":{\"start\":\"02:00\",\"durationMinutes\":30}}")
@@ -118,23 +119,6 @@ class TenantIsolationTest {
             given().get("/status/" + slug + "/badge/" + monitor + "/" + badge).then().statusCode(404);
         }
         given().get("/status/" + slug).then().statusCode(200).body(not(org.hamcrest.Matchers.containsString("alice's")));
-    }
-
-    /** The analyzer is off here: an incident row as the analyzer would store it. */
-    private long incident(long monitor) {
-        try (var c = dataSource.getConnection(); var ps = c.prepareStatement("""
-                insert into incident (monitor_id, owner_id, track, kind, status, started_at, extent, summary, scope, evidence, explanation)
-                select id, owner_id, 'availability', 'deploy_blip', 'resolved', now(), 'whole', 'Deploy blip', '{}', '{}', '{}'
-                from monitor where id = ? returning id
-                """)) {
-            ps.setLong(1, monitor);
-            try (var rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static String body(String target, String method) {

@@ -70,6 +70,15 @@ class NulInputTest {
         owner.api().get("/api/v1/channels").then().body("size()", equalTo(0));
     }
 
+    @Test
+    void inTheLoginFormAndTheToken() {
+        // a failed login like any other, not PostgreSQL's refusal of the lookup
+        Owners.tryLogin("a\0b@example.com", "long-enough-password").then().statusCode(401)
+                .body(org.hamcrest.Matchers.containsString("Wrong e-mail or password"));
+        given().header("Authorization", "Bearer gw_a\u0000b").get("/api/v1/monitors").then().statusCode(401)
+                .contentType(Problem.MEDIA_TYPE);
+    }
+
     static void refused(TestOwner owner, String path, String body, String field) {
         owner.api().body(body).post(path).then().statusCode(400).contentType(Problem.MEDIA_TYPE)
                 .body("errors[0].field", equalTo(field)).body("errors[0].message", equalTo(NulText.MESSAGE));

@@ -89,6 +89,10 @@ class MonitorApiTest {
         owner.api().get("/api/v1/monitors?q=SITE 3").then().body("total", equalTo(1)).body("items[0].name", equalTo("site 3"));
         owner.api().get("/api/v1/monitors?size=0").then().statusCode(400).body("errors[0].field", equalTo("size"));
         owner.api().get("/api/v1/monitors?page=-1").then().statusCode(400).body("errors[0].field", equalTo("page"));
+        // page × size past 2^31 would wrap around in the offset: refused, not a 500
+        owner.api().get("/api/v1/monitors?page=42949673&size=50").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("page"));
+        owner.api().get("/api/v1/monitors?page=x").then().statusCode(400).body("errors[0].field", equalTo("page"));
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.gatewatch.account.Owner;
 import dev.gatewatch.account.PasswordHashing;
 import dev.gatewatch.api.FieldError;
 import dev.gatewatch.api.InvalidInputException;
+import dev.gatewatch.api.NulText;
 import dev.gatewatch.config.GatewatchConfig;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
@@ -80,6 +81,10 @@ public class LoginService {
     public Outcome check(String email, String password, String clientAddress) {
         if (hashing.saturated()) {
             return new Outcome.Busy();
+        }
+        if (NulText.contains(email) || NulText.contains(clientAddress)) {
+            // no address holds U+0000, and PostgreSQL would refuse it as a key: a failed login like any other
+            return new Outcome.Refused();
         }
         String account = "account:" + Owner.normalizeEmail(email);
         String address = "address:" + (clientAddress == null ? "unknown" : clientAddress);

@@ -1,5 +1,6 @@
 package dev.gatewatch.account.rest;
 
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import java.util.List;
 
 import jakarta.ws.rs.Consumes;
@@ -45,6 +46,7 @@ public class TokenResource {
 
     @POST
     @ResponseStatus(201)
+    @APIResponseSchema(value = CreatedToken.class, responseCode = "201", responseDescription = "Created; the secret is shown only now")
     public CreatedToken create(NewToken request) {
         NewToken r = request == null ? new NewToken(null, null) : request;
         return accounts.createToken(owner.id(), r.name(), r.expiresInDays());

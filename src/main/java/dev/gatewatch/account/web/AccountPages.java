@@ -14,6 +14,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 
@@ -78,6 +79,9 @@ public class AccountPages {
 
     @POST
     @Path("login")
+    @APIResponse(responseCode = "401", description = "Wrong e-mail or password: the login page again")
+    @APIResponse(responseCode = "429", description = "Too many failures lately: the page again, with Retry-After")
+    @APIResponse(responseCode = "503", description = "Too many logins at once on this node: the page again, with Retry-After")
     @jakarta.ws.rs.Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response logIn(@FormParam("email") String email, @FormParam("password") String password,
             @FormParam(Csrf.FIELD) String csrf, @CookieParam(Csrf.COOKIE) String csrfCookie, RoutingContext rc) {
@@ -101,6 +105,9 @@ public class AccountPages {
 
     @POST
     @Path("account/password")
+    @APIResponse(responseCode = "200", description = "Changed: the page saying so, with a new session cookie")
+    @APIResponse(responseCode = "429", description = "Too many failures lately: the page again, with Retry-After")
+    @APIResponse(responseCode = "503", description = "Too many logins at once on this node: the page again, with Retry-After")
     @jakarta.ws.rs.Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response changePassword(@FormParam("currentPassword") String current, @FormParam("newPassword") String next,
             @FormParam(Csrf.FIELD) String csrf, @CookieParam(Csrf.COOKIE) String csrfCookie, RoutingContext rc) {
@@ -159,6 +166,7 @@ public class AccountPages {
 
     @POST
     @Path("signup")
+    @APIResponse(responseCode = "503", description = "Too many logins at once on this node: the page again, with Retry-After")
     @jakarta.ws.rs.Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response signup(@FormParam("email") String email, @FormParam("password") String password,
             @FormParam(Csrf.FIELD) String csrf, @CookieParam(Csrf.COOKIE) String csrfCookie, RoutingContext rc) {
@@ -187,6 +195,8 @@ public class AccountPages {
     @POST
     @Path("account/tokens")
     @jakarta.ws.rs.Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "201",
+            description = "The tokens page, showing the new token this once")
     public Response createToken(@FormParam("name") String name, @FormParam("expiresInDays") String expiresInDays,
             @FormParam(Csrf.FIELD) String csrf, @CookieParam(Csrf.COOKIE) String csrfCookie, RoutingContext rc) {
         Csrf.verify(csrfCookie, csrf);

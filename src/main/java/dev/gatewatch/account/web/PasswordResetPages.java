@@ -14,6 +14,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 
@@ -52,6 +53,8 @@ public class PasswordResetPages {
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @APIResponse(responseCode = "200", description = "The page saying a link is on its way if the address has an account")
+    @APIResponse(responseCode = "429", description = "Too many links asked for this address: the page again, with Retry-After")
     public Response ask(@FormParam("email") String email, @FormParam(Csrf.FIELD) String csrf, @CookieParam(Csrf.COOKIE) String csrfCookie,
             RoutingContext rc) {
         Csrf.verify(csrfCookie, csrf);
@@ -66,6 +69,8 @@ public class PasswordResetPages {
 
     @GET
     @Path("{token}")
+    @APIResponse(responseCode = "200", description = "The form for a new password")
+    @APIResponse(responseCode = "410", description = "The link is unknown, used or expired: a page saying so")
     public Response choosePage(@RestPath String token, RoutingContext rc) {
         boolean usable = resets.usable(token);
         return Response.status(usable ? 200 : 410).entity(Templates.choose(Csrf.token(rc), token, usable, List.of(), null).render()).build();
@@ -73,6 +78,8 @@ public class PasswordResetPages {
 
     @POST
     @Path("{token}")
+    @APIResponse(responseCode = "410", description = "The link is unknown, used or expired: a page saying so")
+    @APIResponse(responseCode = "503", description = "Too many requests at once: the page again, with Retry-After")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response choose(@RestPath String token, @FormParam("newPassword") String newPassword, @FormParam(Csrf.FIELD) String csrf,
             @CookieParam(Csrf.COOKIE) String csrfCookie, RoutingContext rc) {

@@ -13,6 +13,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.gatewatch.account.CurrentOwner;
@@ -61,6 +62,8 @@ public class TwoFactorPages {
 
     @POST
     @Path("login/code")
+    @APIResponse(responseCode = "401", description = "Wrong or used code: the code form again")
+    @APIResponse(responseCode = "429", description = "Too many failures lately: the page again, with Retry-After")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response code(@FormParam("code") String code, @FormParam(Csrf.FIELD) String csrf, @CookieParam(Csrf.COOKIE) String csrfCookie,
             @CookieParam(SessionCookie.NAME) String pending, RoutingContext rc) {
@@ -87,6 +90,8 @@ public class TwoFactorPages {
 
     @POST
     @Path("account/two-factor/setup")
+    @APIResponse(responseCode = "200", description = "The QR code and key to enrol an app")
+    @APIResponse(responseCode = "409", description = "Two-factor login is already on")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response setup(@FormParam(Csrf.FIELD) String csrf, @CookieParam(Csrf.COOKIE) String csrfCookie, RoutingContext rc) {
         Csrf.verify(csrfCookie, csrf);
@@ -114,6 +119,9 @@ public class TwoFactorPages {
 
     @POST
     @Path("account/two-factor/disable")
+    @APIResponse(responseCode = "200", description = "Turned off: the settings page")
+    @APIResponse(responseCode = "401", description = "Wrong password: it stays on")
+    @APIResponse(responseCode = "429", description = "The password cannot be checked now (throttled or busy): it stays on")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response disable(@FormParam("password") String password, @FormParam(Csrf.FIELD) String csrf,
             @CookieParam(Csrf.COOKIE) String csrfCookie, RoutingContext rc) {

@@ -14,6 +14,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 import org.jboss.resteasy.reactive.RestPath;
@@ -43,6 +44,7 @@ public class ChannelResource {
     @POST
     @Operation(summary = "Create a channel", description = "slack: secrets.webhookUrl; email: settings.recipients; "
             + "webhook: settings.url and secrets.secret (16+ characters, signs each request)")
+    @APIResponseSchema(value = ChannelView.class, responseCode = "201", responseDescription = "Created; Location is its address")
     public RestResponse<ChannelView> create(ChannelRequest request) {
         ChannelView created = channels.create(owner.id(), request);
         return RestResponse.ResponseBuilder.<ChannelView>created(URI.create("/api/v1/channels/" + created.id())).entity(created).build();

@@ -13,6 +13,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 import org.jboss.resteasy.reactive.RestPath;
@@ -41,6 +42,7 @@ public class MaintenanceResource {
     @POST
     @Operation(summary = "Create a maintenance window", description = "One-off: startsAt and endsAt. Recurring: recurrence "
             + "{days, start, durationMinutes, timeZone}, optionally bounded by startsAt/endsAt. monitorIds empty: all monitors")
+    @APIResponseSchema(value = MaintenanceView.class, responseCode = "201", responseDescription = "Created; Location is its address")
     public RestResponse<MaintenanceView> create(MaintenanceRequest request) {
         MaintenanceView created = windows.create(owner.id(), request);
         return RestResponse.ResponseBuilder.<MaintenanceView>created(URI.create("/api/v1/maintenance-windows/" + created.id()))

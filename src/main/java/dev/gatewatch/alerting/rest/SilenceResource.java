@@ -12,6 +12,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 import org.jboss.resteasy.reactive.RestPath;
@@ -39,6 +40,7 @@ public class SilenceResource {
 
     @POST
     @Operation(summary = "Silence alerts", description = "monitorId (absent: all monitors), reason, and endsAt or durationMinutes")
+    @APIResponseSchema(value = SilenceView.class, responseCode = "201", responseDescription = "Created; Location is its address")
     public RestResponse<SilenceView> create(SilenceRequest request) {
         SilenceView created = silences.create(owner.id(), request);
         return RestResponse.ResponseBuilder.<SilenceView>created(URI.create("/api/v1/silences/" + created.id())).entity(created).build();

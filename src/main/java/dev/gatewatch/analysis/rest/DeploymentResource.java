@@ -12,6 +12,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
@@ -39,6 +40,7 @@ public class DeploymentResource {
 
     @POST
     @Operation(summary = "Mark a deployment covering several monitors", description = "monitorIds (default: all your monitors)")
+    @APIResponseSchema(value = DeploymentView.class, responseCode = "201", responseDescription = "Created; Location is its address")
     public RestResponse<DeploymentView> create(DeploymentRequest request) {
         return created(deployments.create(owner.id(), null, request));
     }

@@ -12,6 +12,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
@@ -40,6 +41,7 @@ public class MonitorDeploymentResource {
     @POST
     @Operation(summary = "Mark a deployment of one monitor's site", description = "Body optional: startedAt (default now), "
             + "endedAt, expectedDurationSeconds, description, version")
+    @APIResponseSchema(value = DeploymentView.class, responseCode = "201", responseDescription = "Created; Location is its address")
     public RestResponse<DeploymentView> createForMonitor(@RestPath long monitorId, DeploymentRequest request) {
         return DeploymentResource.created(deployments.create(owner.id(), monitorId, request));
     }

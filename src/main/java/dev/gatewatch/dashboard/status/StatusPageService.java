@@ -67,7 +67,9 @@ public class StatusPageService {
     }
 
     /** Replaces the owner's page settings; every rule broken is reported at once. */
-    public StatusPageView save(long ownerId, StatusPageRequest in) {
+    public StatusPageView save(long ownerId, StatusPageRequest request) {
+        // an empty or null body is a page with nothing set: its required fields are named below
+        StatusPageRequest in = request == null ? new StatusPageRequest(null, null, null, null, null, null, null) : request;
         List<FieldError> errors = new ArrayList<>();
         String slug = in.slug() == null ? "" : in.slug().strip();
         if (!SLUG.matcher(slug).matches()) {

@@ -13,6 +13,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 import org.jboss.resteasy.reactive.RestPath;
@@ -42,6 +43,7 @@ public class MonitorResource {
 
     @POST
     @Operation(summary = "Register a monitor")
+    @APIResponseSchema(value = MonitorView.class, responseCode = "201", responseDescription = "Created; Location is its address")
     public RestResponse<MonitorView> create(MonitorRequest request) {
         MonitorView created = monitors.create(owner.id(), request);
         return RestResponse.ResponseBuilder.<MonitorView>created(URI.create("/api/v1/monitors/" + created.id())).entity(created).build();

@@ -54,6 +54,10 @@ public class MonitorService {
         if (size < 1 || size > MAX_PAGE_SIZE) {
             throw new InvalidInputException("size", "must be between 1 and " + MAX_PAGE_SIZE);
         }
+        if ((long) page * size > Integer.MAX_VALUE) {
+            // the offset page * size would overflow the int Hibernate pages with; no owner has that many monitors
+            throw new InvalidInputException("page", "is too large: page × size must be at most " + Integer.MAX_VALUE);
+        }
         StringBuilder where = new StringBuilder("ownerId = :owner");
         Parameters params = Parameters.with("owner", ownerId);
         if (query != null && !query.isBlank()) {
