@@ -52,8 +52,7 @@ public final class CheckerBenchmark {
         List<DnsResponder> resolvers = new ArrayList<>();
         Process checker = null;
         Process analyzer = null;
-        try (EmbeddedPostgres pg = EmbeddedPostgres.start(new EmbeddedPostgres.Settings(
-                Files.createTempDirectory("gatewatch-bench"), 0, true, "bench"))) {
+        try (EmbeddedPostgres pg = database()) {
             int port = targets(vertx);
             for (int i = 1; i <= 3; i++) {
                 resolvers.add(DnsResponder.start("127.0.0." + i).answer("bench.gatewatch.test", "127.0.0." + i));
@@ -102,6 +101,18 @@ public final class CheckerBenchmark {
     }
 
     /** The packaged jar as its own process with one role, on the benchmark's database; HTTP on {@code httpPort} (0: any). */
+    /** A throwaway embedded PostgreSQL for a benchmark run. */
+    static EmbeddedPostgres database() throws IOException {
+        return EmbeddedPostgres.start(new EmbeddedPostgres.Settings(Files.createTempDirectory("gatewatch-bench"), 0, true, "bench"));
+    }
+
+    /** A free TCP port for the app under test. */
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
     static Process start(Path jar, String heap, EmbeddedPostgres pg, String role, int httpPort, Path log) throws IOException {
         return start(jar, heap, pg, role, httpPort, log, java.util.Map.of());
     }

@@ -1,7 +1,6 @@
 package dev.gatewatch.bench;
 
 import java.net.CookieManager;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -52,12 +51,8 @@ public final class DashboardBenchmark {
             throw new IllegalStateException(jar + " is missing: run ./mvnw -Pbench-dashboard verify (it packages first)");
         }
         Process app = null;
-        try (EmbeddedPostgres pg = EmbeddedPostgres.start(new EmbeddedPostgres.Settings(
-                Files.createTempDirectory("gatewatch-bench"), 0, true, "bench"))) {
-            int port;
-            try (ServerSocket s = new ServerSocket(0)) {
-                port = s.getLocalPort();
-            }
+        try (EmbeddedPostgres pg = CheckerBenchmark.database()) {
+            int port = CheckerBenchmark.freePort();
             Path log = Files.createTempFile("gatewatch-bench-dashboard", ".log");
             app = CheckerBenchmark.start(jar, heap, pg, "api", port, log);
             System.out.printf("app pid %d on port %d, log %s%n", app.pid(), port, log);

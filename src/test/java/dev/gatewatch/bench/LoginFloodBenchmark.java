@@ -1,7 +1,6 @@
 package dev.gatewatch.bench;
 
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -57,12 +56,8 @@ public final class LoginFloodBenchmark {
         target.setExecutor(serving);
         target.start();
         Process app = null;
-        try (EmbeddedPostgres pg = EmbeddedPostgres.start(new EmbeddedPostgres.Settings(
-                Files.createTempDirectory("gatewatch-bench"), 0, true, "bench"))) {
-            int port;
-            try (ServerSocket s = new ServerSocket(0)) {
-                port = s.getLocalPort();
-            }
+        try (EmbeddedPostgres pg = CheckerBenchmark.database()) {
+            int port = CheckerBenchmark.freePort();
             Path log = Files.createTempFile("gatewatch-bench-logins", ".log");
             app = CheckerBenchmark.start(jar, "512m", pg, "api,checker,analyzer", port, log, Map.of(
                     "QUARKUS_HTTP_PROXY_PROXY_ADDRESS_FORWARDING", "true", "QUARKUS_HTTP_PROXY_ALLOW_X_FORWARDED", "true"));
