@@ -10,12 +10,14 @@ import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 
 /**
- * Answers an overlong URI (414) and a declared body over the limit (413) as problem+json, ahead of Vert.x and Quarkus,
- * which answer both with an empty body. Netty's own line limit is set well above {@link #MAX_URI} so that the URIs
- * between the two get this answer too. A chunked body (no Content-Length) found too large while it is read still
- * gets Quarkus REST's empty 413: it ends the response itself, with no hook to give it a body.
+ * Answers an overlong URI (414) and a body over the limit (413) as problem+json, ahead of Vert.x and Quarkus, which
+ * answer both with an empty body. Netty's own line limit is set well above {@link #MAX_URI} so that the URIs between
+ * the two get this answer too. A declared body is judged by its Content-Length; a chunked one (no Content-Length) is
+ * read here by Vert.x's BodyHandler up to the limit (Quarkus REST then takes the body read), because Quarkus REST,
+ * finding it too large while it reads, would end the response itself with no body.
  */
 @ApplicationScoped
 public class RequestLimits {
@@ -34,7 +36,19 @@ public class RequestLimits {
 
     void install(@Observes Router router) {
         router.route().order(ORDER).handler(this::check);
+        // a chunked body past the limit fails the route with 413: answered here as a problem
+        router.route().order(ORDER).failureHandler(rc -> {
+            if (rc.statusCode() == 413 && !rc.response().headWritten()) {
+                rc.response().putHeader(HttpHeaderNames.CONNECTION, "close");
+                refuse(rc, Problem.of(413, "Content Too Large", "The request body is over " + maxBody + " bytes, the most accepted"));
+            } else {
+                rc.next();
+            }
+        });
+        chunked = BodyHandler.create(false).setBodyLimit(maxBody);
     }
+
+    private BodyHandler chunked;
 
     void check(RoutingContext rc) {
         String uri = rc.request().uri();
@@ -48,6 +62,10 @@ public class RequestLimits {
             rc.response().putHeader(HttpHeaderNames.CONNECTION, "close");
             refuse(rc, Problem.of(413, "Content Too Large", "The request body is " + length + " bytes; at most " + maxBody
                     + " are accepted"));
+            return;
+        }
+        if (length == null && rc.request().headers().contains(HttpHeaderNames.TRANSFER_ENCODING) && !rc.normalizedPath().startsWith("/q/")) {
+            chunked.handle(rc);
             return;
         }
         rc.next();

@@ -38,9 +38,24 @@ class RequestLimitsTest {
                 .header("Authorization", "Bearer " + owner.token()).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(huge))).build(),
                 HttpResponse.BodyHandlers.ofString());
-        // Quarkus REST ends this one itself while reading, without a body (see RequestLimits)
         assertEquals(413, r.statusCode(), r.body());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith(Problem.MEDIA_TYPE), r.headers().toString());
+        assertTrue(r.body().contains("\"status\":413"), r.body());
         owner.api().get("/api/v1/monitors").then().statusCode(200).body("total", org.hamcrest.Matchers.equalTo(0));
+        // a chunked body within the limit goes through as usual, JSON and form alike
+        byte[] small = "{\"name\":\"chunked\",\"url\":\"http://127.0.0.1/\"}".getBytes();
+        HttpResponse<String> ok = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/monitors"))
+                .header("Authorization", "Bearer " + owner.token()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(small))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, ok.statusCode(), ok.body());
+        byte[] form = ("name=chunked-token&csrf=" + owner.csrf()).getBytes();
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(base.resolve("/account/tokens"))
+                .header("Cookie", Owners.SESSION + "=" + owner.session() + "; gw-csrf=" + owner.csrf())
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(form))).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, page.statusCode(), page.body());
+        owner.api().get("/api/v1/tokens").then().body("name", org.hamcrest.Matchers.hasItem("chunked-token"));
     }
 
     @Test
