@@ -22,6 +22,7 @@ import dev.gatewatch.account.TokenSecret;
 import dev.gatewatch.api.Durations;
 import dev.gatewatch.api.FieldError;
 import dev.gatewatch.api.InvalidInputException;
+import dev.gatewatch.api.NulText;
 import dev.gatewatch.api.Sql;
 import dev.gatewatch.config.GatewatchConfig;
 import io.quarkus.mailer.Mail;
@@ -79,6 +80,9 @@ public class PasswordResetService {
      * caller must wait first when throttled (zero otherwise).
      */
     public Duration request(String email, String clientAddress) {
+        if (NulText.contains(email) || NulText.contains(clientAddress)) {
+            return Duration.ZERO; // no address holds U+0000 (and PostgreSQL would refuse it as a key): the usual answer
+        }
         String normalized = Owner.normalizeEmail(email);
         Duration wait = throttle.tryStart(List.of(new ThrottleStore.Subject("reset:" + normalized, perAccount),
                 new ThrottleStore.Subject("reset-address:" + clientAddress, perAddress)), Instant.now());
