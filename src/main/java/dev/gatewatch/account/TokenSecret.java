@@ -7,7 +7,10 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.regex.Pattern;
 
-/** The format of API token secrets: {@code gw_} and 43 URL-safe base64 characters (256 random bits). */
+/**
+ * The format of API token secrets: {@code gw_} and 43 URL-safe base64 characters (256 random bits). Session tokens and
+ * reset links are made the same way under prefixes of their own.
+ */
 public final class TokenSecret {
 
     public static final String PREFIX = "gw_";
@@ -18,9 +21,14 @@ public final class TokenSecret {
     }
 
     public static String generate() {
+        return generate(PREFIX);
+    }
+
+    /** {@code prefix} and 256 random bits as 43 URL-safe base64 characters. */
+    public static String generate(String prefix) {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
-        return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     public static boolean wellFormed(String token) {

@@ -1,10 +1,8 @@
 package dev.gatewatch.account.login;
 
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -41,7 +39,6 @@ public class PasswordResetService {
 
     private static final Logger LOG = Logger.getLogger(PasswordResetService.class);
     private static final Pattern FORMAT = Pattern.compile("gwr_[A-Za-z0-9_-]{43}");
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final DataSource dataSource;
     private final ThrottleStore throttle;
@@ -93,9 +90,7 @@ public class PasswordResetService {
         if (owner.isEmpty()) {
             return Duration.ZERO;
         }
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        String token = "gwr_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String token = TokenSecret.generate("gwr_");
         Instant now = Instant.now();
         Sql.update(dataSource, "insert into password_reset (owner_id, token_hash, created_at, expires_at) values (?, ?, ?, ?)",
                 owner.get().id, TokenSecret.hash(token), Sql.at(now), Sql.at(now.plus(validity)));

@@ -1,12 +1,10 @@
 package dev.gatewatch.account.login;
 
-import java.security.SecureRandom;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -32,7 +30,6 @@ public class SessionService {
 
     static final String PREFIX = "gws_";
     private static final Pattern FORMAT = Pattern.compile("gws_[A-Za-z0-9_-]{43}");
-    private static final SecureRandom RANDOM = new SecureRandom();
     /** How long a session that owes the second factor waits for it. */
     static final Duration PENDING = Duration.ofMinutes(10);
     /** last_seen_at is written at most this often per session, not on every request. */
@@ -57,9 +54,7 @@ public class SessionService {
     }
 
     private String open(long ownerId, String clientAddress, String userAgent, boolean pending) {
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String token = TokenSecret.generate(PREFIX);
         Instant now = Instant.now();
         Sql.update(dataSource, """
                 insert into web_session (owner_id, token_hash, created_at, last_seen_at, expires_at, client_address, user_agent,
@@ -130,9 +125,10 @@ public class SessionService {
         return Sql.update(dataSource, "delete from web_session where owner_id = ?", ownerId);
     }
 
-    /** Open sessions of {@code ownerId}. */
-    public long count(long ownerId) {
-        return Sql.number(dataSource, "select count(*) from web_session where owner_id = ?", ownerId);
+    /** Ends every session of {@code ownerId} but the one {@code keepToken} names (turning two-factor login on). */
+    public int endOthers(long ownerId, String keepToken) {
+        return Sql.update(dataSource, "delete from web_session where owner_id = ? and token_hash <> ?", ownerId,
+                TokenSecret.hash(keepToken == null ? "" : keepToken));
     }
 
     /** Deletes sessions past their age or idle timeout at {@code now}. */

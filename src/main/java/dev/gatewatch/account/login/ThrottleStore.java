@@ -55,22 +55,20 @@ public class ThrottleStore {
 
     /** A try succeeded: the account starts over; the address gets back the one try it was charged. */
     public void succeeded(String account, String address) {
-        Sql.inTransaction(dataSource, "clearing a login", c -> {
-            try (PreparedStatement ps = c.prepareStatement("delete from login_throttle where subject = ?")) {
-                ps.setString(1, account);
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "update login_throttle set failures = greatest(failures - 1, 0) where subject = ?")) {
-                ps.setString(1, address);
-                ps.executeUpdate();
-            }
-        });
+        forget(account);
+        givenBack(address);
     }
 
-    /** A try that never got its password checked (the node was busy): both subjects get it back. */
-    public void givenBack(String account, String address) {
-        Sql.update(dataSource, "update login_throttle set failures = greatest(failures - 1, 0) where subject in (?, ?)", account, address);
+    /** {@code subject} starts over (a second factor accepted). */
+    public void forget(String subject) {
+        Sql.update(dataSource, "delete from login_throttle where subject = ?", subject);
+    }
+
+    /** A try that never got its password checked (the node was busy), or that succeeded: the subjects get it back. */
+    public void givenBack(String... subjects) {
+        for (String subject : subjects) {
+            Sql.update(dataSource, "update login_throttle set failures = greatest(failures - 1, 0) where subject = ?", subject);
+        }
     }
 
     /** Forgets subjects whose last failure is older than {@code before} and that are not locked at {@code now}. */

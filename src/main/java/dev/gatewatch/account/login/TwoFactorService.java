@@ -123,7 +123,7 @@ public class TwoFactorService {
             codes.add(c);
             Sql.update(dataSource, "insert into totp_recovery_code (owner_id, code_hash) values (?, ?)", ownerId, TokenSecret.hash(c));
         }
-        Sql.update(dataSource, "delete from web_session where owner_id = ? and token_hash <> ?", ownerId, TokenSecret.hash(keepToken == null ? "" : keepToken));
+        sessions.endOthers(ownerId, keepToken);
         return codes;
     }
 
@@ -153,7 +153,7 @@ public class TwoFactorService {
         if (!accept(ownerId, code)) {
             return new CodeOutcome.Wrong();
         }
-        throttle.succeeded(subject, subject);
+        throttle.forget(subject);
         return sessions.promote(pendingToken, clientAddress, userAgent).<CodeOutcome>map(CodeOutcome.Accepted::new)
                 .orElseGet(CodeOutcome.Expired::new);
     }

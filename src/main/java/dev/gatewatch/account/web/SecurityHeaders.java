@@ -1,6 +1,9 @@
 package dev.gatewatch.account.web;
 
+import java.net.URI;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -28,7 +31,7 @@ public class SecurityHeaders {
     /** Where the web bundler serves scripts and styles, under content-hashed names. */
     static final String BUNDLE = "/static/bundle/";
     /** A content hash in the name (app-EHZYTCKG.js); dev mode serves unhashed names, which must stay revalidated. */
-    private static final java.util.regex.Pattern HASHED = java.util.regex.Pattern.compile("-[A-Z0-9]{8}\\.[a-z]+$");
+    private static final Pattern HASHED = Pattern.compile("-[A-Z0-9]{8}\\.[a-z]+$");
 
     private final String hsts;
 
@@ -77,7 +80,7 @@ public class SecurityHeaders {
             return;
         }
         try {
-            java.net.URI uri = java.net.URI.create(location);
+            URI uri = URI.create(location);
             if (host.equalsIgnoreCase(uri.getRawAuthority())) {
                 String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
                 h.set("Location", path + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())
@@ -105,7 +108,7 @@ public class SecurityHeaders {
             h.set("X-Frame-Options", "DENY");
         }
         String cache = h.get("Cache-Control");
-        if (cache != null && cache.toLowerCase(java.util.Locale.ROOT).contains("public")) {
+        if (cache != null && cache.toLowerCase(Locale.ROOT).contains("public")) {
             h.remove("Set-Cookie");
         } else if (cache == null && html) {
             h.set("Cache-Control", "no-store");

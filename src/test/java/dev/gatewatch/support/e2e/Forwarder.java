@@ -45,10 +45,7 @@ public final class Forwarder implements AutoCloseable {
 
     /** Listening and passing traffic again (a no-op while it is). */
     public synchronized Forwarder restore() {
-        if (dropped) {
-            ns.undropTcp(port);
-            dropped = false;
-        }
+        undrop();
         if (inside != null) {
             return this;
         }
@@ -83,10 +80,7 @@ public final class Forwarder implements AutoCloseable {
 
     /** Ends both socats and the connections they carry: inside, the port refuses. */
     public synchronized Forwarder cut() {
-        if (dropped) {
-            ns.undropTcp(port);
-            dropped = false;
-        }
+        undrop();
         if (inside != null) {
             inside.close();
             outside.close();
@@ -94,6 +88,13 @@ public final class Forwarder implements AutoCloseable {
             outside = null;
         }
         return this;
+    }
+
+    private void undrop() {
+        if (dropped) {
+            ns.undropTcp(port);
+            dropped = false;
+        }
     }
 
     @Override
