@@ -49,11 +49,11 @@ public final class Analyzer {
     /** How late a stored check may become visible to the analyzer before its stream counts as quiet. */
     private static final Duration STORE_SLACK = Duration.ofSeconds(5);
 
-    /** How far before its first failing check a failure is taken to have begun, at most. */
-    private static final Duration START_LEEWAY = Duration.ofSeconds(5);
-
     /** Failures no restart produces, confirmed by two failing checks this far apart on every failing stream. */
     private static final Duration QUICK_SPAN = Duration.ofSeconds(10);
+
+    /** The shortest passing run that ends an episode: a fast check's span, so a moment between two downs is not an up. */
+    private static final Duration UP_SPAN = Duration.ofSeconds(10);
     private static final Set<Integer> QUICK_STATUSES = Set.of(404, 410);
     private static final Set<String> QUICK_ERRORS = Set.of(ErrorClass.DNS_NXDOMAIN.code(), ErrorClass.TLS_EXPIRED.code(),
             ErrorClass.TLS_HOSTNAME.code(), ErrorClass.TLS_UNTRUSTED.code(), ErrorClass.TARGET_BLOCKED.code(),
@@ -87,6 +87,27 @@ public final class Analyzer {
         });
         run.evaluate(context.now());
         return new Step(run.state(), List.copyOf(run.events));
+    }
+
+    /**
+     * How often every region checks the monitor now: {@code null} for its own interval; {@code fast} while failures or a
+     * recovery are being confirmed; {@code precise} once a suspected failure is within two fast checks of its window, so
+     * that the checks around the window's end tell a blip just under it from an outage just over it (at {@code fast}
+     * alone, a 65 s outage and a 55 s blip can show the same failing checks).
+     */
+    public static Duration recheckEvery(MonitorState s, Policy policy, Duration fast, Duration precise) {
+        if (!s.hurry()) {
+            return null;
+        }
+        if (s.phase() == Phase.SUSPECT) {
+            Duration near = policy.window().minus(fast.multipliedBy(2));
+            boolean close = s.streams().values().stream().filter(x -> !x.latest().ok())
+                    .anyMatch(x -> Duration.between(x.failedFrom(), x.latest().at()).compareTo(near) >= 0);
+            if (close) {
+                return precise;
+            }
+        }
+        return fast;
     }
 
     /**
@@ -172,13 +193,21 @@ public final class Analyzer {
                     Map.copyOf(flips));
         }
 
-        /** Takes a sample in; false if its stream already has a newer one. */
+        /** Takes a sample in; false if it tells nothing new (its stream already has newer news). */
         boolean absorb(Sample s) {
             StreamState old = streams.get(s.stream());
             if (old != null && !s.at().isAfter(old.latest().at())) {
-                return false;
+                StreamState late = old.late(s);
+                if (late == old) {
+                    return false;
+                }
+                streams.put(s.stream(), late);
+                if (episode != null) {
+                    episode = withEvidence(episode, s);
+                }
+                return true;
             }
-            streams.put(s.stream(), old == null ? new StreamState(null, 0, null, null, null).next(s) : old.next(s));
+            streams.put(s.stream(), (old == null ? StreamState.empty() : old).next(s));
             flip(s);
             if (!s.ok() && episode != null) {
                 episode = withEvidence(episode, s);
@@ -193,7 +222,7 @@ public final class Analyzer {
             List<StreamState> view = view(t);
             List<StreamState> failingNow = view.stream().filter(x -> !x.latest().ok()).toList();
             boolean isFailing = !failingNow.isEmpty();
-            boolean cleared = !view.isEmpty() && !isFailing && view.stream().allMatch(x -> x.okRun() >= policy.successThreshold());
+            boolean cleared = !view.isEmpty() && !isFailing && view.stream().allMatch(this::passedEnough);
             switch (phase) {
                 case UP -> {
                     if (isFailing) {
@@ -203,17 +232,19 @@ public final class Analyzer {
                     }
                 }
                 case SUSPECT -> {
-                    if (cleared) {
+                    boolean endedLate = lastedTheWindow(view, deployment(episode.start(), t));
+                    if (cleared && !endedLate) {
                         clear(recoveredAt(view));
                     } else if (flapping(t, settings.flapSpan())) {
                         episode = explained(new Episode(episode.incidentId(), Classification.FLAPPING, firstRecentChange(t), t, null,
                                 Scopes.of(view), episode.evidence(), null, null), t);
                         phase = Phase.FLAPPING;
                         events.add(new Event(Event.Type.OPENED, t, episode));
-                    } else if (isFailing) {
+                    } else if (isFailing || endedLate) {
                         Deployment deploy = deployment(episode.start(), t);
                         Scope scope = Scopes.of(view);
                         if (confirmed(t, view, failingNow, deploy)) {
+                            scope = Scopes.of(asOf(view, decidedAt(view, t)));
                             Classification kind = Scopes.verdict(scope);
                             episode = explained(new Episode(episode.incidentId(), kind, episode.start(), t, null, scope,
                                     episode.evidence(), null, deploy == null ? null : deploy.id()), t);
@@ -266,7 +297,7 @@ public final class Analyzer {
          * not stored yet must not stretch a blip into an outage. A deployment marker holds both off until its limit.
          */
         private boolean confirmed(Instant t, List<StreamState> view, List<StreamState> failingNow, Deployment deploy) {
-            if (deploy != null && deploy.limit(settings.deployLimit()).isAfter(t)) {
+            if (heldOff(deploy, t)) {
                 return false;
             }
             if (policy.quickConfirmation() && quickKind(episode.evidence())
@@ -274,19 +305,57 @@ public final class Analyzer {
                 return true;
             }
             Instant newest = view.stream().map(x -> evidenceEnd(x, t)).max(Comparator.naturalOrder()).orElse(t);
-            return failingNow.stream().anyMatch(x -> failedFor(x, t).compareTo(policy.window()) >= 0)
+            return failingNow.stream().anyMatch(x -> failedFor(x, t).compareTo(policy.window()) >= 0) || lastedTheWindow(view, deploy)
                     || !episode.start().isAfter(newest.minus(policy.window().multipliedBy(2)));
         }
 
+        private boolean heldOff(Deployment deploy, Instant t) {
+            return deploy != null && deploy.limit(settings.deployLimit()).isAfter(t);
+        }
+
         /**
-         * How long the stream's failure has lasted by its checks: from a little before its first failing check (the
-         * failure began somewhere after the last pass: halfway back, but never more than {@link #START_LEEWAY}, so that a
-         * blip shorter than the window by that much can never reach it) to its newest failing check.
+         * A stream passing again whose last failing run, in this episode, lasted the window by checks stored late (the
+         * decisive failure came after a newer pass): an outage that has already ended is still an outage, unless it ended
+         * inside a deployment marker's hold.
          */
+        private boolean lastedTheWindow(List<StreamState> view, Deployment deploy) {
+            return view.stream().anyMatch(x -> x.latest().ok() && lastRunInEpisode(x)
+                    && Duration.between(x.failedFrom(), x.failedUntil()).compareTo(policy.window()) >= 0
+                    && (deploy == null || x.failedUntil().isAfter(deploy.limit(settings.deployLimit()))));
+        }
+
+        private boolean lastRunInEpisode(StreamState x) {
+            return x.lastFail() != null && !x.lastFail().at().isBefore(episode.start());
+        }
+
+        /** When the confirming evidence was complete: the newest failing check of the streams whose failure lasted the window. */
+        private Instant decidedAt(List<StreamState> view, Instant t) {
+            return view.stream().filter(this::lastRunInEpisode)
+                    .filter(x -> Duration.between(x.failedFrom(), x.latest().ok() ? x.failedUntil() : evidenceEnd(x, t))
+                            .compareTo(policy.window()) >= 0)
+                    .map(x -> x.lastFail().at()).max(Comparator.naturalOrder()).orElse(t);
+        }
+
+        /**
+         * The view as it stood at {@code at}: a stream that has passed only since then was failing then (its checks and
+         * the others' are stored in any order), so an outage of everything ending as it is confirmed is not a partial.
+         */
+        private List<StreamState> asOf(List<StreamState> view, Instant at) {
+            return view.stream().map(x -> x.latest().ok() && x.okSince().isAfter(at) && lastRunInEpisode(x)
+                    ? new StreamState(x.lastFail(), 0, null, x.lastFail().at(), x.lastOkAt(), x.lastFail(), x.failedFrom()) : x).toList();
+        }
+
+        /**
+         * The stream has passed enough to close an episode: the success threshold, over at least {@link #UP_SPAN} (two
+         * passes a second apart may both fall into a short up between two downs).
+         */
+        private boolean passedEnough(StreamState x) {
+            return x.okRun() >= policy.successThreshold() && !x.latest().at().isBefore(x.okSince().plus(UP_SPAN));
+        }
+
+        /** How long the stream's current failure has lasted by its checks, up to the newest time they speak for. */
         private Duration failedFor(StreamState x, Instant t) {
-            Instant first = x.failingSince();
-            Duration back = x.lastOkAt() == null ? Duration.ZERO : Duration.between(x.lastOkAt(), first).dividedBy(2);
-            return Duration.between(first.minus(back.compareTo(START_LEEWAY) > 0 ? START_LEEWAY : back), evidenceEnd(x, t));
+            return Duration.between(x.failedFrom(), evidenceEnd(x, t));
         }
 
         /**
@@ -384,10 +453,12 @@ public final class Analyzer {
                     .toList();
         }
 
-        /** The view with only failures known to have lasted a whole window counted as failures. */
+        /**
+         * The view with only failures known to have lasted a whole window: younger failures are left out (counting them
+         * as passes would make a partial look mixed while its streams reach the window one after another).
+         */
         private List<StreamState> sustained(List<StreamState> view, Instant t) {
-            return view.stream().map(x -> x.latest().ok() || failedFor(x, t).compareTo(policy.window()) >= 0 ? x
-                    : new StreamState(okVersion(x.latest()), 1, x.failingSince(), null, x.latest().at())).toList();
+            return view.stream().filter(x -> x.latest().ok() || failedFor(x, t).compareTo(policy.window()) >= 0).toList();
         }
 
         /** When the last stream to recover passed for the first time. */
@@ -470,12 +541,6 @@ public final class Analyzer {
     private Episode withScope(Episode e, Scope scope, Deployment deploy) {
         return new Episode(e.incidentId(), e.kind(), e.start(), e.confirmedAt(), e.endedAt(), scope, e.evidence(),
                 e.explanation(), deploy == null ? e.deploymentId() : Long.valueOf(deploy.id()));
-    }
-
-    /** A stand-in passing sample for a failure too recent to count. */
-    private static Sample okVersion(Sample s) {
-        return new Sample(s.resultId(), s.region(), s.resolver(), s.at(), true, 200, null, s.totalMs(), s.dnsMs(),
-                s.connectMs(), s.ttfbMs(), s.resolvedIp(), s.cdnProvider(), s.cdnPop(), null, null);
     }
 
     private static Evidence emptyEvidence(Instant lastPassAt) {

@@ -350,6 +350,13 @@ public interface GatewatchConfig {
         @WithDefault("10s")
         Duration fastInterval();
 
+        /**
+         * Check interval from every region once a suspected failure nears the end of its confirmation window: the checks
+         * there tell a blip just under the window from an outage just over it. A few seconds of these per failure.
+         */
+        @WithDefault("1s")
+        Duration preciseInterval();
+
         /** A monitor changing between failing and passing this many times ... */
         @WithDefault("6")
         int flapChanges();

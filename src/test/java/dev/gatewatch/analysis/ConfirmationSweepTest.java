@@ -16,21 +16,24 @@ import dev.gatewatch.analysis.model.Settings;
 /**
  * Confirmation swept over timing, not one lucky schedule: every check phase of the interval, store delays of 0 to 3 s
  * (fixed, and jittered per check), 1 to 3 regions and resolvers, blips from 5 s to window − 5 s and outages from
- * window + {@link #OUTAGE_MARGIN} s of every back end behind nginx (502). Blips must never page; outages must always
- * page, and as an outage of everything, never as a partial blaming one resolver or region.
+ * window + 5 s of every back end behind nginx (502). Blips must never page; outages must always page from
+ * {@link #sureAfter(int)} on, and as an outage of everything, never as a partial blaming one resolver or region.
  */
 class ConfirmationSweepTest {
 
     private static final int WINDOW = 60;
     private static final int START = 200;
+
     /**
-     * The shortest outage beyond the window that every schedule confirms. The start of a failure is only known to lie
-     * between the last passing and the first failing check: at a 10 s interval the failure's length is uncertain by
-     * up to half an interval on that side and a fast re-check (10 s) on the other, so outages just past the window can
-     * look exactly like blips just under it; blips are never paged, and this is how far past the window an outage
-     * must last to be always caught.
+     * The shortest outage every schedule confirms. A failure's start is only known to lie between the last passing and
+     * the first failing check, and a blip 5 s under the window must never page, so the failing checks must span the
+     * window less 5 s: an outage that begins just after a check shows its first failure up to an interval late. With
+     * 1 s re-checks near the window's end that is window + 5 s at a 10 s interval (the whole-second phases swept here),
+     * and window + interval − 5 s beyond it; no analyzer can do better at that interval with one region.
      */
-    static final int OUTAGE_MARGIN = 15;
+    static int sureAfter(int interval) {
+        return WINDOW + Math.max(5, interval - 5);
+    }
 
     private static final List<IntUnaryOperator> DELAYS = List.of(n -> 0, n -> 1, n -> 2, n -> 3,
             n -> Math.floorMod(n * 2654435761L, 4) > 0 ? (int) Math.floorMod(n * 40503L, 4) : 0);
@@ -63,7 +66,7 @@ class ConfirmationSweepTest {
                                         START + duration + 10 * WINDOW, phase, DELAYS.get(delay));
                                 List<Simulation.Seen> alerts = r.alerts();
                                 boolean blip = duration <= WINDOW - 5;
-                                boolean sure = duration >= WINDOW + interval + 5;
+                                boolean sure = duration >= sureAfter(interval);
                                 String got = alerts.stream().map(s -> s.label() + " " + s.event().episode().scope().extent()).toList().toString();
                                 boolean whole = !alerts.isEmpty() && alerts.get(0).event().type() == Event.Type.OPENED
                                         && alerts.get(0).event().episode().scope().extent() == Extent.WHOLE;

@@ -73,7 +73,7 @@ class ScopesTest {
             Sample s = new Sample(0, f[0], f[1], at, ok, ok ? 200 : 502, ok ? null : ErrorClass.ASSERTION_FAILED, 100, 1, 1, 90,
                     f[2], f[3].equals("-") ? null : "cloudflare", f[3].equals("-") ? null : f[3],
                     ok ? ErrorSource.NONE : ErrorSource.ORIGIN, ok ? null : "nginx");
-            out.add(new StreamState(null, 0, null, null, null).next(s));
+            out.add(StreamState.empty().next(s));
         }
         return out;
     }

@@ -30,6 +30,7 @@ final class Simulation {
 
     static final Instant T0 = Instant.parse("2026-11-02T10:00:00Z");
     private static final int NODE_TIMEOUT = 30;
+    private static final Duration PRECISE = Duration.ofSeconds(1);
 
     /** An event with the (simulated) second the analyzer emitted it. */
     record Seen(int second, Event event) {
@@ -85,7 +86,7 @@ final class Simulation {
         MonitorState state = start;
         List<Seen> seen = new ArrayList<>();
         int checks = 0;
-        boolean hurrying = state.hurry();
+        Integer hurrying = every(state, policy, fast);
         for (int sec = from; sec <= to; sec++) {
             for (String region : t.regions()) {
                 boolean silent = silent(t, region, sec);
@@ -104,7 +105,7 @@ final class Simulation {
                     int visible = sec + (s.totalMs() + 999) / 1000 + 1 + storeDelay.applyAsInt(checks);
                     visibleAt.computeIfAbsent(visible, k -> new ArrayList<>()).add(s);
                 }
-                nextDue.put(region, hurrying ? sec + fast : slot(t, region, sec + interval / 2, interval, phaseShift));
+                nextDue.put(region, hurrying != null ? sec + hurrying : slot(t, region, sec + interval / 2, interval, phaseShift));
             }
             Set<String> live = new HashSet<>(t.regions());
             for (var e : silentSince.entrySet()) {
@@ -118,19 +119,31 @@ final class Simulation {
             for (Event e : step.events()) {
                 seen.add(new Seen(sec, e));
             }
-            if (state.hurry() && !hurrying) {
+            Integer every = every(state, policy, fast);
+            if (every != null && hurrying == null) {
                 for (String region : t.regions()) {
                     nextDue.put(region, Math.min(nextDue.get(region), sec + 1));
                 }
-            } else if (!state.hurry() && hurrying) {
+            } else if (every != null && every < hurrying) {
+                // A shorter fast interval pulls slots not in flight forward (ScheduleStore.hurry).
+                for (String region : t.regions()) {
+                    nextDue.put(region, Math.min(nextDue.get(region), sec + every));
+                }
+            } else if (every == null && hurrying != null) {
                 // Back to the normal interval: the real schedule returns to each region's own phase (Slots.next).
                 for (String region : t.regions()) {
                     nextDue.put(region, slot(t, region, sec + 1, interval, phaseShift));
                 }
             }
-            hurrying = state.hurry();
+            hurrying = every;
         }
         return new Result(seen, state, checks);
+    }
+
+    /** Seconds between checks the analyzer asks for, as AnalysisService does; null for the monitor's own interval. */
+    private static Integer every(MonitorState state, Policy policy, int fast) {
+        Duration d = Analyzer.recheckEvery(state, policy, Duration.ofSeconds(fast), PRECISE);
+        return d == null ? null : (int) d.toSeconds();
     }
 
     /** The region's first slot at or after {@code earliest}: regions are spread evenly over the interval. */

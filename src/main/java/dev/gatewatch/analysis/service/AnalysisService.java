@@ -390,9 +390,10 @@ public class AnalysisService {
                 && step.events().stream().noneMatch(e -> e.episode().kind() == Classification.DEGRADED)) {
             updateIncident(c, latency, degraded, "open");
         }
-        if (s.hurry()) {
-            var a = config.analyzer();
-            ScheduleStore.hurry(c, m.monitorId(), a.fastInterval(), a.fastInterval().multipliedBy(3).plus(a.interval().multipliedBy(5)));
+        var a = config.analyzer();
+        Duration every = Analyzer.recheckEvery(s, m.policy(), a.fastInterval(), a.preciseInterval());
+        if (every != null) {
+            ScheduleStore.hurry(c, m.monitorId(), every, a.fastInterval().multipliedBy(3).plus(a.interval().multipliedBy(5)));
         } else if (m.state().hurry()) {
             ScheduleStore.relax(c, m.monitorId());
         }
