@@ -3,8 +3,8 @@
 # end-to-end tests (dev.gatewatch.support.e2e.Nginx / Dnsmasq), ip (iproute2), socat and nft (nftables) for the regions in network
 # namespaces (dev.gatewatch.support.e2e.Netns / Forwarder) and chromium for the browser tests
 # (dev.gatewatch.support.browser.BrowserSession, driven by Playwright, which never downloads a browser of its own).
-# Quiet and fast when all are already there; run by Maven in process-test-resources
-# (skip with -Dskip.e2e.tools=true). Leaves no system nginx or dnsmasq running.
+# Quiet and fast when all are already there. The test command runs it before Maven (see .ci/run and the README);
+# Maven never does, so building or running Gatewatch installs nothing. Leaves no system nginx or dnsmasq running.
 set -euo pipefail
 
 NGINX=/usr/sbin/nginx
@@ -21,7 +21,7 @@ fi
 fail() {
   echo "install-tools.sh: $*" >&2
   echo "install-tools.sh: install the Debian packages nginx-light (or nginx), dnsmasq-base, iproute2, socat, nftables and chromium by hand," \
-       "or skip this step with -Dskip.e2e.tools=true" >&2
+       "or run only the fast tests (./mvnw test), which need none of them" >&2
   exit 1
 }
 

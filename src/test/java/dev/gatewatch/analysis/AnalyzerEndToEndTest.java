@@ -19,6 +19,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.gatewatch.check.CheckerProfile;
@@ -41,6 +42,7 @@ import io.restassured.path.json.JsonPath;
  * {@code partial.test} at a second nginx address whose back end is dead. The scenarios run side by side (one monitor
  * each, 10 s interval, 5 s for the outages, the default 60 s confirmation window), so it takes about 3.5 minutes.
  */
+@Tag("e2e") // needs nginx, dnsmasq, chromium or network namespaces (src/test/e2e/install-tools.sh): ./mvnw verify
 @QuarkusTest
 @TestProfile(AnalyzerEndToEndTest.Profile.class)
 class AnalyzerEndToEndTest {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntUnaryOperator;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.gatewatch.analysis.model.Event;
@@ -19,6 +20,7 @@ import dev.gatewatch.analysis.model.Settings;
  * window + 5 s of every back end behind nginx (502). Blips must never page; outages must always page from
  * {@link #sureAfter(int)} on, and as an outage of everything, never as a partial blaming one resolver or region.
  */
+@Tag("slow") // over 20 s (real faults, processes or a long sweep): ./mvnw verify
 class ConfirmationSweepTest {
 
     private static final int WINDOW = 60;

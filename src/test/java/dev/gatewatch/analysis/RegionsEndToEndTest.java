@@ -20,6 +20,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.gatewatch.api.Sql;
@@ -54,6 +55,7 @@ import io.restassured.path.json.JsonPath;
  * its "lasted between" holding 40 s). Then region 3's checker loses the database: the region goes silent, and nothing
  * is alerted. About 2.5 minutes; skipped where namespaces cannot be made.
  */
+@Tag("e2e") // needs nginx, dnsmasq, chromium or network namespaces (src/test/e2e/install-tools.sh): ./mvnw verify
 @QuarkusTest
 @TestProfile(RegionsEndToEndTest.Profile.class)
 class RegionsEndToEndTest {

@@ -29,6 +29,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.gatewatch.support.Management;
@@ -52,6 +53,7 @@ import io.vertx.core.http.HttpServer;
  * Faults around the checker, each real: targets whose answers PostgreSQL cannot store, a database that refuses a row,
  * a checker cut off from the database past its lease, a tenant whose targets hang.
  */
+@Tag("slow") // over 20 s (real faults, processes or a long sweep): ./mvnw verify
 @QuarkusTest
 @TestProfile(CheckerProfile.class)
 class CheckerFaultsTest {

@@ -16,6 +16,7 @@ import java.util.Map;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.gatewatch.support.DatabaseLogin;
@@ -28,6 +29,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.Vertx;
 
 /** Checkers as processes of their own, killed with SIGKILL and stopped with SIGTERM under load. */
+@Tag("slow") // over 20 s (real faults, processes or a long sweep): ./mvnw verify
 @QuarkusTest
 @TestProfile(CheckerProfile.class)
 class CheckerProcessesTest {

@@ -19,6 +19,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.gatewatch.support.Management;
@@ -36,6 +37,7 @@ import io.vertx.core.Vertx;
  * the monitors it holds, readiness is DOWN meanwhile and the dead man's switch goes quiet, and afterwards every check is
  * stored, once, and the pings come back.
  */
+@Tag("slow") // over 20 s (real faults, processes or a long sweep): ./mvnw verify
 @QuarkusTest
 @TestProfile(DatabaseOutageTest.Profile.class)
 class DatabaseOutageTest {

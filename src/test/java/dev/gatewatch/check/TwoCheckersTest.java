@@ -16,6 +16,7 @@ import java.util.Map;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.gatewatch.check.probe.Probe;
@@ -35,6 +36,7 @@ import io.vertx.core.Vertx;
  * Two checker engines of one region against one database, each with its own writer and connections: every slot is
  * checked exactly once while both run, and when one dies without a word its work is taken over after the lease.
  */
+@Tag("slow") // over 20 s (real faults, processes or a long sweep): ./mvnw verify
 @QuarkusTest
 @TestProfile(CheckerProfile.class)
 class TwoCheckersTest {

@@ -52,8 +52,8 @@ public final class BrowserSession implements AutoCloseable {
     /** Starts Playwright's driver and one headless chromium. */
     public static BrowserSession launch() {
         if (!Files.isExecutable(CHROMIUM)) {
-            throw new IllegalStateException(CHROMIUM + " is missing: run src/test/e2e/install-tools.sh "
-                    + "(Maven runs it in process-test-resources unless -Dskip.e2e.tools=true)");
+            throw new IllegalStateException(CHROMIUM + " is missing: run src/test/e2e/install-tools.sh first "
+                    + "(the README's test command does)");
         }
         long start = System.nanoTime();
         // Also set here, not only in the surefire configuration, so a test started from an IDE never downloads a browser.

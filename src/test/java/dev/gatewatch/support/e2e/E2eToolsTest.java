@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Plain JUnit (no Quarkus); needs src/test/e2e/install-tools.sh to have run (Maven does it in
  * process-test-resources).
  */
+@Tag("e2e") // needs nginx, dnsmasq, chromium or network namespaces (src/test/e2e/install-tools.sh): ./mvnw verify
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class E2eToolsTest {
 
