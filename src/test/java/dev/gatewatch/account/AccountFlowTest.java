@@ -15,11 +15,13 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 import javax.sql.DataSource;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.gatewatch.support.Owners;
 import io.quarkus.test.junit.QuarkusTest;
 
+@Tag("slow") // over 10 s: runs in ./mvnw verify, not in the quick ./mvnw test
 @QuarkusTest
 class AccountFlowTest {
 

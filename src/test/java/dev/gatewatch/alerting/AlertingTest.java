@@ -28,6 +28,7 @@ import jakarta.mail.BodyPart;
 import jakarta.mail.Multipart;
 import jakarta.mail.internet.MimeMessage;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -65,6 +66,7 @@ import io.quarkus.test.junit.TestProfile;
  * and signatures, GreenMail as the SMTP server, and the outbox with retries, Retry-After, permanent refusals and a
  * notifier that dies between claim and send.
  */
+@Tag("slow") // over 10 s: runs in ./mvnw verify, not in the quick ./mvnw test
 @QuarkusTest
 @TestProfile(AlertingTest.Profile.class)
 class AlertingTest {

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.gatewatch.support.Management;
@@ -42,6 +43,7 @@ import io.vertx.core.Vertx;
  * The notifier under real faults on loopback: a Slack receiver that takes every request and never answers, beside
  * healthy channels, and outbox rows whose data cannot be built or stored.
  */
+@Tag("slow") // over 10 s: runs in ./mvnw verify, not in the quick ./mvnw test
 @QuarkusTest
 @TestProfile(NotifierIsolationTest.Profile.class)
 class NotifierIsolationTest {

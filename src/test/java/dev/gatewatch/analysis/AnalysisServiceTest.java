@@ -27,6 +27,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -54,6 +55,7 @@ import io.quarkus.test.junit.TestProfile;
  * fast confirmation switched on the schedule, restarts and concurrent analyzers, and the incident and deployment APIs.
  * Results carry past timestamps, so minutes of history are written in an instant; the analyzer judges by them.
  */
+@Tag("slow") // over 10 s: runs in ./mvnw verify, not in the quick ./mvnw test
 @QuarkusTest
 @TestProfile(AnalysisServiceTest.Profile.class)
 class AnalysisServiceTest {

@@ -20,7 +20,7 @@ import dev.gatewatch.analysis.model.Settings;
  * window + 5 s of every back end behind nginx (502). Blips must never page; outages must always page from
  * {@link #sureAfter(int)} on, and as an outage of everything, never as a partial blaming one resolver or region.
  */
-@Tag("slow") // over 20 s (real faults, processes or a long sweep): ./mvnw verify
+@Tag("slow") // real faults, processes or a long sweep: runs in ./mvnw verify, not in the quick ./mvnw test
 class ConfirmationSweepTest {
 
     private static final int WINDOW = 60;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.gatewatch.analysis.model.MonitorState;
@@ -17,6 +18,7 @@ import dev.gatewatch.analysis.model.Settings;
  * no "recovered" while it still flaps, recovered only after it has been quiet, and no part of it filed as a deploy
  * blip. Downs or ups shorter than the fast checks may alias into an outage, never into a recovery while it flaps.
  */
+@Tag("slow") // over 10 s: runs in ./mvnw verify, not in the quick ./mvnw test
 class FlappingSweepTest {
 
     private static final int START = 200;

@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -44,6 +45,7 @@ import io.restassured.specification.RequestSpecification;
  * a status code the document lists for it, never a 5xx, and every 4xx of the API as problem+json. A valid request per
  * operation must get the documented success code. New operations are covered the day they are added.
  */
+@Tag("slow") // over 10 s: runs in ./mvnw verify, not in the quick ./mvnw test
 @QuarkusTest
 class OpenApiContractTest {
 

@@ -13,6 +13,7 @@ import java.util.function.Predicate;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.gatewatch.support.DnsResponder;
@@ -28,6 +29,7 @@ import io.vertx.core.Vertx;
  * The whole checker path in the running app: a monitor registered through the API is scheduled, checked through two
  * loopback DNS responders that disagree, and its results, latest results, rollups and the region show up in the API.
  */
+@Tag("slow") // over 10 s: runs in ./mvnw verify, not in the quick ./mvnw test
 @QuarkusTest
 @TestProfile(CheckerProfile.class)
 class CheckPipelineTest {

@@ -53,7 +53,7 @@ import io.vertx.core.http.HttpServer;
  * Faults around the checker, each real: targets whose answers PostgreSQL cannot store, a database that refuses a row,
  * a checker cut off from the database past its lease, a tenant whose targets hang.
  */
-@Tag("slow") // over 20 s (real faults, processes or a long sweep): ./mvnw verify
+@Tag("slow") // real faults, processes or a long sweep: runs in ./mvnw verify, not in the quick ./mvnw test
 @QuarkusTest
 @TestProfile(CheckerProfile.class)
 class CheckerFaultsTest {

@@ -29,7 +29,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.Vertx;
 
 /** Checkers as processes of their own, killed with SIGKILL and stopped with SIGTERM under load. */
-@Tag("slow") // over 20 s (real faults, processes or a long sweep): ./mvnw verify
+@Tag("slow") // real faults, processes or a long sweep: runs in ./mvnw verify, not in the quick ./mvnw test
 @QuarkusTest
 @TestProfile(CheckerProfile.class)
 class CheckerProcessesTest {

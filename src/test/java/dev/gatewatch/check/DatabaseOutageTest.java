@@ -37,7 +37,7 @@ import io.vertx.core.Vertx;
  * the monitors it holds, readiness is DOWN meanwhile and the dead man's switch goes quiet, and afterwards every check is
  * stored, once, and the pings come back.
  */
-@Tag("slow") // over 20 s (real faults, processes or a long sweep): ./mvnw verify
+@Tag("slow") // real faults, processes or a long sweep: runs in ./mvnw verify, not in the quick ./mvnw test
 @QuarkusTest
 @TestProfile(DatabaseOutageTest.Profile.class)
 class DatabaseOutageTest {

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.gatewatch.support.Owners;
@@ -24,6 +25,7 @@ import io.vertx.core.Vertx;
  * catastrophic-backtracking pattern is accepted (RE2 runs it in linear time) and judged, a pattern too slow for the
  * budget fails on its own, and the other tenant's checks start on time while the API keeps answering.
  */
+@Tag("slow") // over 10 s: runs in ./mvnw verify, not in the quick ./mvnw test
 @QuarkusTest
 @TestProfile(CheckerProfile.class)
 class PatternIsolationTest {

@@ -36,7 +36,7 @@ import io.vertx.core.Vertx;
  * Two checker engines of one region against one database, each with its own writer and connections: every slot is
  * checked exactly once while both run, and when one dies without a word its work is taken over after the lease.
  */
-@Tag("slow") // over 20 s (real faults, processes or a long sweep): ./mvnw verify
+@Tag("slow") // real faults, processes or a long sweep: runs in ./mvnw verify, not in the quick ./mvnw test
 @QuarkusTest
 @TestProfile(CheckerProfile.class)
 class TwoCheckersTest {

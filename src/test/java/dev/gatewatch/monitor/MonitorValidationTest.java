@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.not;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -19,6 +20,7 @@ import dev.gatewatch.support.Owners.TestOwner;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** Bad input of every kind: 400 problem+json naming each bad field, and nothing stored. */
+@Tag("slow") // over 10 s: runs in ./mvnw verify, not in the quick ./mvnw test
 @QuarkusTest
 class MonitorValidationTest {
 
