@@ -32,6 +32,7 @@ import dev.gatewatch.support.Owners;
 import dev.gatewatch.support.Owners.TestOwner;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.config.EncoderConfig;
 import io.restassured.config.RestAssuredConfig;
 import io.restassured.response.Response;
@@ -45,6 +46,7 @@ import io.restassured.specification.RequestSpecification;
  * operation must get the documented success code. New operations are covered the day they are added.
  */
 @QuarkusTest
+@TestProfile(WebUiDocumented.class)
 class OpenApiContractTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
