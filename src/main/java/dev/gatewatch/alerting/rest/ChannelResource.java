@@ -43,7 +43,8 @@ public class ChannelResource {
     }
 
     @POST
-    @Operation(operationId = "createChannel", summary = "Create a channel", description = "slack: secrets.webhookUrl; email: settings.recipients; "
+    @Operation(operationId = "createChannel",
+            summary = "Create a channel", description = "slack: secrets.webhookUrl; email: settings.recipients; "
             + "webhook: settings.url and secrets.secret (16+ characters, signs each request)")
     @APIResponseSchema(value = ChannelView.class, responseCode = "201", responseDescription = OpenApiDocument.CREATED_AT_LOCATION)
     public RestResponse<ChannelView> create(ChannelRequest request) {
@@ -66,7 +67,8 @@ public class ChannelResource {
 
     @PUT
     @Path("/{channelId}")
-    @Operation(operationId = "replaceChannel", summary = "Replace a channel's settings", description = "Secrets left out keep their stored value")
+    @Operation(operationId = "replaceChannel",
+            summary = "Replace a channel's settings", description = "Secrets left out keep their stored value")
     public ChannelView replace(@RestPath long channelId, ChannelRequest request) {
         return channels.replace(owner.id(), channelId, request);
     }
@@ -88,7 +90,8 @@ public class ChannelResource {
 
     @GET
     @Path("/{channelId}/deliveries")
-    @Operation(operationId = "listChannelDeliveries", summary = "Alerts sent through this channel, newest first, with attempts and the receiver's answers")
+    @Operation(operationId = "listChannelDeliveries",
+            summary = "Alerts sent through this channel, newest first, with attempts and the receiver's answers")
     public List<ChannelView.DeliveryView> deliveries(@RestPath long channelId, @RestQuery @DefaultValue("50") int limit) {
         return channels.deliveries(owner.id(), channelId, limit);
     }

@@ -41,7 +41,8 @@ public class MaintenanceResource {
     }
 
     @POST
-    @Operation(operationId = "createMaintenanceWindow", summary = "Create a maintenance window", description = "One-off: startsAt and endsAt. Recurring: recurrence "
+    @Operation(operationId = "createMaintenanceWindow",
+            summary = "Create a maintenance window", description = "One-off: startsAt and endsAt. Recurring: recurrence "
             + "{days, start, durationMinutes, timeZone}, optionally bounded by startsAt/endsAt. monitorIds empty: all monitors")
     @APIResponseSchema(value = MaintenanceView.class, responseCode = "201", responseDescription = OpenApiDocument.CREATED_AT_LOCATION)
     public RestResponse<MaintenanceView> create(MaintenanceRequest request) {
@@ -73,7 +74,8 @@ public class MaintenanceResource {
     @DELETE
     @Path("/{windowId}")
     @ResponseStatus(204)
-    @Operation(operationId = "deleteMaintenanceWindow", summary = "Delete a window", description = "Alerts it was holding are sent at once if their incident is still open")
+    @Operation(operationId = "deleteMaintenanceWindow",
+            summary = "Delete a window", description = "Alerts it was holding are sent at once if their incident is still open")
     public void delete(@RestPath long windowId) {
         windows.delete(owner.id(), windowId);
     }

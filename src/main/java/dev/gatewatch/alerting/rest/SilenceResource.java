@@ -40,7 +40,8 @@ public class SilenceResource {
     }
 
     @POST
-    @Operation(operationId = "createSilence", summary = "Silence alerts", description = "monitorId (absent: all monitors), reason, and endsAt or durationMinutes")
+    @Operation(operationId = "createSilence",
+            summary = "Silence alerts", description = "monitorId (absent: all monitors), reason, and endsAt or durationMinutes")
     @APIResponseSchema(value = SilenceView.class, responseCode = "201", responseDescription = OpenApiDocument.CREATED_AT_LOCATION)
     public RestResponse<SilenceView> create(SilenceRequest request) {
         SilenceView created = silences.create(owner.id(), request);
@@ -63,7 +64,8 @@ public class SilenceResource {
     @DELETE
     @Path("/{silenceId}")
     @ResponseStatus(204)
-    @Operation(operationId = "endSilence", summary = "End a silence now", description = "Alerts it was holding are sent at once if their incident is still open")
+    @Operation(operationId = "endSilence",
+            summary = "End a silence now", description = "Alerts it was holding are sent at once if their incident is still open")
     public void end(@RestPath long silenceId) {
         silences.end(owner.id(), silenceId);
     }

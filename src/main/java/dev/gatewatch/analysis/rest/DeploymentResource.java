@@ -40,7 +40,8 @@ public class DeploymentResource {
     }
 
     @POST
-    @Operation(operationId = "createDeployment", summary = "Mark a deployment covering several monitors", description = "monitorIds (default: all your monitors)")
+    @Operation(operationId = "createDeployment",
+            summary = "Mark a deployment covering several monitors", description = "monitorIds (default: all your monitors)")
     @APIResponseSchema(value = DeploymentView.class, responseCode = "201", responseDescription = OpenApiDocument.CREATED_AT_LOCATION)
     public RestResponse<DeploymentView> create(DeploymentRequest request) {
         return created(deployments.create(owner.id(), null, request));

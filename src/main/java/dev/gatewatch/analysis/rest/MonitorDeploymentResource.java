@@ -40,7 +40,8 @@ public class MonitorDeploymentResource {
     }
 
     @POST
-    @Operation(operationId = "createMonitorDeployment", summary = "Mark a deployment of one monitor's site", description = "Body optional: startedAt (default now), "
+    @Operation(operationId = "createMonitorDeployment",
+            summary = "Mark a deployment of one monitor's site", description = "Body optional: startedAt (default now), "
             + "endedAt, expectedDurationSeconds, description, version")
     @APIResponseSchema(value = DeploymentView.class, responseCode = "201", responseDescription = OpenApiDocument.CREATED_AT_LOCATION)
     public RestResponse<DeploymentView> createForMonitor(@RestPath long monitorId, DeploymentRequest request) {

@@ -37,7 +37,8 @@ public class StatusPageResource {
     }
 
     @PUT
-    @Operation(operationId = "putStatusPage", summary = "Create or replace your public status page: address, title, groups of monitors, opt-ins")
+    @Operation(operationId = "putStatusPage",
+            summary = "Create or replace your public status page: address, title, groups of monitors, opt-ins")
     public StatusPageView put(StatusPageRequest request) {
         return pages.save(owner.id(), request);
     }

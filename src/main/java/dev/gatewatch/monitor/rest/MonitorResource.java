@@ -51,7 +51,8 @@ public class MonitorResource {
     }
 
     @GET
-    @Operation(operationId = "listMonitors", summary = "List monitors, a page at a time", description = "q filters by name or URL; paused by state")
+    @Operation(operationId = "listMonitors",
+            summary = "List monitors, a page at a time", description = "q filters by name or URL; paused by state")
     public Page<MonitorView> list(@RestQuery @DefaultValue("0") int page, @RestQuery @DefaultValue("50") int size,
             @RestQuery String q, @RestQuery Boolean paused) {
         return monitors.list(owner.id(), page, size, q, paused);
@@ -66,7 +67,8 @@ public class MonitorResource {
 
     @PUT
     @Path("/{monitorId}")
-    @Operation(operationId = "replaceMonitor", summary = "Replace a monitor's settings", description = "Fields left out take their defaults")
+    @Operation(operationId = "replaceMonitor",
+            summary = "Replace a monitor's settings", description = "Fields left out take their defaults")
     public MonitorView replace(@RestPath long monitorId, MonitorRequest request) {
         return monitors.replace(owner.id(), monitorId, request);
     }
