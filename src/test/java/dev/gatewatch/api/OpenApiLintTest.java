@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -36,22 +38,44 @@ class OpenApiLintTest {
     @Test
     void redoclyFindsNoErrors() throws Exception {
         Path document = document();
-        assertTrue(Files.isExecutable(REDOCLY), REDOCLY + " is missing: run src/test/e2e/install-tools.sh");
-        Path report = Path.of("target/openapi-lint.json");
-        Process lint = new ProcessBuilder(REDOCLY.toString(), "lint", "--config", "redocly.yaml", "--format", "json",
-                document.toString()).redirectOutput(report.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        assertTrue(lint.waitFor(120, TimeUnit.SECONDS), "redocly lint did not finish in 120 s");
-        JsonNode result = JSON.readTree(report.toFile());
+        JsonNode result = lint(document, Path.of("target/openapi-lint.json"));
         List<String> problems = new ArrayList<>();
         for (JsonNode p : result.path("problems")) {
             problems.add(p.path("severity").asText() + " " + p.path("ruleId").asText() + " at " + p.path("location").path(0).path("pointer").asText()
                     + ": " + p.path("message").asText());
         }
         int errors = result.path("totals").path("errors").asInt(-1);
-        System.out.printf("OpenApiLintTest: redocly lint: %d errors, %d warnings (%s)%n", errors, result.path("totals").path("warnings").asInt(-1), report);
+        System.out.printf("OpenApiLintTest: redocly lint: %d errors, %d warnings (target/openapi-lint.json)%n", errors,
+                result.path("totals").path("warnings").asInt(-1));
         problems.forEach(p -> System.out.println("  " + p));
         assertEquals(0, errors, String.join("\n", problems));
-        assertEquals(0, lint.exitValue(), "redocly lint failed: " + String.join("\n", problems));
+
+        // the same document with one operationId taken out must fail, or the lint above proves nothing
+        ObjectNode broken = (ObjectNode) JSON.readTree(document.toFile());
+        ((ObjectNode) broken.path("paths").path("/api/v1/monitors").path("post")).remove("operationId");
+        Path brokenFile = Path.of("target/openapi-api-broken.json");
+        JSON.writeValue(brokenFile.toFile(), broken);
+        JsonNode refused = lint(brokenFile, Path.of("target/openapi-lint-broken.json"));
+        assertTrue(refused.path("totals").path("errors").asInt() >= 1 && refused.toString().contains("operation-operationId"),
+                "redocly lint misses a missing operationId: " + refused.path("totals"));
+    }
+
+    /** Runs the pinned Redocly CLI on a document with redocly.yaml; its JSON report. */
+    private static JsonNode lint(Path document, Path report) throws Exception {
+        assertTrue(Files.isExecutable(REDOCLY), REDOCLY + " is missing: run src/test/e2e/install-tools.sh");
+        ProcessBuilder builder = new ProcessBuilder(REDOCLY.toString(), "lint", "--config", "redocly.yaml", "--format", "json",
+                document.toString()).redirectOutput(report.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
+        // no usage report and no update check: tests send traffic to loopback only
+        builder.environment().putAll(Map.of("REDOCLY_TELEMETRY", "off", "REDOCLY_SUPPRESS_UPDATE_NOTICE", "true",
+                "REDOCLY_SUPPRESS_NOTIFICATIONS", "true", "DO_NOT_TRACK", "1"));
+        Process lint = builder.start();
+        if (!lint.waitFor(120, TimeUnit.SECONDS)) {
+            lint.destroyForcibly();
+            throw new AssertionError("redocly lint did not finish in 120 s");
+        }
+        JsonNode result = JSON.readTree(report.toFile());
+        assertTrue(result.path("totals").isObject(), "redocly lint wrote no report (exit " + lint.exitValue() + ")");
+        return result;
     }
 
     @Test
@@ -125,7 +149,7 @@ class OpenApiLintTest {
 
     static Path document() throws Exception {
         String raw = given().accept("application/json").get("/q/openapi?format=json").then().statusCode(200).extract().asString();
-        Path file = Path.of("target/openapi.json");
+        Path file = Path.of("target/openapi-api.json"); // OpenApiContractTest writes its own, web UI included, to openapi.json
         Files.createDirectories(file.getParent());
         Files.writeString(file, raw);
         return file;
