@@ -2,7 +2,9 @@
 # Installs, from Debian's packages, the real programs that tests start themselves: nginx and dnsmasq for the
 # end-to-end tests (dev.gatewatch.support.e2e.Nginx / Dnsmasq), ip (iproute2), socat and nft (nftables) for the regions in network
 # namespaces (dev.gatewatch.support.e2e.Netns / Forwarder) and chromium for the browser tests
-# (dev.gatewatch.support.browser.BrowserSession, driven by Playwright, which never downloads a browser of its own).
+# (dev.gatewatch.support.browser.BrowserSession, driven by Playwright, which never downloads a browser of its own);
+# and, from npm, the pinned Redocly CLI that dev.gatewatch.api.OpenApiLintTest lints the API document with
+# (in ~/.cache/gatewatch-tools/redocly, outside the work tree and target/, so a clean build keeps it).
 # Quiet and fast when all are already there. The test command runs it before Maven (see .ci/run and the README);
 # Maven never does, so building or running Gatewatch installs nothing. Leaves no system nginx or dnsmasq running.
 set -euo pipefail
@@ -13,6 +15,30 @@ CHROMIUM=/usr/bin/chromium
 IP=/sbin/ip
 SOCAT=/usr/bin/socat
 NFT=/usr/sbin/nft
+
+REDOCLY_VERSION=2.77.0
+REDOCLY_DIR="${HOME}/.cache/gatewatch-tools/redocly"
+REDOCLY="$REDOCLY_DIR/node_modules/.bin/redocly"
+
+# The installed version is checked too, so that bumping REDOCLY_VERSION reinstalls.
+redocly_present() {
+  [[ -x "$REDOCLY" ]] && grep -q "\"version\": \"$REDOCLY_VERSION\"" "$REDOCLY_DIR/node_modules/@redocly/cli/package.json" 2>/dev/null
+}
+
+if ! redocly_present; then
+  command -v npm >/dev/null 2>&1 || { echo "install-tools.sh: no npm (Node.js 20+) to install @redocly/cli@$REDOCLY_VERSION" >&2; exit 1; }
+  mkdir -p "$REDOCLY_DIR"
+  npm_log=$(mktemp)
+  if ! npm install --prefix "$REDOCLY_DIR" --no-audit --no-fund --no-save --loglevel=error "@redocly/cli@$REDOCLY_VERSION" >"$npm_log" 2>&1; then
+    tail -n 30 "$npm_log" >&2
+    rm -f "$npm_log"
+    echo "install-tools.sh: npm install @redocly/cli@$REDOCLY_VERSION failed" >&2
+    exit 1
+  fi
+  rm -f "$npm_log"
+  redocly_present || { echo "install-tools.sh: installed @redocly/cli but $REDOCLY is missing" >&2; exit 1; }
+  echo "install-tools.sh: installed @redocly/cli@$REDOCLY_VERSION in $REDOCLY_DIR"
+fi
 
 if [[ -x "$NGINX" && -x "$DNSMASQ" && -x "$CHROMIUM" && -x "$IP" && -x "$SOCAT" && -x "$NFT" ]]; then
   exit 0

@@ -16,8 +16,12 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 
 /**
  * Makes the OpenAPI document say what the API answers besides success: the shared problem+json error responses each
- * operation can get (bad input, no token, unknown id, body too large or of the wrong type, URI too long), redirects
- * of the web UI, and fields that may be null. {@code OpenApiContractTest} holds the API to it.
+ * operation can get (bad input, no token, unknown id, conflict, body too large or of the wrong type, URI too long),
+ * the Location of what a POST created, the token each operation needs, and fields that may be null. The web UI's pages
+ * are left out by {@code mp.openapi.scan.exclude.packages}; where a test profile lets them in ({@code WebUiDocumented})
+ * their form errors, CSRF refusals and redirects are described too. Tag texts, servers and examples come from
+ * {@code META-INF/openapi.yaml}. {@code OpenApiContractTest} holds the API to the document, {@code OpenApiLintTest}
+ * the document to Redocly's rules.
  */
 public class OpenApiDocument implements OASFilter {
 
@@ -33,14 +37,17 @@ public class OpenApiDocument implements OASFilter {
             "Bad input: each bad field or parameter is named in errors[].field; nothing was changed");
     private static final Shared BAD_FORM = new Shared("400", "BadForm",
             "Bad input in a web page's form or parameters: the page again with each bad field marked (text/html), or a problem");
-    private static final Shared NO_TOKEN = new Shared("401", "NoToken", "No valid API token (Authorization: Bearer gw_…)");
     private static final Shared FORBIDDEN = new Shared("403", "Forbidden", "A form without its CSRF token, or sent from another site");
+    private static final Shared NO_TOKEN = new Shared("401", "NoToken", "No valid API token (Authorization: Bearer gw_…)");
     private static final Shared NOT_FOUND = new Shared("404", "NotFound", "No such resource, or one of another owner");
     private static final Shared CONFLICT = new Shared("409", "Conflict",
             "The write conflicts with stored data, e.g. a name or address taken by a request at the same time");
     private static final Shared TOO_LARGE = new Shared("413", "TooLarge", "The request body is over 1 MiB");
     private static final Shared URI_TOO_LONG = new Shared("414", "UriTooLong", "The request URI is over 8 KiB");
     private static final Shared MEDIA_TYPE = new Shared("415", "WrongMediaType", "The request body is not of the type the operation takes");
+
+    /** The 201 description of an operation that answers with the new resource's address in Location. */
+    public static final String CREATED_AT_LOCATION = "Created; Location is its address";
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
@@ -64,13 +71,17 @@ public class OpenApiDocument implements OASFilter {
                 .examples(List.of(Map.of("type", "https://gatewatch.dev/problems/invalid-input", "title", "Invalid input", "status", 400,
                         "detail", "1 field is invalid", "instance", "/api/v1/monitors",
                         "errors", List.of(Map.of("field", "intervalSeconds", "message", "must be between 10 and 86400"))))));
-        for (Shared shared : List.of(BAD_INPUT, BAD_FORM, NO_TOKEN, FORBIDDEN, NOT_FOUND, CONFLICT, TOO_LARGE, URI_TOO_LONG, MEDIA_TYPE)) {
+        List<Shared> shared = new ArrayList<>(List.of(BAD_INPUT, NO_TOKEN, NOT_FOUND, CONFLICT, TOO_LARGE, URI_TOO_LONG, MEDIA_TYPE));
+        if (openAPI.getPaths() != null && openAPI.getPaths().getPathItems().keySet().stream().anyMatch(path -> !path.startsWith("/api/"))) {
+            shared.addAll(List.of(BAD_FORM, FORBIDDEN)); // only where the web UI is documented (OpenApiContractTest's profile)
+        }
+        for (Shared response : shared) {
             var content = OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE,
                     OASFactory.createMediaType().schema(OASFactory.createSchema().ref(PROBLEM)));
-            if (shared == BAD_FORM) {
+            if (response == BAD_FORM) {
                 content.addMediaType("text/html", OASFactory.createMediaType());
             }
-            components.addResponse(shared.name(), OASFactory.createAPIResponse().description(shared.description()).content(content));
+            components.addResponse(response.name(), OASFactory.createAPIResponse().description(response.description()).content(content));
         }
         if (components.getSchemas() != null) {
             components.getSchemas().forEach((name, schema) -> nullableUnlessRequired(schema));
@@ -122,6 +133,11 @@ public class OpenApiDocument implements OASFilter {
             }
             if (!api && method == PathItem.HttpMethod.POST && !responses.hasAPIResponse("303")) {
                 responses.addAPIResponse("303", OASFactory.createAPIResponse().description("Done: to the page that shows the result"));
+            }
+            var created = responses.getAPIResponse("201");
+            if (created != null && CREATED_AT_LOCATION.equals(created.getDescription())) {
+                created.addHeader("Location", OASFactory.createHeader().description("The new resource's path, e.g. /api/v1/monitors/42")
+                        .schema(OASFactory.createSchema().addType(SchemaType.STRING)));
             }
             plainErrorsAsProblems(op);
             op.setResponses(sorted(responses));

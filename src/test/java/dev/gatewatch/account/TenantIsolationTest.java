@@ -16,10 +16,12 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
+import dev.gatewatch.api.WebUiDocumented;
 import dev.gatewatch.support.Fixtures;
 import dev.gatewatch.support.Owners;
 import dev.gatewatch.support.Owners.TestOwner;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 
@@ -28,6 +30,7 @@ import io.restassured.specification.RequestSpecification;
  * resource id is covered the day it is added (and this test fails until it knows how to make that resource).
  */
 @QuarkusTest
+@TestProfile(WebUiDocumented.class)
 class TenantIsolationTest {
 
     @jakarta.inject.Inject

@@ -33,6 +33,7 @@ import dev.gatewatch.support.Owners;
 import dev.gatewatch.support.Owners.TestOwner;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.config.EncoderConfig;
 import io.restassured.config.RestAssuredConfig;
 import io.restassured.response.Response;
@@ -40,13 +41,15 @@ import io.restassured.specification.RequestSpecification;
 
 /**
  * The API keeps the contract its OpenAPI document states, for good and for hostile input. Every operation of
- * {@code /q/openapi} is sent generated bad input (NUL and other control characters, huge and negative numbers, wrong
- * types, nulls, missing, empty and malformed bodies, overlong URIs and bodies), authenticated and not, and must answer
- * a status code the document lists for it, never a 5xx, and every 4xx of the API as problem+json. A valid request per
- * operation must get the documented success code. New operations are covered the day they are added.
+ * {@code /q/openapi}, here with the web UI's pages in it ({@link WebUiDocumented}), is sent generated bad input (NUL
+ * and other control characters, huge and negative numbers, wrong types, nulls, missing, empty and malformed bodies,
+ * overlong URIs and bodies), authenticated and not, and must answer a status code the document lists for it, never a
+ * 5xx, and every 4xx of the API as problem+json. A valid request per operation must get the documented success code,
+ * body and Location. New operations are covered the day they are added.
  */
 @Tag("slow") // over 10 s: runs in ./mvnw verify, not in the quick ./mvnw test
 @QuarkusTest
+@TestProfile(WebUiDocumented.class)
 class OpenApiContractTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -165,6 +168,10 @@ class OpenApiContractTest {
                 violations.add(op.name() + " (valid): " + r.statusCode() + ", documented success " + success + ": "
                         + abbreviate(r.asString()));
                 continue;
+            }
+            boolean locationDocumented = op.spec().path("responses").path(Integer.toString(r.statusCode())).path("headers").has("Location");
+            if (op.api() && locationDocumented != (r.header("Location") != null)) {
+                violations.add(op.name() + " (valid): Location " + (locationDocumented ? "documented but not sent" : "sent but not documented"));
             }
             JsonNode content = op.spec().path("responses").path(Integer.toString(r.statusCode())).path("content");
             if (content.has("application/json") && String.valueOf(r.contentType()).startsWith("application/json")) {

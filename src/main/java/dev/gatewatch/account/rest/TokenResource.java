@@ -1,5 +1,6 @@
 package dev.gatewatch.account.rest;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import java.util.List;
 
@@ -40,6 +41,7 @@ public class TokenResource {
     }
 
     @GET
+    @Operation(operationId = "listTokens", summary = "Your API tokens, without their secrets")
     public List<TokenView> list() {
         return accounts.tokens(owner.id());
     }
@@ -47,6 +49,7 @@ public class TokenResource {
     @POST
     @ResponseStatus(201)
     @APIResponseSchema(value = CreatedToken.class, responseCode = "201", responseDescription = "Created; the secret is shown only now")
+    @Operation(operationId = "createToken", summary = "Create an API token")
     public CreatedToken create(NewToken request) {
         NewToken r = request == null ? new NewToken(null, null) : request;
         return accounts.createToken(owner.id(), r.name(), r.expiresInDays());
@@ -54,6 +57,7 @@ public class TokenResource {
 
     @DELETE
     @Path("/{tokenId}")
+    @Operation(operationId = "revokeToken", summary = "Revoke a token: it stops working at once")
     public TokenView revoke(@RestPath long tokenId) {
         return accounts.revokeToken(owner.id(), tokenId);
     }

@@ -21,6 +21,7 @@ import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import dev.gatewatch.api.OpenApiDocument;
 import dev.gatewatch.account.CurrentOwner;
 import dev.gatewatch.alerting.service.ChannelRequest;
 import dev.gatewatch.alerting.service.ChannelService;
@@ -42,28 +43,32 @@ public class ChannelResource {
     }
 
     @POST
-    @Operation(summary = "Create a channel", description = "slack: secrets.webhookUrl; email: settings.recipients; "
+    @Operation(operationId = "createChannel",
+            summary = "Create a channel", description = "slack: secrets.webhookUrl; email: settings.recipients; "
             + "webhook: settings.url and secrets.secret (16+ characters, signs each request)")
-    @APIResponseSchema(value = ChannelView.class, responseCode = "201", responseDescription = "Created; Location is its address")
+    @APIResponseSchema(value = ChannelView.class, responseCode = "201", responseDescription = OpenApiDocument.CREATED_AT_LOCATION)
     public RestResponse<ChannelView> create(ChannelRequest request) {
         ChannelView created = channels.create(owner.id(), request);
         return RestResponse.ResponseBuilder.<ChannelView>created(URI.create("/api/v1/channels/" + created.id())).entity(created).build();
     }
 
     @GET
+    @Operation(operationId = "listChannels", summary = "Your alert channels (Slack, e-mail, webhook)")
     public List<ChannelView> list() {
         return channels.list(owner.id());
     }
 
     @GET
     @Path("/{channelId}")
+    @Operation(operationId = "getChannel", summary = "One alert channel")
     public ChannelView get(@RestPath long channelId) {
         return channels.get(owner.id(), channelId);
     }
 
     @PUT
     @Path("/{channelId}")
-    @Operation(summary = "Replace a channel's settings", description = "Secrets left out keep their stored value")
+    @Operation(operationId = "replaceChannel",
+            summary = "Replace a channel's settings", description = "Secrets left out keep their stored value")
     public ChannelView replace(@RestPath long channelId, ChannelRequest request) {
         return channels.replace(owner.id(), channelId, request);
     }
@@ -71,20 +76,22 @@ public class ChannelResource {
     @DELETE
     @Path("/{channelId}")
     @ResponseStatus(204)
+    @Operation(operationId = "deleteChannel", summary = "Delete a channel")
     public void delete(@RestPath long channelId) {
         channels.delete(owner.id(), channelId);
     }
 
     @POST
     @Path("/{channelId}/test")
-    @Operation(summary = "Send a sample alert now and show the receiver's answer")
+    @Operation(operationId = "testChannel", summary = "Send a sample alert now and show the receiver's answer")
     public ChannelView.TestResult test(@RestPath long channelId) {
         return channels.test(owner.id(), channelId);
     }
 
     @GET
     @Path("/{channelId}/deliveries")
-    @Operation(summary = "Alerts sent through this channel, newest first, with attempts and the receiver's answers")
+    @Operation(operationId = "listChannelDeliveries",
+            summary = "Alerts sent through this channel, newest first, with attempts and the receiver's answers")
     public List<ChannelView.DeliveryView> deliveries(@RestPath long channelId, @RestQuery @DefaultValue("50") int limit) {
         return channels.deliveries(owner.id(), channelId, limit);
     }

@@ -19,6 +19,7 @@ import org.jboss.resteasy.reactive.ResponseStatus;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import dev.gatewatch.api.OpenApiDocument;
 import dev.gatewatch.account.CurrentOwner;
 import dev.gatewatch.alerting.mute.MaintenanceRequest;
 import dev.gatewatch.alerting.mute.MaintenanceService;
@@ -40,9 +41,10 @@ public class MaintenanceResource {
     }
 
     @POST
-    @Operation(summary = "Create a maintenance window", description = "One-off: startsAt and endsAt. Recurring: recurrence "
+    @Operation(operationId = "createMaintenanceWindow",
+            summary = "Create a maintenance window", description = "One-off: startsAt and endsAt. Recurring: recurrence "
             + "{days, start, durationMinutes, timeZone}, optionally bounded by startsAt/endsAt. monitorIds empty: all monitors")
-    @APIResponseSchema(value = MaintenanceView.class, responseCode = "201", responseDescription = "Created; Location is its address")
+    @APIResponseSchema(value = MaintenanceView.class, responseCode = "201", responseDescription = OpenApiDocument.CREATED_AT_LOCATION)
     public RestResponse<MaintenanceView> create(MaintenanceRequest request) {
         MaintenanceView created = windows.create(owner.id(), request);
         return RestResponse.ResponseBuilder.<MaintenanceView>created(URI.create("/api/v1/maintenance-windows/" + created.id()))
@@ -50,18 +52,21 @@ public class MaintenanceResource {
     }
 
     @GET
+    @Operation(operationId = "listMaintenanceWindows", summary = "Your maintenance windows")
     public List<MaintenanceView> list() {
         return windows.list(owner.id());
     }
 
     @GET
     @Path("/{windowId}")
+    @Operation(operationId = "getMaintenanceWindow", summary = "One maintenance window")
     public MaintenanceView get(@RestPath long windowId) {
         return windows.get(owner.id(), windowId);
     }
 
     @PUT
     @Path("/{windowId}")
+    @Operation(operationId = "replaceMaintenanceWindow", summary = "Replace a maintenance window's settings")
     public MaintenanceView replace(@RestPath long windowId, MaintenanceRequest request) {
         return windows.replace(owner.id(), windowId, request);
     }
@@ -69,7 +74,8 @@ public class MaintenanceResource {
     @DELETE
     @Path("/{windowId}")
     @ResponseStatus(204)
-    @Operation(summary = "Delete a window", description = "Alerts it was holding are sent at once if their incident is still open")
+    @Operation(operationId = "deleteMaintenanceWindow",
+            summary = "Delete a window", description = "Alerts it was holding are sent at once if their incident is still open")
     public void delete(@RestPath long windowId) {
         windows.delete(owner.id(), windowId);
     }

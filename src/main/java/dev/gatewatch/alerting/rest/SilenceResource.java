@@ -18,6 +18,7 @@ import org.jboss.resteasy.reactive.ResponseStatus;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import dev.gatewatch.api.OpenApiDocument;
 import dev.gatewatch.account.CurrentOwner;
 import dev.gatewatch.alerting.mute.SilenceRequest;
 import dev.gatewatch.alerting.mute.SilenceService;
@@ -39,21 +40,23 @@ public class SilenceResource {
     }
 
     @POST
-    @Operation(summary = "Silence alerts", description = "monitorId (absent: all monitors), reason, and endsAt or durationMinutes")
-    @APIResponseSchema(value = SilenceView.class, responseCode = "201", responseDescription = "Created; Location is its address")
+    @Operation(operationId = "createSilence",
+            summary = "Silence alerts", description = "monitorId (absent: all monitors), reason, and endsAt or durationMinutes")
+    @APIResponseSchema(value = SilenceView.class, responseCode = "201", responseDescription = OpenApiDocument.CREATED_AT_LOCATION)
     public RestResponse<SilenceView> create(SilenceRequest request) {
         SilenceView created = silences.create(owner.id(), request);
         return RestResponse.ResponseBuilder.<SilenceView>created(URI.create("/api/v1/silences/" + created.id())).entity(created).build();
     }
 
     @GET
-    @Operation(summary = "Silences on now or to come, and those that ended in the last 7 days")
+    @Operation(operationId = "listSilences", summary = "Silences on now or to come, and those that ended in the last 7 days")
     public List<SilenceView> list() {
         return silences.list(owner.id());
     }
 
     @GET
     @Path("/{silenceId}")
+    @Operation(operationId = "getSilence", summary = "One silence")
     public SilenceView get(@RestPath long silenceId) {
         return silences.get(owner.id(), silenceId);
     }
@@ -61,7 +64,8 @@ public class SilenceResource {
     @DELETE
     @Path("/{silenceId}")
     @ResponseStatus(204)
-    @Operation(summary = "End a silence now", description = "Alerts it was holding are sent at once if their incident is still open")
+    @Operation(operationId = "endSilence",
+            summary = "End a silence now", description = "Alerts it was holding are sent at once if their incident is still open")
     public void end(@RestPath long silenceId) {
         silences.end(owner.id(), silenceId);
     }

@@ -18,6 +18,7 @@ import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import dev.gatewatch.api.OpenApiDocument;
 import dev.gatewatch.account.CurrentOwner;
 import dev.gatewatch.analysis.service.DeploymentRequest;
 import dev.gatewatch.analysis.service.DeploymentService;
@@ -39,27 +40,29 @@ public class DeploymentResource {
     }
 
     @POST
-    @Operation(summary = "Mark a deployment covering several monitors", description = "monitorIds (default: all your monitors)")
-    @APIResponseSchema(value = DeploymentView.class, responseCode = "201", responseDescription = "Created; Location is its address")
+    @Operation(operationId = "createDeployment",
+            summary = "Mark a deployment covering several monitors", description = "monitorIds (default: all your monitors)")
+    @APIResponseSchema(value = DeploymentView.class, responseCode = "201", responseDescription = OpenApiDocument.CREATED_AT_LOCATION)
     public RestResponse<DeploymentView> create(DeploymentRequest request) {
         return created(deployments.create(owner.id(), null, request));
     }
 
     @GET
-    @Operation(summary = "Your deployment markers, newest first")
+    @Operation(operationId = "listDeployments", summary = "Your deployment markers, newest first")
     public List<DeploymentView> list(@RestQuery @DefaultValue("50") int limit) {
         return deployments.list(owner.id(), null, limit);
     }
 
     @GET
     @Path("/{deploymentId}")
+    @Operation(operationId = "getDeployment", summary = "One deployment marker")
     public DeploymentView get(@RestPath long deploymentId) {
         return deployments.get(owner.id(), deploymentId);
     }
 
     @POST
     @Path("/{deploymentId}/end")
-    @Operation(summary = "Mark a deployment finished", description = "Body optional: endedAt (default now)")
+    @Operation(operationId = "endDeployment", summary = "Mark a deployment finished", description = "Body optional: endedAt (default now)")
     public DeploymentView end(@RestPath long deploymentId, DeploymentRequest request) {
         return deployments.end(owner.id(), deploymentId, request);
     }

@@ -35,7 +35,7 @@ public class IncidentResource {
     }
 
     @GET
-    @Operation(summary = "Incidents and episodes of all your monitors, newest first", description = FILTERS)
+    @Operation(operationId = "listIncidents", summary = "Incidents and episodes of all your monitors, newest first", description = FILTERS)
     public List<IncidentView> all(@RestQuery String kind, @RestQuery String status, @RestQuery String since,
             @RestQuery String until, @RestQuery @DefaultValue("100") int limit) {
         return incidents.list(owner.id(), null, kind, status, since, until, limit);
@@ -43,7 +43,7 @@ public class IncidentResource {
 
     @GET
     @Path("/{incidentId}")
-    @Operation(summary = "One incident with its evidence, explanation and events")
+    @Operation(operationId = "getIncident", summary = "One incident with its evidence, explanation and events")
     public IncidentView one(@RestPath long incidentId) {
         return incidents.get(owner.id(), incidentId);
     }

@@ -18,6 +18,7 @@ import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import dev.gatewatch.api.OpenApiDocument;
 import dev.gatewatch.account.CurrentOwner;
 import dev.gatewatch.analysis.service.DeploymentRequest;
 import dev.gatewatch.analysis.service.DeploymentService;
@@ -39,15 +40,16 @@ public class MonitorDeploymentResource {
     }
 
     @POST
-    @Operation(summary = "Mark a deployment of one monitor's site", description = "Body optional: startedAt (default now), "
+    @Operation(operationId = "createMonitorDeployment",
+            summary = "Mark a deployment of one monitor's site", description = "Body optional: startedAt (default now), "
             + "endedAt, expectedDurationSeconds, description, version")
-    @APIResponseSchema(value = DeploymentView.class, responseCode = "201", responseDescription = "Created; Location is its address")
+    @APIResponseSchema(value = DeploymentView.class, responseCode = "201", responseDescription = OpenApiDocument.CREATED_AT_LOCATION)
     public RestResponse<DeploymentView> createForMonitor(@RestPath long monitorId, DeploymentRequest request) {
         return DeploymentResource.created(deployments.create(owner.id(), monitorId, request));
     }
 
     @GET
-    @Operation(summary = "Deployment markers of one monitor, newest first")
+    @Operation(operationId = "listMonitorDeployments", summary = "Deployment markers of one monitor, newest first")
     public List<DeploymentView> listForMonitor(@RestPath long monitorId, @RestQuery @DefaultValue("50") int limit) {
         return deployments.list(owner.id(), monitorId, limit);
     }

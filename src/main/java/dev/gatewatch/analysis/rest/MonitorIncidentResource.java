@@ -32,7 +32,8 @@ public class MonitorIncidentResource {
     }
 
     @GET
-    @Operation(summary = "Incidents and episodes of one monitor, newest first", description = IncidentResource.FILTERS)
+    @Operation(operationId = "listMonitorIncidents",
+            summary = "Incidents and episodes of one monitor, newest first", description = IncidentResource.FILTERS)
     public List<IncidentView> ofMonitor(@RestPath long monitorId, @RestQuery String kind, @RestQuery String status,
             @RestQuery String since, @RestQuery String until, @RestQuery @DefaultValue("100") int limit) {
         return incidents.list(owner.id(), monitorId, kind, status, since, until, limit);

@@ -35,7 +35,7 @@ public class CheckResource {
 
     @GET
     @Path("/results")
-    @Operation(summary = "Raw check results, newest first",
+    @Operation(operationId = "listCheckResults", summary = "Raw check results, newest first",
             description = "since/until are ISO-8601 date-times (default: the last 24 h, at most 31 days); region and resolver filter")
     public List<ResultView> results(@RestPath long monitorId, @RestQuery String since, @RestQuery String until,
             @RestQuery String region, @RestQuery String resolver, @RestQuery @DefaultValue("100") int limit) {
@@ -44,14 +44,14 @@ public class CheckResource {
 
     @GET
     @Path("/results/latest")
-    @Operation(summary = "The newest result from every region and resolver")
+    @Operation(operationId = "getLatestCheckResults", summary = "The newest result from every region and resolver")
     public List<LatestView> latest(@RestPath long monitorId) {
         return queries.latest(owner.id(), monitorId);
     }
 
     @GET
     @Path("/rollups")
-    @Operation(summary = "Per-minute or per-hour counts, failures and latency per region and resolver")
+    @Operation(operationId = "listCheckRollups", summary = "Per-minute or per-hour counts, failures and latency per region and resolver")
     public List<RollupView> rollups(@RestPath long monitorId, @RestQuery @DefaultValue("minute") String granularity,
             @RestQuery String since, @RestQuery String until) {
         return queries.rollups(owner.id(), monitorId, granularity, since, until);

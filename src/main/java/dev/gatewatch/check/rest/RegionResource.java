@@ -26,7 +26,8 @@ public class RegionResource {
     }
 
     @GET
-    @Operation(summary = "Regions, their checker nodes, heartbeats and load; a region with no live node is silent")
+    @Operation(operationId = "listRegions",
+            summary = "Regions, their checker nodes, heartbeats and load; a region with no live node is silent")
     public List<RegionView> regions() {
         return queries.regions();
     }

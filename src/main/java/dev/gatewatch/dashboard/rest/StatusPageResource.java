@@ -31,13 +31,14 @@ public class StatusPageResource {
     }
 
     @GET
-    @Operation(summary = "Your public status page's settings (404 until saved once)")
+    @Operation(operationId = "getStatusPage", summary = "Your public status page's settings (404 until saved once)")
     public StatusPageView get() {
         return pages.get(owner.id()).orElseThrow(() -> new NotFoundProblem("status page"));
     }
 
     @PUT
-    @Operation(summary = "Create or replace your public status page: address, title, groups of monitors, opt-ins")
+    @Operation(operationId = "putStatusPage",
+            summary = "Create or replace your public status page: address, title, groups of monitors, opt-ins")
     public StatusPageView put(StatusPageRequest request) {
         return pages.save(owner.id(), request);
     }

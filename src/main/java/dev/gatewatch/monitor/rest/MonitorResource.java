@@ -20,6 +20,7 @@ import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import dev.gatewatch.api.OpenApiDocument;
 import dev.gatewatch.account.CurrentOwner;
 import dev.gatewatch.api.Page;
 import dev.gatewatch.monitor.MonitorRequest;
@@ -42,15 +43,16 @@ public class MonitorResource {
     }
 
     @POST
-    @Operation(summary = "Register a monitor")
-    @APIResponseSchema(value = MonitorView.class, responseCode = "201", responseDescription = "Created; Location is its address")
+    @Operation(operationId = "createMonitor", summary = "Register a monitor")
+    @APIResponseSchema(value = MonitorView.class, responseCode = "201", responseDescription = OpenApiDocument.CREATED_AT_LOCATION)
     public RestResponse<MonitorView> create(MonitorRequest request) {
         MonitorView created = monitors.create(owner.id(), request);
         return RestResponse.ResponseBuilder.<MonitorView>created(URI.create("/api/v1/monitors/" + created.id())).entity(created).build();
     }
 
     @GET
-    @Operation(summary = "List monitors, a page at a time", description = "q filters by name or URL; paused by state")
+    @Operation(operationId = "listMonitors",
+            summary = "List monitors, a page at a time", description = "q filters by name or URL; paused by state")
     public Page<MonitorView> list(@RestQuery @DefaultValue("0") int page, @RestQuery @DefaultValue("50") int size,
             @RestQuery String q, @RestQuery Boolean paused) {
         return monitors.list(owner.id(), page, size, q, paused);
@@ -58,13 +60,15 @@ public class MonitorResource {
 
     @GET
     @Path("/{monitorId}")
+    @Operation(operationId = "getMonitor", summary = "One monitor with its settings")
     public MonitorView get(@RestPath long monitorId) {
         return monitors.get(owner.id(), monitorId);
     }
 
     @PUT
     @Path("/{monitorId}")
-    @Operation(summary = "Replace a monitor's settings", description = "Fields left out take their defaults")
+    @Operation(operationId = "replaceMonitor",
+            summary = "Replace a monitor's settings", description = "Fields left out take their defaults")
     public MonitorView replace(@RestPath long monitorId, MonitorRequest request) {
         return monitors.replace(owner.id(), monitorId, request);
     }
@@ -72,6 +76,7 @@ public class MonitorResource {
     @DELETE
     @Path("/{monitorId}")
     @ResponseStatus(204)
+    @Operation(operationId = "deleteMonitor", summary = "Delete a monitor with its results and incidents")
     public void delete(@RestPath long monitorId) {
         monitors.delete(owner.id(), monitorId);
     }
@@ -79,6 +84,7 @@ public class MonitorResource {
     @POST
     @Path("/{monitorId}/pause")
     @Consumes(MediaType.WILDCARD)
+    @Operation(operationId = "pauseMonitor", summary = "Pause a monitor: no checks, no alerts")
     public MonitorView pause(@RestPath long monitorId) {
         return monitors.setPaused(owner.id(), monitorId, true);
     }
@@ -86,6 +92,7 @@ public class MonitorResource {
     @POST
     @Path("/{monitorId}/resume")
     @Consumes(MediaType.WILDCARD)
+    @Operation(operationId = "resumeMonitor", summary = "Resume a paused monitor")
     public MonitorView resume(@RestPath long monitorId) {
         return monitors.setPaused(owner.id(), monitorId, false);
     }
