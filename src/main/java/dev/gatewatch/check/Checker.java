@@ -20,7 +20,7 @@ import dev.gatewatch.check.schedule.ScheduleStore;
 import dev.gatewatch.check.store.ResultPartitions;
 import dev.gatewatch.check.store.ResultWriter;
 import dev.gatewatch.config.GatewatchConfig;
-import dev.gatewatch.monitor.target.TargetGuard;
+import dev.gatewatch.target.TargetGuard;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;

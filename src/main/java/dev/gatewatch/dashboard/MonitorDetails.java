@@ -16,6 +16,7 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.gatewatch.account.OwnedMonitors;
 import dev.gatewatch.analysis.service.DeploymentService;
 import dev.gatewatch.analysis.service.DeploymentView;
 import dev.gatewatch.analysis.service.IncidentQueries;
@@ -35,7 +36,6 @@ import dev.gatewatch.dashboard.model.MonitorDetail;
 import dev.gatewatch.dashboard.model.MonitorSummary;
 import dev.gatewatch.dashboard.model.StreamGrid;
 import dev.gatewatch.dashboard.model.TimelineEntry;
-import dev.gatewatch.monitor.service.MonitorService;
 import io.agroal.api.AgroalDataSource;
 
 /**
@@ -163,7 +163,7 @@ public class MonitorDetails {
 
     private void requireOwned(long ownerId, long monitorId) {
         try (Connection c = dataSource.getConnection()) {
-            MonitorService.requireOwned(c, ownerId, monitorId);
+            OwnedMonitors.requireOwned(c, ownerId, monitorId);
         } catch (SQLException e) {
             throw new IllegalStateException("reading monitor " + monitorId + " failed", e);
         }

@@ -50,7 +50,7 @@ import dev.gatewatch.check.cdn.EdgeInfo;
 import dev.gatewatch.check.cdn.ErrorSource;
 import dev.gatewatch.check.store.ResultWriter;
 import dev.gatewatch.config.GatewatchConfig;
-import dev.gatewatch.monitor.target.TargetGuard;
+import dev.gatewatch.target.TargetGuard;
 import dev.gatewatch.support.Owners;
 import dev.gatewatch.support.Owners.TestOwner;
 import dev.gatewatch.support.Receiver;

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import dev.gatewatch.support.Management;
 import dev.gatewatch.alerting.channel.HttpDelivery;
 import dev.gatewatch.config.GatewatchConfig;
-import dev.gatewatch.monitor.target.TargetGuard;
+import dev.gatewatch.target.TargetGuard;
 import dev.gatewatch.support.Owners;
 import dev.gatewatch.support.Owners.TestOwner;
 import dev.gatewatch.support.Receiver;

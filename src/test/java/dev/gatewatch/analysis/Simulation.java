@@ -125,7 +125,7 @@ final class Simulation {
                     nextDue.put(region, Math.min(nextDue.get(region), sec + 1));
                 }
             } else if (every != null && every < hurrying) {
-                // A shorter fast interval pulls slots not in flight forward (ScheduleStore.hurry).
+                // A shorter fast interval pulls slots not in flight forward (FastConfirmation.hurry).
                 for (String region : t.regions()) {
                     nextDue.put(region, Math.min(nextDue.get(region), sec + every));
                 }

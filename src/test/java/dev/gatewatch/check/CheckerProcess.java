@@ -11,7 +11,7 @@ import dev.gatewatch.check.schedule.CheckerEngine;
 import dev.gatewatch.check.schedule.NodeRegistry;
 import dev.gatewatch.check.schedule.ScheduleStore;
 import dev.gatewatch.check.store.ResultWriter;
-import dev.gatewatch.monitor.target.AddressPolicy;
+import dev.gatewatch.target.AddressPolicy;
 import io.vertx.core.Vertx;
 
 /**

@@ -24,7 +24,7 @@ import dev.gatewatch.check.schedule.CheckerEngine;
 import dev.gatewatch.check.schedule.NodeRegistry;
 import dev.gatewatch.check.schedule.ScheduleStore;
 import dev.gatewatch.check.store.ResultWriter;
-import dev.gatewatch.monitor.target.TargetGuard;
+import dev.gatewatch.target.TargetGuard;
 import dev.gatewatch.support.Owners;
 import dev.gatewatch.support.TargetServers;
 import io.agroal.api.AgroalDataSource;

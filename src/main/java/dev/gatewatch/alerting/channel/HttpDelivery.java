@@ -19,7 +19,7 @@ import dev.gatewatch.alerting.Outcome;
 import dev.gatewatch.api.Durations;
 import dev.gatewatch.api.FieldError;
 import dev.gatewatch.config.GatewatchConfig;
-import dev.gatewatch.monitor.target.TargetGuard;
+import dev.gatewatch.target.TargetGuard;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -25,7 +25,7 @@ import dev.gatewatch.alerting.Alert;
 import dev.gatewatch.alerting.AlertChannel;
 import dev.gatewatch.alerting.ChannelConfig;
 import dev.gatewatch.alerting.Outcome;
-import dev.gatewatch.alerting.OwnedMonitors;
+import dev.gatewatch.account.OwnedMonitors;
 import dev.gatewatch.alerting.digest.DigestSchedule;
 import dev.gatewatch.alerting.outbox.Notifier;
 import dev.gatewatch.analysis.model.Evidence;

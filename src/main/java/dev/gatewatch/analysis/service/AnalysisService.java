@@ -38,8 +38,8 @@ import dev.gatewatch.analysis.model.StreamState;
 import dev.gatewatch.api.FaultLog;
 import dev.gatewatch.api.Sql;
 import dev.gatewatch.check.ErrorClass;
+import dev.gatewatch.check.FastConfirmation;
 import dev.gatewatch.check.cdn.ErrorSource;
-import dev.gatewatch.check.schedule.ScheduleStore;
 import dev.gatewatch.config.GatewatchConfig;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
@@ -393,9 +393,9 @@ public class AnalysisService {
         var a = config.analyzer();
         Duration every = Analyzer.recheckEvery(s, m.policy(), a.fastInterval(), a.preciseInterval());
         if (every != null) {
-            ScheduleStore.hurry(c, m.monitorId(), every, a.fastInterval().multipliedBy(3).plus(a.interval().multipliedBy(5)));
+            FastConfirmation.hurry(c, m.monitorId(), every, a.fastInterval().multipliedBy(3).plus(a.interval().multipliedBy(5)));
         } else if (m.state().hurry()) {
-            ScheduleStore.relax(c, m.monitorId());
+            FastConfirmation.relax(c, m.monitorId());
         }
         return s.withEpisodes(episode, degraded);
     }

@@ -14,6 +14,7 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.gatewatch.account.OwnedMonitors;
 import dev.gatewatch.analysis.model.Deployment;
 import dev.gatewatch.api.DateTimeParam;
 import dev.gatewatch.api.FieldError;
@@ -21,7 +22,6 @@ import dev.gatewatch.api.InvalidInputException;
 import dev.gatewatch.api.NotFoundProblem;
 import dev.gatewatch.api.Sql;
 import dev.gatewatch.config.GatewatchConfig;
-import dev.gatewatch.monitor.service.MonitorService;
 import io.agroal.api.AgroalDataSource;
 
 /** Deployment markers: created by pipelines with an API token, read by the analyzer. */
@@ -67,7 +67,7 @@ public class DeploymentService {
             c.setAutoCommit(false);
             try {
                 if (monitorId != null) {
-                    MonitorService.requireOwned(c, ownerId, monitorId);
+                    OwnedMonitors.requireOwned(c, ownerId, monitorId);
                 }
                 List<Long> monitors = monitorId != null ? List.of(monitorId) : monitors(c, ownerId, r.monitorIds(), errors);
                 if (!errors.isEmpty()) {
@@ -136,7 +136,7 @@ public class DeploymentService {
         }
         if (monitorId != null) {
             try (Connection c = dataSource.getConnection()) {
-                MonitorService.requireOwned(c, ownerId, monitorId);
+                OwnedMonitors.requireOwned(c, ownerId, monitorId);
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }

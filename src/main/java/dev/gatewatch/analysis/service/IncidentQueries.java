@@ -21,6 +21,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.gatewatch.account.OwnedMonitors;
 import dev.gatewatch.analysis.model.Evidence;
 import dev.gatewatch.analysis.model.Lasted;
 import dev.gatewatch.api.DateTimeParam;
@@ -28,7 +29,6 @@ import dev.gatewatch.api.FieldError;
 import dev.gatewatch.api.InvalidInputException;
 import dev.gatewatch.api.NotFoundProblem;
 import dev.gatewatch.api.Sql;
-import dev.gatewatch.monitor.service.MonitorService;
 import io.agroal.api.AgroalDataSource;
 
 /** Read side of incidents and episodes, always scoped to the calling owner. */
@@ -68,7 +68,7 @@ public class IncidentQueries {
         }
         try (Connection c = dataSource.getConnection()) {
             if (monitorId != null) {
-                MonitorService.requireOwned(c, ownerId, monitorId);
+                OwnedMonitors.requireOwned(c, ownerId, monitorId);
             }
             try (PreparedStatement ps = c.prepareStatement("""
                     select i.*, m.name as monitor_name from incident i join monitor m on m.id = i.monitor_id

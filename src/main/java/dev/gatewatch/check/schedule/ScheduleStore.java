@@ -154,37 +154,6 @@ public final class ScheduleStore {
         }
     }
 
-    /**
-     * Fast confirmation: checks of this monitor from every region come every {@code every} until {@code until} (kept
-     * short and renewed, so a stopped analyzer cannot leave a monitor on the fast interval). A slot not in flight is
-     * pulled forward to now when fast mode begins, and to {@code every} from now when it shortens.
-     */
-    public static void hurry(Connection c, long monitorId, Duration every, Duration until) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                update check_schedule set fast_every_ms = ?, fast_until = now() + ? * interval '1 millisecond',
-                    next_due_at = case when fast_until is null or fast_until < now() then least(next_due_at, now())
-                                       when fast_every_ms > ? then least(next_due_at, now() + ? * interval '1 millisecond')
-                                       else next_due_at end
-                where monitor_id = ?
-                """)) {
-            ps.setLong(1, every.toMillis());
-            ps.setLong(2, until.toMillis());
-            ps.setLong(3, every.toMillis());
-            ps.setLong(4, every.toMillis());
-            ps.setLong(5, monitorId);
-            ps.executeUpdate();
-        }
-    }
-
-    /** Back to the monitor's own interval from its next slot. */
-    public static void relax(Connection c, long monitorId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "update check_schedule set fast_until = null, fast_every_ms = null where monitor_id = ? and fast_until is not null")) {
-            ps.setLong(1, monitorId);
-            ps.executeUpdate();
-        }
-    }
-
     private static CheckTask task(ResultSet rs, String region) throws SQLException {
         try {
             Map<String, String> headers = JSON.readValue(rs.getString("request_headers"), new TypeReference<Map<String, String>>() { });

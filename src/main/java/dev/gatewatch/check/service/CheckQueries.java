@@ -17,13 +17,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.gatewatch.account.OwnedMonitors;
 import dev.gatewatch.api.DateTimeParam;
 import dev.gatewatch.api.FieldError;
 import dev.gatewatch.api.InvalidInputException;
 import dev.gatewatch.api.Sql;
 import dev.gatewatch.check.Timings;
 import dev.gatewatch.config.GatewatchConfig;
-import dev.gatewatch.monitor.service.MonitorService;
 import io.agroal.api.AgroalDataSource;
 
 /** Read side of checks: results, latest results, rollups (owner-scoped through the monitor) and regions. */
@@ -170,7 +170,7 @@ public class CheckQueries {
 
     private <T> List<T> query(long ownerId, long monitorId, String sql, Row<T> row, Object... params) {
         try (Connection c = dataSource.getConnection()) {
-            MonitorService.requireOwned(c, ownerId, monitorId);
+            OwnedMonitors.requireOwned(c, ownerId, monitorId);
             List<T> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 for (int i = 0; i < params.length; i++) {

@@ -98,19 +98,6 @@ public class MonitorService {
         return MonitorView.of(m);
     }
 
-    /** For plain-SQL readers of a monitor's data: 404 unless the monitor exists and is the owner's. */
-    public static void requireOwned(java.sql.Connection c, long ownerId, long monitorId) throws java.sql.SQLException {
-        try (var ps = c.prepareStatement("select 1 from monitor where id = ? and owner_id = ?")) {
-            ps.setLong(1, monitorId);
-            ps.setLong(2, ownerId);
-            try (var rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw new NotFoundProblem("monitor " + monitorId);
-                }
-            }
-        }
-    }
-
     private static Monitor owned(long ownerId, long id) {
         return Monitor.<Monitor>find("id = ?1 and ownerId = ?2", id, ownerId).firstResultOptional()
                 .orElseThrow(() -> new NotFoundProblem("monitor " + id));

@@ -24,8 +24,8 @@ import dev.gatewatch.monitor.AlertPolicy;
 import dev.gatewatch.monitor.BodyAssertion;
 import dev.gatewatch.monitor.JsonAssertion;
 import dev.gatewatch.monitor.MonitorRequest;
-import dev.gatewatch.monitor.target.HostLiteral;
-import dev.gatewatch.monitor.target.TargetGuard;
+import dev.gatewatch.target.HostLiteral;
+import dev.gatewatch.target.TargetGuard;
 
 /**
  * Checks a submitted monitor against every rule at once and returns it with defaults filled in, or throws

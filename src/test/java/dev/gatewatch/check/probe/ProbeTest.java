@@ -28,14 +28,14 @@ import dev.gatewatch.check.ErrorClass;
 import dev.gatewatch.check.cdn.ErrorSource;
 import dev.gatewatch.monitor.BodyAssertion;
 import dev.gatewatch.monitor.JsonAssertion;
-import dev.gatewatch.monitor.target.AddressPolicy;
-import dev.gatewatch.monitor.target.Cidr;
 import dev.gatewatch.monitor.validation.ResolverSpec;
 import dev.gatewatch.monitor.validation.StatusCodes;
 import dev.gatewatch.support.DnsResponder;
 import dev.gatewatch.support.TargetServers;
 import dev.gatewatch.support.TestCertificates;
 import dev.gatewatch.support.TestCertificates.Kind;
+import dev.gatewatch.target.AddressPolicy;
+import dev.gatewatch.target.Cidr;
 import io.vertx.core.Vertx;
 
 /**

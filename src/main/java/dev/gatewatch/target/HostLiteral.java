@@ -1,4 +1,4 @@
-package dev.gatewatch.monitor.target;
+package dev.gatewatch.target;
 
 import java.math.BigInteger;
 import java.net.IDN;

@@ -1,4 +1,4 @@
-package dev.gatewatch.alerting;
+package dev.gatewatch.account;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,8 +13,12 @@ import java.util.Set;
 import javax.sql.DataSource;
 
 import dev.gatewatch.api.FieldError;
+import dev.gatewatch.api.NotFoundProblem;
 
-/** Monitor ids named in alerting input (maintenance windows, silences, channel attachments), checked against the owner. */
+/**
+ * Tenant scoping of monitors for the features that read them by id in plain SQL (checks, incidents, deployments,
+ * alert settings): part of the shared kernel, so no feature asks the monitor feature's service.
+ */
 public final class OwnedMonitors {
 
     public static final int MAX_MONITORS = 500;
@@ -22,7 +26,23 @@ public final class OwnedMonitors {
     private OwnedMonitors() {
     }
 
-    /** The given monitor ids, de-duplicated, each checked to be the owner's; errors name {@code field[i]}. */
+    /** 404 unless the monitor exists and is the owner's: another owner's monitor is "not found". */
+    public static void requireOwned(Connection c, long ownerId, long monitorId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select 1 from monitor where id = ? and owner_id = ?")) {
+            ps.setLong(1, monitorId);
+            ps.setLong(2, ownerId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new NotFoundProblem("monitor " + monitorId);
+                }
+            }
+        }
+    }
+
+    /**
+     * Monitor ids named in input (maintenance windows, silences, channel attachments), de-duplicated, each checked to
+     * be the owner's; errors name {@code field[i]}.
+     */
     public static List<Long> check(DataSource dataSource, long ownerId, String field, List<Long> ids, List<FieldError> errors) {
         if (ids == null || ids.isEmpty()) {
             return List.of();

@@ -1,4 +1,4 @@
-package dev.gatewatch.monitor.target;
+package dev.gatewatch.target;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
