@@ -5,7 +5,9 @@
 #      /tmp a tmpfs; readiness on 9000 must be UP, the UI on 8080 must answer, the process must not be root, the root
 #      filesystem must refuse writes; then it is stopped and started again on the same volume (the data is kept);
 #   2. QUARKUS_DATASOURCE_JDBC_URL/_USERNAME/_PASSWORD pointing at a PostgreSQL server in a second container of the
-#      same pod (Debian's postgresql, built here), and readiness again.
+#      same pod (Debian's postgresql, built here): a central node (api,analyzer,notifier) ready with its startup and
+#      liveness probes answering, and a checker of region eu-west, ready by the compose file's healthcheck command,
+#      that the central analyzer sees live.
 # Prints the image size, the build time and each boot's time to ready. Exits non-zero on the first failed check.
 #
 #   deploy/image-smoke.sh                 # runs ./mvnw package -DskipTests first unless SKIP_PACKAGE=1
@@ -50,7 +52,7 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
 cleanup() {
   [[ "${KEEP:-0}" == 1 ]] && return
-  "${PODMAN[@]}" rm -f -t 30 "$NAME" "$NAME-external" >/dev/null 2>&1 || true
+  "${PODMAN[@]}" rm -f -t 30 "$NAME" "$NAME-checker" "$NAME-external" >/dev/null 2>&1 || true
   "${PODMAN[@]}" pod rm -f "$NAME-pod" >/dev/null 2>&1 || true
   "${PODMAN[@]}" volume rm -f "$VOLUME" "$VOLUME-pg" >/dev/null 2>&1 || true
 }
@@ -165,12 +167,40 @@ for _ in $(seq 1 120); do
 done
 "${PODMAN[@]}" exec -e PGPASSWORD="$password" "$NAME-external" psql -q -h 127.0.0.1 -U gatewatch -d postgres \
   -c 'create database gatewatch' >/dev/null
+# The layout of the Helm chart and the compose file: a central node and a checker of another region.
 t=$(now)
 "${PODMAN[@]}" run -d --pod "$NAME-pod" --name "$NAME" "${HARDENED[@]}" \
-  -e QUARKUS_MANAGEMENT_HOST=0.0.0.0 \
+  -e GATEWATCH_ROLES=api,analyzer,notifier -e QUARKUS_MANAGEMENT_HOST=0.0.0.0 \
   -e QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/gatewatch \
   -e QUARKUS_DATASOURCE_USERNAME=gatewatch -e QUARKUS_DATASOURCE_PASSWORD="$password" "$IMAGE" >/dev/null
-say "  ready in $(await_ready "$t" "$NAME") s (no data volume: the root filesystem is read-only and /tmp a tmpfs)"
+say "  central node (api,analyzer,notifier) ready in $(await_ready "$t" "$NAME") s (no data volume: read-only root, tmpfs /tmp)"
 [[ $(logs_of "$NAME") == *'Database: external PostgreSQL 15'* ]] || fail "not on the external PostgreSQL"
 check_running "$NAME"
+for path in /q/health/started /q/health/live; do
+  code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$MANAGEMENT_PORT$path")
+  [[ "$code" == 200 ]] || fail "$path (the chart's startup/liveness probe) answered $code"
+done
+# Same pod, so other ports: the checker serves the same two listeners.
+t=$(now)
+"${PODMAN[@]}" run -d --pod "$NAME-pod" --name "$NAME-checker" "${HARDENED[@]}" \
+  -e GATEWATCH_ROLES=checker -e GATEWATCH_CHECKER_REGION=eu-west -e JDK_JAVA_OPTIONS='-Xmx256m -XX:+ExitOnOutOfMemoryError' \
+  -e QUARKUS_HTTP_PORT=8081 -e QUARKUS_MANAGEMENT_PORT=9001 \
+  -e QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/gatewatch \
+  -e QUARKUS_DATASOURCE_USERNAME=gatewatch -e QUARKUS_DATASOURCE_PASSWORD="$password" "$IMAGE" >/dev/null
+# The compose file's healthcheck command, against the checker's management port.
+until "${PODMAN[@]}" exec "$NAME-checker" bash -c \
+    "exec 3<>/dev/tcp/127.0.0.1/9001 && printf 'GET /q/health/ready HTTP/1.0\r\n\r\n' >&3 && head -n 1 <&3 | grep -q ' 200 '" \
+    2>/dev/null; do
+  [[ "$("${PODMAN[@]}" inspect -f '{{.State.Running}}' "$NAME-checker")" == true ]] \
+    || { logs_of "$NAME-checker" | tail -30 >&2; fail "the checker stopped"; }
+  awk -v a="$t" -v b="$(now)" -v m="$READY_TIMEOUT" 'BEGIN { exit !(b - a > m) }' && fail "checker not ready after $READY_TIMEOUT s"
+  sleep 0.5
+done
+say "  checker (region eu-west) ready in $(since "$t") s by the compose healthcheck's bash probe"
+for _ in $(seq 1 60); do
+  [[ $(logs_of "$NAME") == *'region eu-west is live'* ]] && break
+  sleep 0.5
+done
+[[ $(logs_of "$NAME") == *'region eu-west is live'* ]] || fail "the central analyzer never saw region eu-west"
+say "  the central node's analyzer sees region eu-west live"
 say "all checks passed"
