@@ -125,6 +125,7 @@ check_running() {
 }
 
 # Read-only root; /tmp is where the embedded PostgreSQL binaries are unpacked and run from, so it needs exec.
+# shellcheck disable=SC2054 # the commas are tmpfs options
 HARDENED=(--read-only --tmpfs /tmp:rw,exec,nosuid,nodev,size=512m --cap-drop ALL --security-opt no-new-privileges)
 
 say "run 1: no database configured (embedded PostgreSQL, data in volume $VOLUME)"
