@@ -453,6 +453,13 @@ public interface GatewatchConfig {
         /** Notifier role: readiness is DOWN while an alert has been due this long without being delivered or given up. */
         @WithDefault("5m")
         Duration outboxStall();
+
+        /**
+         * Longest a readiness check waits for the database (the database check, and the notifier's outbox check): one
+         * without an answer by then is DOWN, so readiness answers in about twice this even with the server frozen.
+         */
+        @WithDefault("800ms")
+        Duration databaseDeadline();
     }
 
     interface Heartbeat {

@@ -75,6 +75,46 @@ public final class PostgresServer {
                 "-t", "60", "-w", "start"));
     }
 
+    /**
+     * Freezes the server with SIGSTOP (the postmaster first, so that it forks no more, then every process it started):
+     * its sockets stay open and nothing answers, as on a host that hangs. Always {@link #thaw()} in a finally block.
+     */
+    public void freeze() throws IOException {
+        long postmaster = postmasterPid();
+        signal("STOP", List.of(postmaster));
+        signal("STOP", ProcessHandle.of(postmaster).map(p -> p.descendants().map(ProcessHandle::pid).toList()).orElse(List.of()));
+    }
+
+    /** Lets a frozen server run again (SIGCONT, its children first). */
+    public void thaw() throws IOException {
+        long postmaster = postmasterPid();
+        signal("CONT", ProcessHandle.of(postmaster).map(p -> p.descendants().map(ProcessHandle::pid).toList()).orElse(List.of()));
+        signal("CONT", List.of(postmaster));
+    }
+
+    private long postmasterPid() throws IOException {
+        // postmaster.pid's first line is the postmaster's process id
+        return Long.parseLong(Files.readAllLines(dataDirectory.resolve("postmaster.pid"), StandardCharsets.UTF_8).get(0).trim());
+    }
+
+    private static void signal(String signal, List<Long> pids) throws IOException {
+        if (pids.isEmpty()) {
+            return;
+        }
+        List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
+        pids.forEach(p -> command.add(Long.toString(p)));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IOException(String.join(" ", command) + " failed: " + out);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
     private void run(List<String> command) throws IOException {
         List<String> full = new ArrayList<>();
         if (asNobody) {

@@ -1,6 +1,5 @@
 package dev.gatewatch.alerting.outbox;
 
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -11,6 +10,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
+import dev.gatewatch.api.BoundedQuery;
 import dev.gatewatch.config.GatewatchConfig;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Gauge;
@@ -25,12 +25,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 public class OutboxReadiness implements HealthCheck {
 
     private final GatewatchConfig config;
-    private final OutboxStore store;
+    private final BoundedQuery<Optional<Instant>> oldestDue;
     private volatile boolean stuck;
 
     public OutboxReadiness(GatewatchConfig config, AgroalDataSource dataSource, MeterRegistry metrics) {
         this.config = config;
-        this.store = new OutboxStore(dataSource);
+        this.oldestDue = new BoundedQuery<>("outbox-readiness", dataSource, Duration.ofSeconds(10), OutboxStore::oldestDue);
         Gauge.builder("gatewatch.health.down", this, r -> r.stuck ? 1 : 0).tag("check", "outbox")
                 .description("1 while this stage of the pipeline is unhealthy (readiness DOWN for it)").register(metrics);
     }
@@ -46,14 +46,14 @@ public class OutboxReadiness implements HealthCheck {
         if (!config.roles().contains(GatewatchConfig.Role.notifier)) {
             return response.up().build();
         }
-        try {
-            Optional<Instant> oldest = store.oldestDue();
-            Instant now = Instant.now();
-            stuck = stuck(oldest, now, config.health().outboxStall());
-            return response.status(!stuck)
-                    .withData("oldestDueSecondsAgo", oldest.map(t -> Duration.between(t, now).toSeconds()).orElse(0L)).build();
-        } catch (SQLException e) {
-            return response.down().withData("error", String.valueOf(e.getMessage())).build(); // the database check says why
+        BoundedQuery.Answer<Optional<Instant>> answer = oldestDue.ask(config.health().databaseDeadline());
+        if (!answer.ok()) {
+            return response.down().withData("error", answer.error()).build(); // the database check says why
         }
+        Optional<Instant> oldest = answer.value();
+        Instant now = Instant.now();
+        stuck = stuck(oldest, now, config.health().outboxStall());
+        return response.status(!stuck)
+                .withData("oldestDueSecondsAgo", oldest.map(t -> Duration.between(t, now).toSeconds()).orElse(0L)).build();
     }
 }

@@ -74,7 +74,14 @@ public final class OutboxStore {
 
     /** When the alert that has waited longest for delivery became due, if any is due now. */
     public Optional<Instant> oldestDue() throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+        try (Connection c = dataSource.getConnection()) {
+            return oldestDue(c);
+        }
+    }
+
+    /** {@link #oldestDue()} on a connection of the caller's. */
+    public static Optional<Instant> oldestDue(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
                 "select min(next_attempt_at) from notification where status in ('pending', 'sending') and next_attempt_at <= now()");
                 ResultSet rs = ps.executeQuery()) {
             rs.next();
