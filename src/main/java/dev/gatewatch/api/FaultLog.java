@@ -5,6 +5,9 @@ import java.time.Instant;
 
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+
 /**
  * Logs a repeating failure once per change of state: the first failure (message, no stack trace), a reminder with the
  * count while it lasts, and the recovery with how long it lasted; a failing retry loop otherwise writes the same stack
@@ -17,6 +20,7 @@ public final class FaultLog {
     private final Logger log;
     private final String what;
     private long failures;
+    private volatile long total;
     private Instant since;
     private Instant reminded;
 
@@ -26,8 +30,20 @@ public final class FaultLog {
         this.what = what;
     }
 
+    /**
+     * Counts every failure, logged or not, as {@code gatewatch.loop.failures{loop}}: the log shows the changes of
+     * state, the counter how often it failed in between.
+     */
+    public FaultLog counted(MeterRegistry metrics, String loop) {
+        FunctionCounter.builder("gatewatch.loop.failures", this, f -> f.total).tag("loop", loop)
+                .description("Failed runs of a periodic loop (logged once when it starts failing and once when it recovers)")
+                .register(metrics);
+        return this;
+    }
+
     /** One more failure; logged if it is the first or a reminder is due. */
     public synchronized void failed(String message) {
+        total++;
         Instant now = Instant.now();
         if (failures++ == 0) {
             since = now;

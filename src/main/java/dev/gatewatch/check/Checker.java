@@ -7,12 +7,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import dev.gatewatch.api.FaultLog;
 import dev.gatewatch.check.probe.Probe;
 import dev.gatewatch.check.schedule.CheckerEngine;
 import dev.gatewatch.check.schedule.NodeRegistry;
@@ -22,10 +24,10 @@ import dev.gatewatch.check.store.ResultWriter;
 import dev.gatewatch.config.GatewatchConfig;
 import dev.gatewatch.target.TargetGuard;
 import io.agroal.api.AgroalDataSource;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -46,6 +48,7 @@ public class Checker {
     private final TargetGuard guard;
     private final MeterRegistry metrics;
     private final ResultPartitions partitions;
+    private final FaultLog maintenanceFaults;
     private Probe probe;
     private ResultWriter writer;
     private CheckerEngine engine;
@@ -56,6 +59,7 @@ public class Checker {
         this.vertx = vertx;
         this.guard = guard;
         this.metrics = metrics;
+        this.maintenanceFaults = new FaultLog(LOG, "partition maintenance").counted(metrics, "partition_maintenance");
         var results = config.results();
         this.partitions = new ResultPartitions(dataSource, List.of(
                 new ResultPartitions.Table("check_result", false, results.retention()),
@@ -77,18 +81,25 @@ public class Checker {
                 c.assertionBudget()), guard);
         writer = new ResultWriter(dataSource, new ResultWriter.Settings(c.writer().batchSize(), c.writer().flushInterval(),
                 c.writer().bufferLimit()), this::maintainPartitions);
-        DistributionSummary lag = DistributionSummary.builder("gatewatch.check.start.lag").baseUnit("milliseconds")
-                .description("How late checks start after their due time").publishPercentiles(0.5, 0.99)
-                .tag("region", c.region()).register(metrics);
+        Timer lag = Timer.builder("gatewatch.check.start.lag").description("How late checks start after their due time")
+                .publishPercentiles(0.5, 0.99).tag("region", c.region()).register(metrics);
         String host = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("localhost");
         String nodeId = host + "-" + UUID.randomUUID().toString().substring(0, 8);
+        CheckCounts counts = new CheckCounts(metrics, c.region());
         engine = new CheckerEngine(new CheckerEngine.Settings(nodeId, c.region(), host, version(), c.concurrency(),
                 c.pollInterval(), c.lookahead(), c.claimBatch(), c.lease(), c.heartbeatInterval(), c.ownerShare()),
-                new ScheduleStore(dataSource), new NodeRegistry(dataSource), probe, writer, vertx, lag::record);
-        Gauge.builder("gatewatch.check.in.flight", engine, CheckerEngine::inFlight).tag("region", c.region()).register(metrics);
-        Gauge.builder("gatewatch.check.results.buffered", writer, ResultWriter::buffered).register(metrics);
-        Gauge.builder("gatewatch.check.results.dropped", writer, ResultWriter::dropped).register(metrics);
-        Gauge.builder("gatewatch.check.results.written", writer, ResultWriter::written).register(metrics);
+                new ScheduleStore(dataSource), new NodeRegistry(dataSource), probe, writer, vertx,
+                ms -> lag.record(ms, TimeUnit.MILLISECONDS), counts::count);
+        Gauge.builder("gatewatch.check.in.flight", engine, CheckerEngine::inFlight).tag("region", c.region())
+                .description("Slots this checker holds now: claimed and waiting to start, or being checked").register(metrics);
+        Gauge.builder("gatewatch.check.results.buffered", writer, ResultWriter::buffered)
+                .description("Check results waiting to be stored (grows while the database is away)").register(metrics);
+        Gauge.builder("gatewatch.check.writer.lag", writer, w -> w.stalledFor().toMillis() / 1000.0).baseUnit("seconds")
+                .description("How long check results have waited without any being stored (0 while writes go through)").register(metrics);
+        FunctionCounter.builder("gatewatch.check.results.dropped", writer, ResultWriter::dropped)
+                .description("Check results dropped because the buffer was full (database away too long)").register(metrics);
+        FunctionCounter.builder("gatewatch.check.results.written", writer, ResultWriter::written)
+                .description("Check results stored").register(metrics);
         FunctionCounter.builder("gatewatch.check.results.unstorable", writer, ResultWriter::unstorable)
                 .description("Results PostgreSQL refused for their data: stored without their details, or dropped").register(metrics);
         FunctionCounter.builder("gatewatch.check.results.superseded", writer, ResultWriter::superseded)
@@ -123,8 +134,9 @@ public class Checker {
     void maintainPartitions() {
         try {
             partitions.maintain(Instant.now());
+            maintenanceFaults.recovered(null);
         } catch (SQLException e) {
-            LOG.warnf("partition maintenance failed (retrying at the next run): %s", e.getMessage());
+            maintenanceFaults.failed(e.getMessage() + " (retrying at the next run)");
         }
     }
 

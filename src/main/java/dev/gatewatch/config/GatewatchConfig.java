@@ -383,6 +383,10 @@ public interface GatewatchConfig {
     }
 
     interface Notifier {
+        /** How often the outbox gauges (gatewatch_outbox_pending, gatewatch_outbox_oldest_due_seconds) are read. */
+        @WithDefault("15s")
+        Duration metricsInterval();
+
         /** How often a notifier looks for alerts to deliver. */
         @WithDefault("500ms")
         Duration pollInterval();

@@ -31,7 +31,7 @@ public class DeadMansSwitch {
     private final GatewatchConfig config;
     private final SmallRyeHealthReporter health;
     private final WebClient client;
-    private final FaultLog faults = new FaultLog(LOG, "heartbeat");
+    private final FaultLog faults;
     private final Counter sent;
     private final Counter failed;
     private final Counter withheld;
@@ -39,6 +39,7 @@ public class DeadMansSwitch {
     public DeadMansSwitch(GatewatchConfig config, SmallRyeHealthReporter health, Vertx vertx, MeterRegistry metrics) {
         this.config = config;
         this.health = health;
+        this.faults = new FaultLog(LOG, "heartbeat").counted(metrics, "heartbeat");
         this.client = WebClient.create(vertx, new WebClientOptions().setFollowRedirects(true)
                 .setConnectTimeout((int) config.heartbeat().timeout().toMillis()));
         this.sent = pings(metrics, "sent");

@@ -301,7 +301,7 @@ class CheckerFaultsTest {
             int slots, double share) {
         return new CheckerEngine(new CheckerEngine.Settings(name, region, "test-host", "test", slots, Duration.ofMillis(100),
                 Duration.ofMillis(300), 200, lease, Duration.ofSeconds(1), share), new ScheduleStore(ds), new NodeRegistry(ds),
-                probe, writer, vertx, lag -> { });
+                probe, writer, vertx, lag -> { }, r -> { });
     }
 
     long ownerId(Owners.TestOwner owner) {

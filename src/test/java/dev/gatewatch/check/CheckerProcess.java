@@ -37,7 +37,7 @@ public final class CheckerProcess {
         ResultWriter writer = new ResultWriter(ds, new ResultWriter.Settings(500, Duration.ofMillis(200), 10_000), () -> { });
         CheckerEngine engine = new CheckerEngine(new CheckerEngine.Settings(args[4], args[3], "test-host", "test", 100,
                 Duration.ofMillis(100), Duration.ofMillis(300), 200, Duration.ofMillis(Long.parseLong(args[5])), Duration.ofSeconds(1),
-                0.25), new ScheduleStore(ds), new NodeRegistry(ds), probe, writer, vertx, lag -> { });
+                0.25), new ScheduleStore(ds), new NodeRegistry(ds), probe, writer, vertx, lag -> { }, r -> { });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             engine.stop(Duration.ofSeconds(15));
             writer.close();

@@ -56,7 +56,7 @@ class TwoCheckersTest {
         // in a single poll when its thread happens to run first on a loaded machine.
         return new CheckerEngine(new CheckerEngine.Settings(name, REGION, "test-host", "test", 500, Duration.ofMillis(100),
                 Duration.ofMillis(300), 200, LEASE, Duration.ofSeconds(1), 0.25), new ScheduleStore(dataSource),
-                new NodeRegistry(dataSource), probe, writer, vertx, lag -> { });
+                new NodeRegistry(dataSource), probe, writer, vertx, lag -> { }, r -> { });
     }
 
     @Test

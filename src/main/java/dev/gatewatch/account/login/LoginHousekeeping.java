@@ -6,7 +6,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.gatewatch.api.FaultLog;
 import dev.gatewatch.config.GatewatchConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 
 /** Deletes ended sessions and forgotten login failures; harmless to run on several nodes at once. */
@@ -18,8 +20,10 @@ public class LoginHousekeeping {
     private final SessionService sessions;
     private final ThrottleStore throttle;
     private final GatewatchConfig.Login login;
+    private final FaultLog faults;
 
-    public LoginHousekeeping(SessionService sessions, ThrottleStore throttle, GatewatchConfig config) {
+    public LoginHousekeeping(SessionService sessions, ThrottleStore throttle, GatewatchConfig config, MeterRegistry metrics) {
+        this.faults = new FaultLog(LOG, "login housekeeping").counted(metrics, "login_housekeeping");
         this.sessions = sessions;
         this.throttle = throttle;
         this.login = config.web().login();
@@ -34,9 +38,10 @@ public class LoginHousekeeping {
             if (ended + forgotten > 0) {
                 LOG.debugf("deleted %d ended sessions and %d forgotten login throttles", ended, forgotten);
             }
+            faults.recovered(null);
         } catch (RuntimeException e) {
             // the database may be away; the next run tries again, and nothing reads these rows as valid meanwhile
-            LOG.warnf("login housekeeping: %s", e.getMessage());
+            faults.failed(e.getMessage());
         }
     }
 }

@@ -25,6 +25,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.gatewatch.api.FaultLog;
 import dev.gatewatch.api.Sql;
 import dev.gatewatch.alerting.AlertChannel;
 import dev.gatewatch.alerting.Message;
@@ -65,6 +66,9 @@ public class Notifier {
     private final String nodeId = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("localhost") + "-notifier-"
             + UUID.randomUUID().toString().substring(0, 8);
     private final Semaphore free;
+    private final FaultLog loopFaults;
+    private final FaultLog scanFaults;
+    private final FaultLog recordFaults;
     private final BlockingQueue<Boolean> finished = new LinkedBlockingQueue<>();
     private volatile boolean running;
     private Thread loop;
@@ -77,6 +81,9 @@ public class Notifier {
         this.reminders = reminders;
         this.digests = digests;
         this.metrics = metrics;
+        this.loopFaults = new FaultLog(LOG, "notifier").counted(metrics, "notifier");
+        this.scanFaults = new FaultLog(LOG, "notifier: reminders and digests").counted(metrics, "reminders");
+        this.recordFaults = new FaultLog(LOG, "notifier: recording an attempt").counted(metrics, "delivery_record");
         this.muters = muters.stream().toList();
         this.channels = channels.stream().collect(Collectors.toMap(AlertChannel::type, Function.identity()));
         this.store = new OutboxStore(dataSource);
@@ -85,6 +92,7 @@ public class Notifier {
         this.free = new Semaphore(Math.max(1, n.senders()));
         // Series at zero from the start, so a first increase shows on a dashboard.
         this.channels.keySet().forEach(this::duplicates);
+        this.channels.keySet().forEach(type -> List.of(Outcome.Result.values()).forEach(r -> deliveries(type, r)));
         List.of("load", "build", "answer", "store").forEach(this::setAsideCount);
     }
 
@@ -135,6 +143,7 @@ public class Notifier {
                         }
                     });
                 }
+                loopFaults.recovered(null);
                 if (wanted == 0 || claimed.size() < wanted) {
                     // Nothing more is due, or the rest waits for its channel: a finished send may free one.
                     finished.poll(n.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
@@ -143,7 +152,7 @@ public class Notifier {
             } catch (InterruptedException e) {
                 return;
             } catch (Exception e) {
-                LOG.warnf("notifier: %s (retrying)", e.getMessage());
+                loopFaults.failed(e.getMessage() + " (retrying)");
                 try {
                     Thread.sleep(n.pollInterval().toMillis() * 4);
                 } catch (InterruptedException ie) {
@@ -162,8 +171,9 @@ public class Notifier {
         try {
             reminders.remind();
             digests.compose(Instant.now());
+            scanFaults.recovered(null);
         } catch (RuntimeException | SQLException e) {
-            LOG.warnf("notifier: reminders and digests: %s (retrying at the next scan)", e.getMessage());
+            scanFaults.failed(e.getMessage() + " (retrying at the next scan)");
         }
     }
 
@@ -175,6 +185,7 @@ public class Notifier {
             }
             AlertChannel channel = channels.get(d.channelType());
             if (channel == null) {
+                deliveries("unknown", Outcome.Result.PERMANENT).increment();
                 record(d, Outcome.permanent("no channel type '" + d.channelType() + "' in this version"), false);
                 return;
             }
@@ -192,16 +203,18 @@ public class Notifier {
             } catch (RuntimeException e) {
                 outcome = Outcome.retry(e.toString(), null);
             }
+            deliveries(d.channelType(), outcome.result()).increment();
             if (d.unconfirmedSends() > 0 && outcome.mayHaveArrived()) {
                 duplicates(d.channelType()).increment();
             }
             record(d, outcome, channel.idempotent());
+            recordFaults.recovered(null);
         } catch (Exception e) {
             if (Sql.dataError(e)) {
                 failAside(d, "store", "its data could not be stored: " + e.getMessage());
             } else {
                 // Connection trouble: the claim runs out and another attempt follows.
-                LOG.warnf("notifier: notification %d: %s (tried again when its claim runs out)", d.id(), e.getMessage());
+                recordFaults.failed("notification " + d.id() + ": " + e.getMessage() + " (tried again when its claim runs out)");
             }
         }
     }
@@ -241,6 +254,13 @@ public class Notifier {
     private Counter setAsideCount(String stage) {
         return Counter.builder("gatewatch.alert.set.aside").description("Alerts whose data could not be read, built or stored, by stage")
                 .tag("stage", stage).register(metrics);
+    }
+
+    /** Channel types are the installed channels' (plus "unknown"), outcomes the enum's: bounded tag values. */
+    private Counter deliveries(String type, Outcome.Result result) {
+        return Counter.builder("gatewatch.alert.deliveries")
+                .description("Attempts to deliver an alert or digest, by channel type and outcome (delivered, retry, permanent)")
+                .tag("channel_type", type).tag("outcome", result.name().toLowerCase(java.util.Locale.ROOT)).register(metrics);
     }
 
     private Counter duplicates(String type) {

@@ -103,7 +103,8 @@ public class AnalysisService {
     private final Counter evaluated;
     private final Counter setAside;
     private final Map<Long, Instant> setAsideLogged = new java.util.concurrent.ConcurrentHashMap<>();
-    private final FaultLog faults = new FaultLog(LOG, "analysis");
+    private final FaultLog faults;
+    private final FaultLog pace;
     private volatile Instant lastPass = Instant.now();
     private Set<String> lastLive;
     private final Set<String> wentSilent = new HashSet<>();
@@ -112,6 +113,8 @@ public class AnalysisService {
         this.dataSource = dataSource;
         this.config = config;
         this.json = json;
+        this.faults = new FaultLog(LOG, "analysis").counted(metrics, "analyzer");
+        this.pace = new FaultLog(LOG, "analysis pace").counted(metrics, "analyzer_slow_pass");
         this.ticks = Timer.builder("gatewatch.analyzer.tick").description("One analyzer pass over the monitors that need judging")
                 .register(metrics);
         this.lag = Timer.builder("gatewatch.analyzer.lag")
@@ -151,7 +154,9 @@ public class AnalysisService {
         ticks.record(took);
         evaluated.increment(total);
         if (took.compareTo(SLOW_TICK) > 0) {
-            LOG.warnf("analysis is falling behind: one pass took %.1f s for %d monitors", took.toMillis() / 1000.0, total);
+            pace.failed(String.format(java.util.Locale.ROOT, "falling behind: one pass took %.1f s for %d monitors", took.toMillis() / 1000.0, total));
+        } else {
+            pace.recovered(null);
         }
         return total;
     }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 import org.jboss.logging.Logger;
@@ -58,6 +59,7 @@ public final class CheckerEngine {
     private final ResultWriter writer;
     private final Vertx vertx;
     private final LongConsumer lagObserver;
+    private final Consumer<CheckResult> checkObserver;
     private final OwnerShares shares;
     private final LocalSchedule local;
     private final FaultLog faults = new FaultLog(LOG, "checker");
@@ -73,9 +75,12 @@ public final class CheckerEngine {
     private Thread loop;
     private final CheckRate rate = new CheckRate(Duration.ofMinutes(1), Instant.now());
 
-    /** @param lagObserver told each slot's start lag in ms (start − due) */
+    /**
+     * @param lagObserver told each slot's start lag in ms (start − due)
+     * @param checkObserver told each check's result as it is handed to the writer
+     */
     public CheckerEngine(Settings settings, ScheduleStore schedule, NodeRegistry nodes, Probe probe, ResultWriter writer,
-            Vertx vertx, LongConsumer lagObserver) {
+            Vertx vertx, LongConsumer lagObserver, Consumer<CheckResult> checkObserver) {
         this.settings = settings;
         this.schedule = schedule;
         this.nodes = nodes;
@@ -83,6 +88,7 @@ public final class CheckerEngine {
         this.writer = writer;
         this.vertx = vertx;
         this.lagObserver = lagObserver;
+        this.checkObserver = checkObserver;
         this.shares = new OwnerShares(settings.maxInFlight(), settings.ownerShare());
         this.local = new LocalSchedule(vertx, this::runHeld);
     }
@@ -306,6 +312,7 @@ public final class CheckerEngine {
                 if (!halted) {
                     List<CheckResult> results = new ArrayList<>(checks.size());
                     checks.forEach(f -> results.add(f.result()));
+                    results.forEach(checkObserver);
                     Instant next = Slots.next(task.monitorId(), task.region(), task.intervalSeconds(), task.dueAt(),
                             Instant.now().plusMillis(clockOffsetMs));
                     writer.submit(results, new Completion(task.monitorId(), task.region(), task.dueAt(), next, settings.nodeId(), epoch));
