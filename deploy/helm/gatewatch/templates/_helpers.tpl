@@ -61,8 +61,8 @@ jdbc:postgresql://{{ include "gatewatch.fullname" . }}-postgresql:5432/{{ .Value
 # Probes come from the kubelet, outside the container's loopback; the port is in no Service.
 - name: QUARKUS_MANAGEMENT_HOST
   value: 0.0.0.0
-- name: GATEWATCH_WEB_BASE_URL
-  value: {{ .Values.baseUrl | quote }}
+- name: GATEWATCH_PUBLIC_URL
+  value: {{ .Values.publicUrl | quote }}
 {{- if .Values.targetsAllow }}
 - name: GATEWATCH_TARGETS_ALLOW
   value: {{ .Values.targetsAllow | quote }}

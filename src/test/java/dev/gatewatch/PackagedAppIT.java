@@ -100,6 +100,7 @@ class PackagedAppIT {
         assertTrue(answered >= 150, "under load before the SIGTERM: " + answered + "\n" + output);
         assertTrue(exit == 0 || exit == 128 + 15, "a clean stop on SIGTERM, exit " + exit + ":\n" + output);
         assertFalse(output.contains("not written"), output);
+        assertTrue(output.lines().noneMatch(l -> l.startsWith("{")), "plain text logs by default: " + output);
         Matcher inFlight = Pattern.compile("finishing (\\d+) checks in flight").matcher(output);
         assertTrue(inFlight.find() && Integer.parseInt(inFlight.group(1)) > 0, "the SIGTERM met checks in flight: " + output);
         assertFalse(output.contains("Connection refused"), "the database stops after the application: " + output);
@@ -181,7 +182,36 @@ class PackagedAppIT {
     private record App(JavaProcess process, int port) {
     }
 
+    /**
+     * QUARKUS_LOG_CONSOLE_JSON=true switches the console to one JSON object a line (level, logger, message), the
+     * public-URL warning among them; without it (the other tests) the console is plain text.
+     */
+    @Test
+    void consoleLogsAreJsonLinesWhenAskedFor() throws Exception {
+        App app = start(List.of(), Map.of("QUARKUS_LOG_CONSOLE_JSON", "true"));
+        app.process.terminate();
+        app.process.awaitExit();
+        String output = app.process.output();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<com.fasterxml.jackson.databind.JsonNode> lines = new ArrayList<>();
+        for (String line : output.split("\n")) {
+            if (!line.isBlank()) {
+                lines.add(json.readTree(line)); // throws on a line that is not JSON
+            }
+        }
+        assertTrue(lines.size() > 5, output);
+        assertTrue(lines.stream().allMatch(l -> l.isObject() && l.hasNonNull("level") && l.hasNonNull("message")), output);
+        assertTrue(lines.stream().anyMatch(l -> l.path("level").asText().equals("WARN")
+                && l.path("loggerName").asText().equals("dev.gatewatch.config.PublicUrl")
+                && l.path("message").asText().contains("gatewatch.public-url (GATEWATCH_PUBLIC_URL) is not set")), output);
+        assertTrue(lines.stream().anyMatch(l -> l.path("message").asText().contains("started in")), output);
+    }
+
     private App start(List<String> options) throws Exception {
+        return start(options, Map.of());
+    }
+
+    private App start(List<String> options, Map<String, String> environment) throws Exception {
         Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
         assertTrue(Files.isRegularFile(jar), "package builds " + jar);
         int port = freePort();
@@ -193,7 +223,7 @@ class PackagedAppIT {
                 "-Dgatewatch.bootstrap.email=it@gatewatch.test", "-Dgatewatch.bootstrap.password=packaged-app-it",
                 "-Dgatewatch.bootstrap.api-token=" + TOKEN));
         all.addAll(options);
-        JavaProcess process = JavaProcess.jar(jar, all);
+        JavaProcess process = JavaProcess.jar(jar, all, environment);
         apps.add(process);
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < until) {

@@ -24,6 +24,13 @@ public interface GatewatchConfig {
     /** Per-owner limits and monitor defaults. */
     Monitors monitors();
 
+    /**
+     * The public base URL of this installation, as users reach it (e.g. {@code https://gatewatch.example.com}): links
+     * in alerts, digests, password reset mails and status pages point there, and when it is https, cookies are
+     * {@code Secure} and HSTS is sent. Unset: {@code http://localhost:8080}, with a warning at start.
+     */
+    Optional<String> publicUrl();
+
     /** Web UI and session settings. */
     Web web();
 
@@ -133,9 +140,9 @@ public interface GatewatchConfig {
     }
 
     interface Web {
-        /** Public base URL of this installation, used in links (alerts, status pages). */
-        @WithDefault("http://localhost:8080")
-        String baseUrl();
+        /** Deprecated name of {@code gatewatch.public-url}, read only when that is unset. */
+        @Deprecated
+        Optional<String> baseUrl();
 
         /** Whether anyone may create an account through the sign-up page. */
         @WithDefault("true")

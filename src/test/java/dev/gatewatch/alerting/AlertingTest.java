@@ -84,7 +84,7 @@ class AlertingTest {
                     Map.entry("gatewatch.notifier.max-backoff", "5s"),
                     Map.entry("gatewatch.notifier.lease", "3s"),
                     Map.entry("gatewatch.notifier.send-timeout", "3s"),
-                    Map.entry("gatewatch.web.base-url", "https://gatewatch.example"),
+                    Map.entry("gatewatch.public-url", "https://gatewatch.example"),
                     Map.entry("quarkus.mailer.mock", "false"),
                     Map.entry("quarkus.mailer.host", "127.0.0.1"),
                     Map.entry("quarkus.mailer.port", Integer.toString(SMTP_PORT)),

@@ -63,7 +63,7 @@ class NotifierIsolationTest {
                     Map.entry("gatewatch.notifier.lease", "30s"),
                     Map.entry("gatewatch.notifier.send-timeout", SEND_TIMEOUT.toSeconds() + "s"),
                     Map.entry("gatewatch.notifier.unconfirmed-backoff", UNCONFIRMED_BACKOFF.toSeconds() + "s"),
-                    Map.entry("gatewatch.web.base-url", "https://gatewatch.example"),
+                    Map.entry("gatewatch.public-url", "https://gatewatch.example"),
                     Map.entry("quarkus.mailer.mock", "false"),
                     Map.entry("quarkus.mailer.host", "127.0.0.1"),
                     Map.entry("quarkus.mailer.port", Integer.toString(SmtpTarpit.port())),

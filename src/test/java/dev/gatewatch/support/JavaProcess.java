@@ -40,10 +40,17 @@ public final class JavaProcess {
 
     /** The packaged application ({@code java -jar}), with these JVM options ({@code -Dkey=value}) before the jar. */
     public static JavaProcess jar(Path jar, List<String> options) throws IOException {
+        return jar(jar, options, java.util.Map.of());
+    }
+
+    /** The same, with these environment variables set too (as an operator's container would). */
+    public static JavaProcess jar(Path jar, List<String> options, java.util.Map<String, String> environment) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(options);
         command.addAll(List.of("-jar", jar.toString()));
-        return new JavaProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        return new JavaProcess(builder.start());
     }
 
     public long pid() {

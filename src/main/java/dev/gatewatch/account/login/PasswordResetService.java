@@ -23,6 +23,7 @@ import dev.gatewatch.api.InvalidInputException;
 import dev.gatewatch.api.NulText;
 import dev.gatewatch.api.Sql;
 import dev.gatewatch.config.GatewatchConfig;
+import dev.gatewatch.config.PublicUrl;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -64,7 +65,7 @@ public class PasswordResetService {
         this.perAccount = new Throttle(3, c.maxLock(), c.forgetAfter());
         this.perAddress = new Throttle(c.addressFreeFailures(), c.maxLock(), c.forgetAfter());
         this.validity = c.resetLinkValidity();
-        String base = config.web().baseUrl();
+        String base = PublicUrl.of(config);
         this.baseUrl = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     }
 

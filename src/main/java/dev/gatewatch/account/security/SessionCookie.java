@@ -5,6 +5,7 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.core.NewCookie;
 
 import dev.gatewatch.config.GatewatchConfig;
+import dev.gatewatch.config.PublicUrl;
 
 /**
  * The web UI's session cookie: HttpOnly, SameSite=Lax (links from an alert e-mail or Slack open the dashboard logged
@@ -20,7 +21,7 @@ public class SessionCookie {
 
     @Inject
     public SessionCookie(GatewatchConfig config) {
-        this(secureFor(config.web().baseUrl()));
+        this(secureFor(PublicUrl.of(config)));
     }
 
     /** Whether cookies for an installation at {@code baseUrl} are sent over https only. */

@@ -10,6 +10,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import dev.gatewatch.config.GatewatchConfig;
+import dev.gatewatch.config.PublicUrl;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -43,7 +44,7 @@ public class SecurityHeaders {
 
     @Inject
     public SecurityHeaders(GatewatchConfig config) {
-        this(config.web().baseUrl(), config.web().headers().hstsMaxAge());
+        this(PublicUrl.of(config), config.web().headers().hstsMaxAge());
     }
 
     SecurityHeaders(String baseUrl, Duration hstsMaxAge) {

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatewatch.alerting.Digest;
 import dev.gatewatch.api.Sql;
 import dev.gatewatch.config.GatewatchConfig;
+import dev.gatewatch.config.PublicUrl;
 import io.agroal.api.AgroalDataSource;
 
 /**
@@ -70,7 +71,7 @@ public class Digests {
         if (exists(c, channelId, end)) {
             return false;
         }
-        Digest digest = new Digest(start, end, s.timeZone().getId(), blips(c, ownerId, start, end), config.web().baseUrl() + "/");
+        Digest digest = new Digest(start, end, s.timeZone().getId(), blips(c, ownerId, start, end), PublicUrl.of(config) + "/");
         c.setAutoCommit(false);
         try {
             Long id = null;

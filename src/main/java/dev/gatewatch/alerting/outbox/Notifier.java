@@ -35,6 +35,7 @@ import dev.gatewatch.alerting.mute.Mute;
 import dev.gatewatch.alerting.mute.Muter;
 import dev.gatewatch.alerting.mute.Release;
 import dev.gatewatch.config.GatewatchConfig;
+import dev.gatewatch.config.PublicUrl;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -87,7 +88,7 @@ public class Notifier {
         this.muters = muters.stream().toList();
         this.channels = channels.stream().collect(Collectors.toMap(AlertChannel::type, Function.identity()));
         this.store = new OutboxStore(dataSource);
-        this.claims = new OutboxClaims(dataSource, json, config.web().baseUrl(), store, this::setAside);
+        this.claims = new OutboxClaims(dataSource, json, PublicUrl.of(config), store, this::setAside);
         this.backoff = new Backoff(n.initialBackoff(), n.maxBackoff(), n.unconfirmedBackoff());
         this.free = new Semaphore(Math.max(1, n.senders()));
         // Series at zero from the start, so a first increase shows on a dashboard.

@@ -37,6 +37,7 @@ import dev.gatewatch.api.InvalidInputException;
 import dev.gatewatch.api.NotFoundProblem;
 import dev.gatewatch.api.Sql;
 import dev.gatewatch.config.GatewatchConfig;
+import dev.gatewatch.config.PublicUrl;
 import io.agroal.api.AgroalDataSource;
 
 /** Owners' alert channels: create, replace, delete, list, test-send, and what was delivered through them. */
@@ -161,8 +162,8 @@ public class ChannelService {
         Explanation explanation = new Explanation("Test alert from Gatewatch: this is what an outage looks like",
                 "nginx at the origin answered 502 (sample).", "All agree (sample).", "None: this is a test.",
                 "Nothing to do; the channel works.");
-        Alert alert = new Alert("opened", 0, 0, "Test monitor (" + v.name() + ")", config.web().baseUrl(), "outage",
-                now.minusSeconds(75), null, scope, evidence, explanation, config.web().baseUrl(), now, null);
+        Alert alert = new Alert("opened", 0, 0, "Test monitor (" + v.name() + ")", PublicUrl.of(config), "outage",
+                now.minusSeconds(75), null, scope, evidence, explanation, PublicUrl.of(config), now, null);
         Outcome o = channel.send(channel.build(alert, cfg), cfg, "gw-test-" + channelId + "-" + now.toEpochMilli());
         return new ChannelView.TestResult(o.result() == Outcome.Result.DELIVERED, o.result().name().toLowerCase(java.util.Locale.ROOT),
                 o.response());

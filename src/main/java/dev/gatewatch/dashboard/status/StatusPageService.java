@@ -30,6 +30,7 @@ import dev.gatewatch.api.InvalidInputException;
 import dev.gatewatch.api.NotFoundProblem;
 import dev.gatewatch.api.Sql;
 import dev.gatewatch.config.GatewatchConfig;
+import dev.gatewatch.config.PublicUrl;
 import dev.gatewatch.dashboard.DashboardQueries;
 import dev.gatewatch.dashboard.model.MonitorSummary;
 import io.agroal.api.AgroalDataSource;
@@ -263,7 +264,7 @@ public class StatusPageService {
             String slug = rs.getString("slug");
             return Optional.of(new StatusPageView(slug, rs.getString("title"), rs.getString("description"), rs.getBoolean("enabled"),
                     rs.getBoolean("show_details"), groups.entrySet().stream().map(g -> new StatusPageRequest.Group(g.getKey(), g.getValue())).toList(),
-                    List.of((String[]) rs.getArray("embed_origins").getArray()), config.web().baseUrl() + "/status/" + slug, Sql.instant(rs, "updated_at")));
+                    List.of((String[]) rs.getArray("embed_origins").getArray()), PublicUrl.of(config) + "/status/" + slug, Sql.instant(rs, "updated_at")));
         }
     }
 

@@ -17,6 +17,7 @@ import dev.gatewatch.account.web.Csrf;
 import dev.gatewatch.check.service.CheckQueries;
 import dev.gatewatch.check.service.Coverage;
 import dev.gatewatch.config.GatewatchConfig;
+import dev.gatewatch.config.PublicUrl;
 import dev.gatewatch.dashboard.DashboardQueries;
 import dev.gatewatch.dashboard.model.MonitorList;
 import io.quarkus.qute.CheckedTemplate;
@@ -60,7 +61,7 @@ public class MonitorListPage {
         Coverage coverage = checks.coverage(owner.id(), null);
         timing.lap("data");
         String html = htmx != null ? Templates.table(list, coverage).render()
-                : Templates.home(Csrf.token(rc), owner.email(), config.web().baseUrl(), list, MonitorList.Sort.values(), coverage).render();
+                : Templates.home(Csrf.token(rc), owner.email(), PublicUrl.of(config), list, MonitorList.Sort.values(), coverage).render();
         timing.lap("render");
         return Response.ok(html).header("Vary", "HX-Request").header("Cache-Control", "no-store")
                 .header(ServerTiming.HEADER, timing.value()).build();

@@ -42,7 +42,7 @@ class PasswordResetTest {
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("gatewatch.web.base-url", "https://gatewatch.example",
+            return Map.of("gatewatch.public-url", "https://gatewatch.example",
                     "quarkus.mailer.mock", "false", "quarkus.mailer.host", "127.0.0.1", "quarkus.mailer.port", Integer.toString(SMTP_PORT),
                     "quarkus.mailer.from", "accounts@gatewatch.test", "quarkus.mailer.start-tls", "DISABLED");
         }
