@@ -78,6 +78,7 @@ class MetricsLintTest {
                 "gatewatch_outbox_pending ", "gatewatch_outbox_oldest_due_seconds ",
                 "gatewatch_check_results_written_total ", "gatewatch_check_results_dropped_total ",
                 "gatewatch_check_writer_lag_seconds ", "gatewatch_check_start_lag_seconds{", "gatewatch_analyzer_lag_seconds{",
+                "gatewatch_analyzer_pass_age_seconds ",
                 "gatewatch_loop_failures_total{loop=\"analyzer\",}");
         String scrape = "";
         Instant until = Instant.now().plusSeconds(60);

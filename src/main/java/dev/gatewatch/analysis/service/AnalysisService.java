@@ -43,6 +43,7 @@ import dev.gatewatch.check.cdn.ErrorSource;
 import dev.gatewatch.config.GatewatchConfig;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.scheduler.Scheduled;
@@ -120,6 +121,11 @@ public class AnalysisService {
         this.lag = Timer.builder("gatewatch.analyzer.lag")
                 .description("Per evaluated monitor: from the end of its oldest check not judged before to the verdict")
                 .publishPercentiles(0.5, 0.99).register(metrics);
+        if (config.roles().contains(GatewatchConfig.Role.analyzer)) {
+            Gauge.builder("gatewatch.analyzer.pass.age", this, a -> Duration.between(a.lastPass, Instant.now()).toMillis() / 1000.0)
+                    .baseUnit("seconds").description("Time since the analyzer last finished a pass over the monitors (readiness is"
+                            + " DOWN past gatewatch.health.judge-stall)").register(metrics);
+        }
         this.evaluated = Counter.builder("gatewatch.analyzer.monitors").description("Monitor evaluations").register(metrics);
         this.setAside = Counter.builder("gatewatch.analyzer.set.aside")
                 .description("Monitor evaluations that failed on their data and were set aside until newer results").register(metrics);
