@@ -232,7 +232,7 @@ public final class Analyzer {
                     }
                 }
                 case SUSPECT -> {
-                    boolean endedLate = lastedTheWindow(view, deployment(episode.start(), t));
+                    boolean endedLate = lastedTheWindow(view, deployment(episode.start(), t), t);
                     if (cleared && !endedLate) {
                         clear(recoveredAt(view));
                     } else if (flapping(t, settings.flapSpan())) {
@@ -276,7 +276,7 @@ public final class Analyzer {
                 }
                 case FLAPPING -> {
                     if (isFailing && failingNow.size() == view.size()
-                            && failingNow.stream().anyMatch(x -> failedFor(x, t).compareTo(policy.window()) >= 0)) {
+                            && failingNow.stream().anyMatch(x -> runLastedTheWindow(x, t))) {
                         Scope scope = Scopes.of(view);
                         episode = explained(new Episode(episode.incidentId(), Scopes.verdict(scope), episode.start(),
                                 episode.confirmedAt(), null, scope, episode.evidence(), null, null), t);
@@ -305,7 +305,7 @@ public final class Analyzer {
                 return true;
             }
             Instant newest = view.stream().map(x -> evidenceEnd(x, t)).max(Comparator.naturalOrder()).orElse(t);
-            return failingNow.stream().anyMatch(x -> failedFor(x, t).compareTo(policy.window()) >= 0) || lastedTheWindow(view, deploy)
+            return failingNow.stream().anyMatch(x -> runLastedTheWindow(x, t)) || lastedTheWindow(view, deploy, t)
                     || !episode.start().isAfter(newest.minus(policy.window().multipliedBy(2)));
         }
 
@@ -318,10 +318,18 @@ public final class Analyzer {
          * decisive failure came after a newer pass): an outage that has already ended is still an outage, unless it ended
          * inside a deployment marker's hold.
          */
-        private boolean lastedTheWindow(List<StreamState> view, Deployment deploy) {
-            return view.stream().anyMatch(x -> x.latest().ok() && lastRunInEpisode(x)
-                    && Duration.between(x.failedFrom(), x.failedUntil()).compareTo(policy.window()) >= 0
+        private boolean lastedTheWindow(List<StreamState> view, Deployment deploy, Instant t) {
+            return view.stream().anyMatch(x -> x.latest().ok() && lastRunInEpisode(x) && runLastedTheWindow(x, t)
                     && (deploy == null || x.failedUntil().isAfter(deploy.limit(settings.deployLimit()))));
+        }
+
+        /**
+         * Whether the stream's current failing run (up to {@link #evidenceEnd}) or, once it passes again, its last one
+         * (up to its newest failing check) lasted the window.
+         */
+        private boolean runLastedTheWindow(StreamState x, Instant t) {
+            Instant end = x.latest().ok() ? x.failedUntil() : evidenceEnd(x, t);
+            return Duration.between(x.failedFrom(), end).compareTo(policy.window()) >= 0;
         }
 
         private boolean lastRunInEpisode(StreamState x) {
@@ -330,9 +338,7 @@ public final class Analyzer {
 
         /** When the confirming evidence was complete: the newest failing check of the streams whose failure lasted the window. */
         private Instant decidedAt(List<StreamState> view, Instant t) {
-            return view.stream().filter(this::lastRunInEpisode)
-                    .filter(x -> Duration.between(x.failedFrom(), x.latest().ok() ? x.failedUntil() : evidenceEnd(x, t))
-                            .compareTo(policy.window()) >= 0)
+            return view.stream().filter(x -> lastRunInEpisode(x) && runLastedTheWindow(x, t))
                     .map(x -> x.lastFail().at()).max(Comparator.naturalOrder()).orElse(t);
         }
 
@@ -353,11 +359,6 @@ public final class Analyzer {
             return x.okRun() >= policy.successThreshold() && !x.latest().at().isBefore(x.okSince().plus(UP_SPAN));
         }
 
-        /** How long the stream's current failure has lasted by its checks, up to the newest time they speak for. */
-        private Duration failedFor(StreamState x, Instant t) {
-            return Duration.between(x.failedFrom(), evidenceEnd(x, t));
-        }
-
         /**
          * The newest time the stream's checks speak for: the end of its latest check (a timeout saw no answer for its
          * whole length), or now once its next check is overdue (due an interval later, taking up to another, and then
@@ -365,7 +366,7 @@ public final class Analyzer {
          */
         private Instant evidenceEnd(StreamState x, Instant t) {
             Instant overdue = x.latest().at().plus(policy.interval().multipliedBy(2)).plus(STORE_SLACK);
-            return t.isAfter(overdue) ? t : x.latest().at().plusMillis(Math.max(0, x.latest().totalMs()));
+            return t.isAfter(overdue) ? t : x.latest().end();
         }
 
         private void begin(Instant t, List<StreamState> failingNow) {
@@ -458,7 +459,7 @@ public final class Analyzer {
          * as passes would make a partial look mixed while its streams reach the window one after another).
          */
         private List<StreamState> sustained(List<StreamState> view, Instant t) {
-            return view.stream().filter(x -> x.latest().ok() || failedFor(x, t).compareTo(policy.window()) >= 0).toList();
+            return view.stream().filter(x -> x.latest().ok() || runLastedTheWindow(x, t)).toList();
         }
 
         /** When the last stream to recover passed for the first time. */

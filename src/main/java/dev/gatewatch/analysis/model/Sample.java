@@ -21,6 +21,11 @@ public record Sample(long resultId, String region, String resolver, Instant at, 
         errorSource = errorSource == null ? ErrorSource.NONE : errorSource;
     }
 
+    /** When the check ended: the newest time it speaks for (a timeout saw no answer for its whole length). */
+    public Instant end() {
+        return at.plusMillis(Math.max(0, totalMs));
+    }
+
     /** The (region, resolver) stream this sample belongs to. */
     public String stream() {
         return region + " via " + resolver;

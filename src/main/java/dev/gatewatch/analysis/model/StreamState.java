@@ -61,7 +61,7 @@ public record StreamState(Sample latest, int okRun, Instant okSince, Instant fai
 
     /** The newest time the last failing run's checks speak for: the end of its newest failing check. */
     public Instant failedUntil() {
-        return lastFail == null ? null : lastFail.at().plusMillis(Math.max(0, lastFail.totalMs()));
+        return lastFail == null ? null : lastFail.end();
     }
 
     private static Duration leeway(Instant first, Instant lastOk) {
