@@ -8,8 +8,8 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
+import dev.gatewatch.api.ReadinessGauge;
 import dev.gatewatch.config.GatewatchConfig;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /** Readiness of the checker role: DOWN while checks run but their results have not been stored for a while. */
@@ -23,8 +23,7 @@ public class StorageReadiness implements HealthCheck {
     public StorageReadiness(Checker checker, GatewatchConfig config, MeterRegistry metrics) {
         this.checker = checker;
         this.config = config;
-        Gauge.builder("gatewatch.health.down", this, r -> r.stalled() ? 1 : 0).tag("check", "store")
-                .description("1 while this stage of the pipeline is unhealthy (readiness DOWN for it)").register(metrics);
+        ReadinessGauge.register(metrics, "store", this, StorageReadiness::stalled);
     }
 
     @Override

@@ -11,9 +11,9 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 import dev.gatewatch.api.BoundedQuery;
+import dev.gatewatch.api.ReadinessGauge;
 import dev.gatewatch.config.GatewatchConfig;
 import io.agroal.api.AgroalDataSource;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -39,8 +39,7 @@ public class DatabaseReadiness implements HealthCheck {
                 return rs.next();
             }
         });
-        Gauge.builder("gatewatch.health.down", this, r -> r.down ? 1 : 0).tag("check", "database")
-                .description("1 while this stage of the pipeline is unhealthy (readiness DOWN for it)").register(metrics);
+        ReadinessGauge.register(metrics, "database", this, r -> r.down);
     }
 
     @Override

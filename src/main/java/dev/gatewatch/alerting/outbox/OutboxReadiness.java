@@ -11,9 +11,9 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 import dev.gatewatch.api.BoundedQuery;
+import dev.gatewatch.api.ReadinessGauge;
 import dev.gatewatch.config.GatewatchConfig;
 import io.agroal.api.AgroalDataSource;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -31,8 +31,7 @@ public class OutboxReadiness implements HealthCheck {
     public OutboxReadiness(GatewatchConfig config, AgroalDataSource dataSource, MeterRegistry metrics) {
         this.config = config;
         this.oldestDue = new BoundedQuery<>("outbox-readiness", dataSource, Duration.ofSeconds(10), OutboxStore::oldestDue);
-        Gauge.builder("gatewatch.health.down", this, r -> r.stuck ? 1 : 0).tag("check", "outbox")
-                .description("1 while this stage of the pipeline is unhealthy (readiness DOWN for it)").register(metrics);
+        ReadinessGauge.register(metrics, "outbox", this, r -> r.stuck);
     }
 
     /** Stuck: the alert waiting longest became due {@code stall} or more before {@code now}. */

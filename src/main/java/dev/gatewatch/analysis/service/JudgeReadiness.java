@@ -9,8 +9,8 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
+import dev.gatewatch.api.ReadinessGauge;
 import dev.gatewatch.config.GatewatchConfig;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /** Readiness of the analyzer role: DOWN when no pass over the monitors has finished for a while. */
@@ -24,8 +24,7 @@ public class JudgeReadiness implements HealthCheck {
     public JudgeReadiness(AnalysisService analysis, GatewatchConfig config, MeterRegistry metrics) {
         this.analysis = analysis;
         this.config = config;
-        Gauge.builder("gatewatch.health.down", this, r -> r.stalled() ? 1 : 0).tag("check", "judge")
-                .description("1 while this stage of the pipeline is unhealthy (readiness DOWN for it)").register(metrics);
+        ReadinessGauge.register(metrics, "judge", this, JudgeReadiness::stalled);
     }
 
     @Override
