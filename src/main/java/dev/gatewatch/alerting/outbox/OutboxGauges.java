@@ -1,7 +1,5 @@
 package dev.gatewatch.alerting.outbox;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -11,7 +9,6 @@ import org.jboss.logging.Logger;
 
 import dev.gatewatch.api.BoundedQuery;
 import dev.gatewatch.api.FaultLog;
-import dev.gatewatch.api.Sql;
 import dev.gatewatch.config.GatewatchConfig;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Gauge;
@@ -29,26 +26,15 @@ public class OutboxGauges {
 
     private static final Logger LOG = Logger.getLogger(OutboxGauges.class);
 
-    /** Pending alerts, and when the one that has waited longest became due (null: none due). */
-    record Depth(long pending, Instant oldestDue) {
-    }
-
     private final GatewatchConfig config;
-    private final BoundedQuery<Depth> query;
+    private final BoundedQuery<OutboxStore.Depth> query;
     private final FaultLog faults;
-    private volatile Depth last = new Depth(0, null);
+    private volatile OutboxStore.Depth last = new OutboxStore.Depth(0, null);
 
     public OutboxGauges(GatewatchConfig config, AgroalDataSource dataSource, MeterRegistry metrics) {
         this.config = config;
         this.faults = new FaultLog(LOG, "outbox metrics").counted(metrics, "outbox_gauges");
-        this.query = new BoundedQuery<>("outbox-gauges", dataSource, Duration.ofSeconds(10), c -> {
-            try (PreparedStatement ps = c.prepareStatement("select count(*) as pending, min(next_attempt_at) filter "
-                    + "(where next_attempt_at <= now()) as oldest from notification where status in ('pending', 'sending')");
-                    ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return new Depth(rs.getLong("pending"), Sql.instant(rs, "oldest"));
-            }
-        });
+        this.query = new BoundedQuery<>("outbox-gauges", dataSource, Duration.ofSeconds(10), OutboxStore::depth);
         if (config.roles().contains(GatewatchConfig.Role.notifier)) {
             Gauge.builder("gatewatch.outbox.pending", this, g -> g.last.pending())
                     .description("Alerts in the outbox not delivered or given up yet (due, or waiting out a retry delay or a mute)")
@@ -68,7 +54,7 @@ public class OutboxGauges {
         if (!config.roles().contains(GatewatchConfig.Role.notifier)) {
             return;
         }
-        BoundedQuery.Answer<Depth> answer = query.ask(Duration.ofSeconds(5));
+        BoundedQuery.Answer<OutboxStore.Depth> answer = query.ask(Duration.ofSeconds(5));
         if (answer.ok()) {
             last = answer.value();
             faults.recovered(null);

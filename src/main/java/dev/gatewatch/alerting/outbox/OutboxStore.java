@@ -81,11 +81,19 @@ public final class OutboxStore {
 
     /** {@link #oldestDue()} on a connection of the caller's. */
     public static Optional<Instant> oldestDue(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "select min(next_attempt_at) from notification where status in ('pending', 'sending') and next_attempt_at <= now()");
+        return Optional.ofNullable(depth(c).oldestDue());
+    }
+
+    /** Alerts not delivered or given up yet, and when the one that has waited longest became due (null: none due). */
+    record Depth(long pending, Instant oldestDue) {
+    }
+
+    static Depth depth(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select count(*) as pending, min(next_attempt_at) filter "
+                + "(where next_attempt_at <= now()) as oldest from notification where status in ('pending', 'sending')");
                 ResultSet rs = ps.executeQuery()) {
             rs.next();
-            return Optional.ofNullable(Sql.instant(rs, "min"));
+            return new Depth(rs.getLong("pending"), Sql.instant(rs, "oldest"));
         }
     }
 
