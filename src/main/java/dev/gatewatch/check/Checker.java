@@ -79,8 +79,9 @@ public class Checker {
         probe = new Probe(vertx, new Probe.Settings(c.bodyLimit(), c.errorBodyLimit(), c.userAgent(),
                 c.extraTrust().orElse(List.of()).stream().map(Path::of).toList(), c.systemResolverThreads(), c.assertionThreads(),
                 c.assertionBudget()), guard);
-        writer = new ResultWriter(dataSource, new ResultWriter.Settings(c.writer().batchSize(), c.writer().flushInterval(),
-                c.writer().bufferLimit()), this::maintainPartitions);
+        var ws = c.writer();
+        writer = new ResultWriter(dataSource, new ResultWriter.Settings(ws.batchSize(), ws.flushInterval(), ws.bufferLimit(), ws.lanes(),
+                ws.rollupInterval(), ws.synchronousCommit()), this::maintainPartitions);
         Timer lag = Timer.builder("gatewatch.check.start.lag").description("How late checks start after their due time")
                 .publishPercentiles(0.5, 0.99).tag("region", c.region()).register(metrics);
         String host = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("localhost");
@@ -104,6 +105,8 @@ public class Checker {
                 .description("Results PostgreSQL refused for their data: stored without their details, or dropped").register(metrics);
         FunctionCounter.builder("gatewatch.check.results.superseded", writer, ResultWriter::superseded)
                 .description("Results not stored because another checker had claimed their slot since (written too late)").register(metrics);
+        FunctionCounter.builder("gatewatch.check.results.unwritten", writer, ResultWriter::unwritten)
+                .description("Check results lost at shutdown: still waiting to be stored when the checker stopped").register(metrics);
         FunctionCounter.builder("gatewatch.check.database.away.checks", engine, CheckerEngine::checksWhileDatabaseAway)
                 .description("Checks made while the database was unreachable").register(metrics);
         Gauge.builder("gatewatch.check.database.away", engine, e -> e.databaseAway() ? 1 : 0)

@@ -163,7 +163,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
             stopLeftover();
         }
         String options = "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=''"
-                + " -c max_connections=200 -c shared_buffers=128MB";
+                + " -c max_connections=200 -c shared_buffers=128MB"
+                // Checks write all day: fewer checkpoints mean fewer full-page images in the WAL (crash recovery replays
+                // at most 15 minutes), and a WAL buffer that holds a few batches.
+                + " -c checkpoint_timeout=15min -c max_wal_size=2GB -c wal_buffers=16MB";
         run(List.of(bin("pg_ctl"), "-D", dataDir(), "-o", options, "-l", data.resolve("server.log").toString(),
                 "-t", Long.toString(START_TIMEOUT_SECONDS), "-w", "start"), true);
         createDatabase();

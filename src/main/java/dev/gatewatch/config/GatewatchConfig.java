@@ -319,6 +319,30 @@ public interface GatewatchConfig {
              */
             @WithDefault("200000")
             int bufferLimit();
+
+            /**
+             * Writer threads, each with a connection of its own while it writes; a monitor always goes to the same one, so
+             * its results stay in order. More than one lets PostgreSQL use more than one core for the writes.
+             */
+            @WithDefault("2")
+            int lanes();
+
+            /**
+             * How long rollups (per minute, hour and day) are merged in memory before they are written: one row per stream
+             * and minute instead of four upserts per check. Written at shutdown too; a checker killed outright loses up to
+             * this much of the rollups (not of the raw results).
+             */
+            @WithDefault("60s")
+            Duration rollupInterval();
+
+            /**
+             * Whether result commits wait for their WAL to reach disk. Off (the default), a commit returns at once and
+             * PostgreSQL flushes within a fraction of a second; if the PostgreSQL server itself crashes, the last moments
+             * of results are lost together with their slots' completions, so those slots are simply checked again. Never
+             * corrupts anything; other writes (monitors, incidents, alerts) always commit durably.
+             */
+            @WithDefault("false")
+            boolean synchronousCommit();
         }
     }
 
@@ -387,6 +411,14 @@ public interface GatewatchConfig {
         /** How far back results are read for a monitor the analyzer has not seen yet. */
         @WithDefault("10m")
         Duration lookback();
+
+        /**
+         * How often a pass looks at every monitor's latest results; in between it looks only at the monitors the result
+         * writers named (PostgreSQL notifications) and those with something going on. A pass also looks at everything
+         * whenever it may have missed notifications (its listening connection was down).
+         */
+        @WithDefault("30s")
+        Duration fullScanInterval();
     }
 
     interface Notifier {
@@ -456,6 +488,13 @@ public interface GatewatchConfig {
         /** Checker role: readiness is DOWN while results have waited this long without any being stored. */
         @WithDefault("60s")
         Duration storeStall();
+
+        /**
+         * Checker role: readiness is DOWN while this many results wait to be stored (the database takes them more slowly
+         * than they come: the writer falls behind before its buffer fills and drops any).
+         */
+        @WithDefault("50000")
+        int storeBacklog();
 
         /** Analyzer role: readiness is DOWN when no pass over the monitors has finished for this long. */
         @WithDefault("60s")

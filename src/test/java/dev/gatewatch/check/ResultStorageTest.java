@@ -126,6 +126,84 @@ class ResultStorageTest {
         }
     }
 
+    @Test
+    void rollupsMergedInMemoryWaitForTheirIntervalAndLoseNothing() throws Exception {
+        String node = "merged-" + UUID.randomUUID();
+        long a = 910_000_000L + (System.nanoTime() & 0xffff) * 2;
+        long b = a + 1;
+        Instant minute = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        try (ResultWriter writer = new ResultWriter(dataSource,
+                new ResultWriter.Settings(10, Duration.ofMillis(20), 1000, 2, Duration.ofHours(1), false), () -> { })) {
+            for (int i = 0; i < 30; i++) {
+                writer.submit(List.of(result(i % 2 == 0 ? a : b, node, minute.plusMillis(i), 10 + i, i % 5 != 0)), null);
+            }
+            for (long deadline = System.nanoTime() + 10_000_000_000L; writer.written() < 30 && System.nanoTime() < deadline; ) {
+                Thread.sleep(20);
+            }
+            assertEquals(30, count(node), "the raw results are written at once, on two lanes");
+            assertEquals(0, rollupChecks("check_rollup_minute", a) + rollupChecks("check_rollup_minute", b),
+                    "their rollups are merged in memory until the interval is up");
+            assertTrue(writer.flush(Duration.ofSeconds(10)), "a flush writes them");
+        }
+        for (String table : List.of("check_rollup_minute", "check_rollup_hour", "monitor_rollup_hour", "monitor_rollup_day")) {
+            assertEquals(15, rollupChecks(table, a), table);
+            assertEquals(15, rollupChecks(table, b), table);
+            assertEquals(3, single("select coalesce(sum(failures), 0) from " + table + " where monitor_id = " + a + " and ? <> ''", node), table);
+        }
+    }
+
+    @Test
+    void closingWithTheDatabaseAwayCountsTheResultsLost() throws Exception {
+        String node = "lost-" + UUID.randomUUID();
+        try (TcpProxy proxy = new TcpProxy(db.port())) {
+            ResultWriter writer = new ResultWriter(proxy.dataSource(db.url(), db.user(), db.password()),
+                    new ResultWriter.Settings(100, Duration.ofMillis(50), 1000), () -> { });
+            proxy.cut();
+            submit(writer, node, 7);
+            writer.close();
+            assertEquals(7, writer.unwritten());
+            submit(writer, node, 1);
+            assertEquals(8, writer.unwritten(), "handed in after close: counted, not kept");
+        }
+        assertEquals(0, count(node));
+    }
+
+    @Test
+    void textFromTargetsSurvivesTheCopyFormat() throws Exception {
+        String node = "copy-" + UUID.randomUUID();
+        String nasty = "tab\there\nnew line\r\\N back\\slash \u0000 nul \u00fc \u2713 \"quoted\" {json}";
+        String stored = nasty.replace('\u0000', '\uFFFD');
+        Instant now = Instant.now();
+        CheckResult r = new CheckResult(1, "storage", "system", node, now, now, false, 502, ErrorClass.ASSERTION_FAILED, nasty,
+                new Timings(1, 1, null, 2, 0, 5), "127.0.0.1", 0, "http://127.0.0.1/" + nasty, 2, null, nasty, null,
+                List.of(nasty, "second"));
+        try (ResultWriter writer = new ResultWriter(dataSource, new ResultWriter.Settings(100, Duration.ofMillis(20), 1000), () -> { })) {
+            writer.submit(List.of(r), null);
+            assertTrue(writer.flush(Duration.ofSeconds(10)));
+            assertEquals(0, writer.unstorable());
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                select error_message, error_body, final_url, assertion_failures->>0, assertion_failures->>1, replaced_chars, status
+                from check_result where checker_id = ?""")) {
+            ps.setString(1, node);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next());
+                assertEquals(stored, rs.getString(1));
+                assertEquals(stored, rs.getString(2));
+                assertEquals("http://127.0.0.1/" + stored, rs.getString(3));
+                assertEquals(stored, rs.getString(4));
+                assertEquals("second", rs.getString(5));
+                assertEquals(4, rs.getInt(6), "one NUL in each of four texts");
+                assertEquals(502, rs.getInt(7));
+            }
+        }
+    }
+
+    long rollupChecks(String table, long monitorId) throws Exception {
+        return single("select coalesce(sum(checks), 0) from " + table + " where monitor_id = " + monitorId + " and ? <> ''", "x");
+    }
+
+
     static void submit(ResultWriter writer, String node, int n) {
         Instant base = Instant.now();
         for (int i = 0; i < n; i++) {

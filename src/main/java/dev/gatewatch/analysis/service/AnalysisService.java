@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
@@ -65,17 +66,30 @@ public class AnalysisService {
             on conflict do nothing
             """;
 
+    /** The same for the monitors a pass heard of (a new monitor's first results come with a notice). */
+    private static final String ENSURE_HEARD_ROWS = """
+            insert into analysis_state (monitor_id)
+            select m.id from monitor m where m.id = any(?) on conflict do nothing
+            """;
+
+    /** {@code %s}: which monitors besides those with something going on (active): see {@link #ANY_NEW} and {@link #HEARD}. */
     private static final String CLAIM = """
             select s.monitor_id, s.state::text, m.owner_id, m.confirmation_window_seconds, m.success_threshold,
                    m.max_response_time_ms, m.interval_seconds, m.quick_confirmation, s.last_result_id,
                    (select max(l.result_id) from check_latest l where l.monitor_id = s.monitor_id) as newest
             from analysis_state s join monitor m on m.id = s.monitor_id
-            where not m.paused and s.analyzed_at < ?
-              and (s.active or exists (select 1 from check_latest l where l.monitor_id = s.monitor_id and l.result_id > s.last_result_id))
+            where not m.paused and s.analyzed_at < ? and (s.active or %s)
             order by s.analyzed_at
             limit ?
             for update of s skip locked
             """;
+
+    /** Every monitor with results newer than its state has seen: a scan of all monitors' latest results. */
+    private static final String ANY_NEW = CLAIM.formatted(
+            "exists (select 1 from check_latest l where l.monitor_id = s.monitor_id and l.result_id > s.last_result_id)");
+
+    /** The monitors the result writer named since the last pass ({@link ResultListener}): looked up by id. */
+    private static final String HEARD = CLAIM.formatted("s.monitor_id = any(?)");
 
     private static final String SAMPLES = """
             select r.id, r.monitor_id, r.region, r.resolver, r.started_at, r.ok, r.status, r.error_class, r.total_ms,
@@ -109,6 +123,7 @@ public class AnalysisService {
     private volatile Instant lastPass = Instant.now();
     private Set<String> lastLive;
     private final Set<String> wentSilent = new HashSet<>();
+    private final ResultListener listener;
 
     public AnalysisService(AgroalDataSource dataSource, GatewatchConfig config, ObjectMapper json, MeterRegistry metrics) {
         this.dataSource = dataSource;
@@ -129,6 +144,8 @@ public class AnalysisService {
         this.evaluated = Counter.builder("gatewatch.analyzer.monitors").description("Monitor evaluations").register(metrics);
         this.setAside = Counter.builder("gatewatch.analyzer.set.aside")
                 .description("Monitor evaluations that failed on their data and were set aside until newer results").register(metrics);
+        this.listener = config.roles().contains(GatewatchConfig.Role.analyzer)
+                ? new ResultListener(dataSource, config.analyzer().fullScanInterval()) : null;
         var a = config.analyzer();
         this.analyzer = new Analyzer(new Settings(a.flapChanges(), a.flapSpan(), a.flapQuiet(), a.deployLimit(), a.evidenceSamples()));
     }
@@ -143,6 +160,13 @@ public class AnalysisService {
             faults.recovered(null);
         } catch (SQLException | RuntimeException e) {
             faults.failed("a pass failed, retrying every tick: " + e);
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        if (listener != null) {
+            listener.close();
         }
     }
 
@@ -170,9 +194,14 @@ public class AnalysisService {
     private int pass() throws SQLException {
         Instant tickStart;
         Set<String> live;
+        ResultListener.Work work = listener == null ? new ResultListener.Work(true, Set.of()) : listener.next(Instant.now());
+        Long[] heard = work.monitors().toArray(Long[]::new);
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(true);
-            try (PreparedStatement ps = c.prepareStatement(ENSURE_ROWS)) {
+            try (PreparedStatement ps = c.prepareStatement(work.everything() ? ENSURE_ROWS : ENSURE_HEARD_ROWS)) {
+                if (!work.everything()) {
+                    ps.setArray(1, c.createArrayOf("bigint", heard));
+                }
                 ps.executeUpdate();
             }
             tickStart = dbNow(c);
@@ -182,7 +211,7 @@ public class AnalysisService {
         int total = 0;
         int n;
         do {
-            n = batch(tickStart, live);
+            n = batch(tickStart, live, work.everything() ? null : heard);
             total += n;
         } while (n == config.analyzer().batchSize());
         return total;
@@ -225,11 +254,15 @@ public class AnalysisService {
     private record Claimed(long monitorId, long ownerId, MonitorState state, Policy policy, long seen, long newest) {
     }
 
-    private int batch(Instant tickStart, Set<String> live) throws SQLException {
+    /** @param heard the monitors to look at besides the active ones; null: every monitor with new results */
+    private int batch(Instant tickStart, Set<String> live, Long[] heard) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                List<Claimed> claimed = claim(c, tickStart);
+                List<Claimed> claimed = claim(c, tickStart, heard);
+                // Monitor order: the schedule rows fast confirmation updates are then locked in the order the result
+                // writer locks them, so the two wait for each other instead of deadlocking.
+                claimed.sort(java.util.Comparator.comparingLong(Claimed::monitorId));
                 if (!claimed.isEmpty()) {
                     // now() is fixed for the transaction: read once, used for every monitor of the batch.
                     Instant now = dbNow(c);
@@ -292,11 +325,15 @@ public class AnalysisService {
                 .ifPresent(oldest -> lag.record(Duration.between(oldest, now)));
     }
 
-    private List<Claimed> claim(Connection c, Instant tickStart) throws SQLException {
+    private List<Claimed> claim(Connection c, Instant tickStart, Long[] heard) throws SQLException {
         List<Claimed> claimed = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
-            ps.setObject(1, OffsetDateTime.ofInstant(tickStart, java.time.ZoneOffset.UTC));
-            ps.setInt(2, config.analyzer().batchSize());
+        try (PreparedStatement ps = c.prepareStatement(heard == null ? ANY_NEW : HEARD)) {
+            int i = 1;
+            ps.setObject(i++, OffsetDateTime.ofInstant(tickStart, java.time.ZoneOffset.UTC));
+            if (heard != null) {
+                ps.setArray(i++, c.createArrayOf("bigint", heard));
+            }
+            ps.setInt(i, config.analyzer().batchSize());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String text = rs.getString("state");
