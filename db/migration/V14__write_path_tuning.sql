@@ -4,3 +4,7 @@
 alter table check_latest set (fillfactor = 70, autovacuum_vacuum_scale_factor = 0.02, autovacuum_analyze_scale_factor = 0.05);
 alter table check_schedule set (fillfactor = 70, autovacuum_vacuum_scale_factor = 0.02, autovacuum_analyze_scale_factor = 0.05);
 alter table analysis_state set (fillfactor = 70, autovacuum_vacuum_scale_factor = 0.02, autovacuum_analyze_scale_factor = 0.05);
+
+-- Minute rollups are written once a minute has ended, from totals merged in memory: they need no histogram to merge
+-- into (hour and day rollups keep theirs). Older rows keep what they have.
+alter table check_rollup_minute alter column hist drop not null;

@@ -40,13 +40,19 @@ final class RollupBuffer {
         }
     }
 
-    /** Counts and a latency histogram of successful checks; sums are exact, so totals merge in any order. */
+    /**
+     * Counts and a latency histogram of successful checks; sums are exact, so totals merge in any order. The histogram
+     * is kept sparse (a stream-minute holds one or two checks, a dense one would be 60 counters), as sorted cells of
+     * {@code bucket << 24 | count}.
+     */
     static final class Totals {
+        private static final int[] NONE = new int[0];
+
         int checks;
         int failures;
         long okTotalMs;
         Integer maxMs;
-        private int[] hist; // allocated at the first successful check: most minutes of a failing stream have none
+        private int[] cells = NONE;
 
         void add(CheckResult r) {
             checks++;
@@ -57,7 +63,7 @@ final class RollupBuffer {
             int ms = r.timings().totalMs();
             okTotalMs += ms;
             maxMs = maxMs == null ? ms : Math.max(maxMs, ms);
-            histogram()[LatencyHistogram.bucket(ms)]++;
+            count(LatencyHistogram.bucket(ms), 1);
         }
 
         void add(Totals t) {
@@ -65,19 +71,34 @@ final class RollupBuffer {
             failures += t.failures;
             okTotalMs += t.okTotalMs;
             maxMs = maxMs == null ? t.maxMs : t.maxMs == null ? maxMs : Integer.valueOf(Math.max(maxMs, t.maxMs));
-            if (t.hist != null) {
-                int[] h = histogram();
-                for (int i = 0; i < h.length; i++) {
-                    h[i] += t.hist[i];
-                }
+            for (int cell : t.cells) {
+                count(cell >>> 24, cell & 0xFFFFFF);
             }
         }
 
+        /** The dense histogram, {@link LatencyHistogram#BUCKETS} counters. */
         int[] histogram() {
-            if (hist == null) {
-                hist = new int[LatencyHistogram.BUCKETS];
+            int[] h = new int[LatencyHistogram.BUCKETS];
+            for (int cell : cells) {
+                h[cell >>> 24] += cell & 0xFFFFFF;
             }
-            return hist;
+            return h;
+        }
+
+        private void count(int bucket, int n) {
+            int i = 0;
+            while (i < cells.length && cells[i] >>> 24 < bucket) {
+                i++;
+            }
+            if (i < cells.length && cells[i] >>> 24 == bucket) {
+                cells[i] += n; // a stream-minute never holds 16 million checks
+                return;
+            }
+            int[] grown = new int[cells.length + 1];
+            System.arraycopy(cells, 0, grown, 0, i);
+            grown[i] = bucket << 24 | n;
+            System.arraycopy(cells, i, grown, i + 1, cells.length - i);
+            cells = grown;
         }
     }
 
@@ -113,13 +134,22 @@ final class RollupBuffer {
         return minutes.size();
     }
 
-    /** Everything held, one row per stream and minute (sorted by key), and empties the buffer. */
-    List<Row> drain() {
-        List<Row> rows = new ArrayList<>(minutes.size());
-        minutes.forEach((k, v) -> rows.add(new Row(k.monitorId(), k.minute(), k.region(), k.resolver(), v)));
+    /**
+     * The rows of the minutes that began before {@code before} (everything when null), one per stream and minute,
+     * sorted by key; they leave the buffer.
+     */
+    List<Row> drain(Instant before) {
+        List<Row> rows = new ArrayList<>();
+        for (var it = minutes.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            Key k = e.getKey();
+            if (before == null || k.minute().isBefore(before)) {
+                rows.add(new Row(k.monitorId(), k.minute(), k.region(), k.resolver(), e.getValue()));
+                results -= e.getValue().checks;
+                it.remove();
+            }
+        }
         rows.sort(ORDER);
-        minutes.clear();
-        results = 0;
         return rows;
     }
 

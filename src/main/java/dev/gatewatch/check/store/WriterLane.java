@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -24,6 +25,8 @@ import dev.gatewatch.check.CheckResult;
 final class WriterLane {
 
     private static final Logger LOG = Logger.getLogger(ResultWriter.class);
+    /** How long after a minute ends its rollup is written: its slowest checks (a timeout) are stored by then. */
+    private static final Duration MINUTE_GRACE = Duration.ofSeconds(40);
 
     private final DataSource dataSource;
     private final ResultWriter.Settings settings;
@@ -233,7 +236,14 @@ final class WriterLane {
             }
             return;
         }
-        List<RollupBuffer.Row> rows = rollups.drain();
+        // Only minutes that ended a while ago, so that each is written once, whole; everything when asked to flush.
+        boolean all = rollupsWanted || !running || settings.rollupInterval().isZero();
+        List<RollupBuffer.Row> rows = rollups.drain(all ? null : Instant.now().minus(MINUTE_GRACE).truncatedTo(ChronoUnit.MINUTES));
+        if (rows.isEmpty()) {
+            rollupsWanted = false;
+            lastRollupWrite = Instant.now();
+            return;
+        }
         Deque<List<RollupBuffer.Row>> work = new ArrayDeque<>();
         work.push(rows);
         try (Connection c = dataSource.getConnection()) {

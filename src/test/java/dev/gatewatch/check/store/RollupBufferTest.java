@@ -27,7 +27,7 @@ class RollupBufferTest {
         b.add(List.of(ok(1, "eu", "system", T, 10), ok(1, "eu", "system", T.plusSeconds(20), 30), failed(1, "eu", "system", T.plusSeconds(25))));
         assertEquals(1, b.size());
         assertEquals(3, b.results());
-        List<Row> rows = b.drain();
+        List<Row> rows = b.drain(null);
         assertTrue(b.isEmpty());
         assertEquals(0, b.results());
         Row r = rows.get(0);
@@ -44,7 +44,7 @@ class RollupBufferTest {
         RollupBuffer b = new RollupBuffer();
         b.add(List.of(ok(2, "eu", "system", T, 10), ok(1, "eu", "system", T, 10), ok(1, "us", "system", T, 10),
                 ok(1, "eu", "1.1.1.1", T, 10), ok(1, "eu", "system", T.plusSeconds(40), 10)));
-        List<Row> rows = b.drain();
+        List<Row> rows = b.drain(null);
         assertEquals(5, rows.size());
         assertEquals(List.of(1L, 1L, 1L, 1L, 2L), rows.stream().map(Row::monitorId).toList(), "sorted by key");
         assertEquals("1.1.1.1", rows.get(0).resolver());
@@ -56,7 +56,7 @@ class RollupBufferTest {
         RollupBuffer b = new RollupBuffer();
         b.add(List.of(ok(1, "eu", "system", T, 10), ok(1, "eu", "system", T.plusSeconds(40), 20),
                 ok(1, "us", "system", T, 30), failed(1, "us", "system", T.plusSeconds(40)), ok(2, "eu", "system", T, 5)));
-        Map<Table, List<Row>> t = RollupBuffer.tables(b.drain());
+        Map<Table, List<Row>> t = RollupBuffer.tables(b.drain(null));
         assertEquals(5, t.get(Table.CHECK_MINUTE).size());
         assertEquals(5, t.get(Table.CHECK_HOUR).size(), "10:xx and 11:xx for both streams of 1, one for 2");
         List<Row> monitorHours = t.get(Table.MONITOR_HOUR);
@@ -82,7 +82,7 @@ class RollupBufferTest {
     void aStreamWithOnlyFailuresHasNoLatency() {
         RollupBuffer b = new RollupBuffer();
         b.add(List.of(failed(1, "eu", "system", T), failed(1, "eu", "system", T.plusSeconds(10))));
-        Row r = b.drain().get(0);
+        Row r = b.drain(null).get(0);
         assertNull(r.totals().maxMs);
         assertEquals(0, r.totals().okTotalMs);
         assertNull(LatencyHistogram.quantile(r.totals().histogram(), 0.5, r.totals().maxMs));
@@ -92,11 +92,11 @@ class RollupBufferTest {
     void restoredRowsMergeWithWhatCameSince() {
         RollupBuffer b = new RollupBuffer();
         b.add(List.of(ok(1, "eu", "system", T, 10)));
-        List<Row> drained = b.drain();
+        List<Row> drained = b.drain(null);
         b.add(List.of(ok(1, "eu", "system", T.plusSeconds(5), 50), ok(3, "eu", "system", T, 5)));
         b.restore(drained);
         assertEquals(3, b.results());
-        List<Row> rows = b.drain();
+        List<Row> rows = b.drain(null);
         assertEquals(2, rows.size());
         assertEquals(2, rows.get(0).totals().checks);
         assertEquals(60, rows.get(0).totals().okTotalMs);
@@ -111,5 +111,33 @@ class RollupBufferTest {
     static CheckResult failed(long monitor, String region, String resolver, Instant at) {
         return new CheckResult(monitor, region, resolver, "node", at, at, false, null, ErrorClass.CONNECT_REFUSED, "refused",
                 new Timings(1, null, null, null, null, 3), "127.0.0.1", 0, null, null, null, null, null, List.of());
+    }
+
+    @Test
+    void onlyMinutesBeforeTheBoundaryAreDrained() {
+        RollupBuffer b = new RollupBuffer();
+        b.add(List.of(ok(1, "eu", "system", T, 10), ok(1, "eu", "system", T.plusSeconds(40), 10)));
+        List<Row> ended = b.drain(Instant.parse("2026-12-02T11:00:00Z"));
+        assertEquals(1, ended.size());
+        assertEquals(Instant.parse("2026-12-02T10:59:00Z"), ended.get(0).bucket());
+        assertEquals(1, b.results(), "the current minute stays");
+        assertEquals(Instant.parse("2026-12-02T11:00:00Z"), b.drain(null).get(0).bucket());
+    }
+
+    @Test
+    void theSparseHistogramCountsLikeTheDenseOne() {
+        java.util.Random random = new java.util.Random(17);
+        int[] dense = new int[LatencyHistogram.BUCKETS];
+        RollupBuffer b = new RollupBuffer();
+        RollupBuffer other = new RollupBuffer();
+        for (int i = 0; i < 5000; i++) {
+            int ms = (int) Math.min(600_000, Math.exp(random.nextDouble() * 13));
+            dense[LatencyHistogram.bucket(ms)]++;
+            (i % 3 == 0 ? other : b).add(List.of(ok(1, "eu", "system", T, ms)));
+        }
+        RollupBuffer.Totals merged = b.drain(null).get(0).totals();
+        merged.add(other.drain(null).get(0).totals());
+        assertEquals(java.util.Arrays.toString(dense), java.util.Arrays.toString(merged.histogram()));
+        assertEquals(5000, merged.checks);
     }
 }
