@@ -63,6 +63,16 @@ public final class ScheduleStore {
                       m.follow_redirects, m.max_redirects, m.resolvers::text
             """.formatted(ELIGIBLE);
 
+    /**
+     * An update of the schedule rows {@code %s} selects (alias {@code s}), setting {@code %s}. The rows are locked in key
+     * order first, as the result writer and the analyzer lock them, so that none of them deadlocks with another.
+     */
+    private static final String HELD = """
+            with held as materialized (
+                select s.monitor_id, s.region from check_schedule s where %s order by s.monitor_id, s.region for update)
+            update check_schedule s set %s from held h where s.monitor_id = h.monitor_id and s.region = h.region
+            """;
+
     private final DataSource dataSource;
 
     public ScheduleStore(DataSource dataSource) {
@@ -117,10 +127,10 @@ public final class ScheduleStore {
     /** Extends the lease of every slot this node holds; a live checker keeps its slots however long a check takes. */
     public int renew(String nodeId, Duration lease) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "update check_schedule set leased_until = now() + ? * interval '1 millisecond' where leased_by = ?")) {
+                HELD.formatted("leased_by = ?", "leased_until = now() + ? * interval '1 millisecond'"))) {
             c.setAutoCommit(true);
-            ps.setLong(1, lease.toMillis());
-            ps.setString(2, nodeId);
+            ps.setString(1, nodeId);
+            ps.setLong(2, lease.toMillis());
             return ps.executeUpdate();
         }
     }
@@ -130,11 +140,9 @@ public final class ScheduleStore {
         if (claims.isEmpty()) {
             return;
         }
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                update check_schedule s set leased_until = null, leased_by = null
-                from unnest(?::bigint[], ?::text[], ?::bigint[]) as t(m, rg, epoch)
-                where s.monitor_id = t.m and s.region = t.rg and s.lease_epoch = t.epoch and s.leased_by = ?
-                """)) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(HELD.formatted("""
+                (s.monitor_id, s.region, s.lease_epoch) in (select * from unnest(?::bigint[], ?::text[], ?::bigint[]))
+                    and s.leased_by = ?""", "leased_until = null, leased_by = null"))) {
             c.setAutoCommit(true);
             ps.setArray(1, c.createArrayOf("bigint", claims.stream().map(k -> k.task().monitorId()).toArray(Long[]::new)));
             ps.setArray(2, c.createArrayOf("text", claims.stream().map(k -> k.task().region()).toArray(String[]::new)));
@@ -147,7 +155,7 @@ public final class ScheduleStore {
     /** Gives back every slot this node still holds (on a clean stop), so the region's other checkers take them at once. */
     public void release(String nodeId) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "update check_schedule set leased_until = null, leased_by = null where leased_by = ?")) {
+                HELD.formatted("leased_by = ?", "leased_until = null, leased_by = null"))) {
             c.setAutoCommit(true);
             ps.setString(1, nodeId);
             ps.executeUpdate();
