@@ -86,6 +86,28 @@ public final class Sql {
         return false;
     }
 
+    /**
+     * Whether PostgreSQL rolled the transaction back to settle a conflict with another (SQLSTATE class 40: a deadlock
+     * or serialization failure): the database is there, and the same work may simply be tried again.
+     */
+    public static boolean rolledBack(Throwable e) {
+        String state = sqlState(e);
+        return state != null && state.startsWith("40");
+    }
+
+    private static String sqlState(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql) {
+                for (SQLException s = sql; s != null; s = s.getNextException()) {
+                    if (s.getSQLState() != null) {
+                        return s.getSQLState();
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
     /** An integer column, or null. */
     public static Integer integer(ResultSet rs, String column) throws SQLException {
         int v = rs.getInt(column);

@@ -234,6 +234,12 @@ public final class CheckerEngine {
                     full = claims.size() == limit && overShare.isEmpty();
                 }
             } catch (SQLException | RuntimeException e) {
+                if (dev.gatewatch.api.Sql.rolledBack(e)) {
+                    // A conflict PostgreSQL settled by rolling this statement back: the database is there, try again.
+                    LOG.debugf("schedule statement rolled back (%s); trying again", e.getMessage());
+                    pause(settings.pollInterval().toMillis());
+                    continue;
+                }
                 failures++;
                 faults.failed("cannot reach the database (" + e.getMessage() + ")");
                 if (mode != Mode.LOCAL) {
