@@ -23,7 +23,8 @@ import java.util.Map;
  * -Dbench.interval=30 -Dbench.warmup=45 -Dbench.seconds=60 -Dbench.heap=256m -Dbench.analyzer=false
  * -Dbench.env=KEY=VALUE,...} (extra environment for the checker and analyzer, e.g. GATEWATCH_CHECKER_WRITER_BATCH_SIZE=500)
  * {@code -Dbench.report=path} (also write the report there) {@code -Dbench.statements=true} (pg_stat_statements)
- * {@code -Dbench.dns.threads=2} (threads per DNS responder).
+ * {@code -Dbench.dns.threads=2} (threads per DNS responder). The harness runs in a JVM of its own, not in Maven's (whose
+ * JIT and heap would be counted as harness CPU), unless {@code -Dbench.fork=false}.
  * <p>
  * Ceiling mode, {@code -Dbench.ceiling=true}: the offered load rises in steps by adding monitors to the running system
  * ({@code -Dbench.ceiling.from=1000 -Dbench.ceiling.step=500 -Dbench.ceiling.to=20000} checks/s, each step
@@ -36,6 +37,16 @@ public final class CheckerBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        if (HarnessJvm.forkIfInsideMaven(CheckerBenchmark.class)) {
+            return;
+        }
+        if (HarnessJvm.forked()) {
+            HarnessJvm.exitWhenDone(CheckerBenchmark::bench);
+        }
+        bench();
+    }
+
+    static void bench() throws Exception {
         BenchOptions o = BenchOptions.fromSystemProperties();
         Report report;
         try (Run run = new Run(o, PackagedApp.jar("bench"))) {
@@ -76,7 +87,8 @@ public final class CheckerBenchmark {
         Report r = new Report().title("Gatewatch checker benchmark");
         setup(r, run, o).line("window", "%.1f s measured after %d s warmup", m.seconds(), o.warmup())
                 .line("checks/s kept / offered", "%.1f / %.1f (%.1f %%)", m.keptPerSecond(), m.offered(), 100 * m.keptPerSecond() / m.offered())
-                .line("checks stored", "%d in the window (%d failed)", checks, m.stored().failed())
+                .line("checks stored", "%d in the window (%d failed); started in the window %.1f/s", checks, m.stored().failed(),
+                        m.startedPerSecond())
                 .line("start lag p50 / p99 / max", "%.0f / %.0f / %.0f ms (started_at − due_at of the stored checks)", m.stored().lagP50(),
                         m.stored().lagP99(), m.stored().lagMax())
                 .line("check total p50", "%.0f ms", m.stored().totalP50())
@@ -86,7 +98,7 @@ public final class CheckerBenchmark {
                 .failures(db.failures(s0.at(), s1.at(), 15))
                 .growth(size1 - size0, checks, DatabaseFigures.grewMost(relations0, relations1, 8))
                 .statements(db.statementsEnabled(), statements)
-                .harness(s0, s1)
+                .harness(s0, s1, "in the window")
                 .serverLog(DatabaseFigures.serverLog(run.postgres().serverLog()))
                 .shutdown(shutdown);
         if (!backlog.isEmpty()) {
@@ -130,12 +142,14 @@ public final class CheckerBenchmark {
                 c.warmup(), c.seconds());
         r.line("ceiling", lastKept == null ? "no step kept (first step %.0f checks/s offered)" : "%.0f checks/s offered, %.1f stored",
                 lastKept == null ? steps.get(0).offered() : lastKept.offered(), lastKept == null ? 0 : lastKept.keptPerSecond());
-        r.line("per step", "%9s %9s %8s %8s   %s", "offered", "kept", "lag p99", "", "CPU s/1000 checks: checker / PostgreSQL / total");
+        r.line("per step", "checks/s offered, kept (stored), started; lag p99; CPU s/1000 checks checker / PostgreSQL / total;"
+                + " harness %% of a core; machine idle");
         for (Measurement m : steps) {
-            r.sub("%-26s %9.0f %9.1f %5.0f ms %-8s   %.3f / %.3f / %.3f", "", m.offered(), m.keptPerSecond(), m.stored().lagP99(),
-                    m.kept() ? "kept" : "NOT KEPT", m.per1000(m.checker()), m.per1000(m.postgres()), m.per1000(m.gatewatch()));
+            r.sub("%8.0f %8.1f %8.1f %6.0f ms  %-8s  %.3f / %.3f / %.3f  harness %4.1f %%  idle %4.1f %%", m.offered(), m.keptPerSecond(),
+                    m.startedPerSecond(), m.stored().lagP99(), m.kept() ? "kept" : "NOT KEPT", m.per1000(m.checker()), m.per1000(m.postgres()),
+                    m.per1000(m.gatewatch()), m.percentOfCore(m.harness()), 100 * m.machine().idleShare());
         }
-        return r.harness(first, last).serverLog(DatabaseFigures.serverLog(run.postgres().serverLog())).shutdown(shutdown);
+        return r.harness(first, last, "from the first step's window to the last one's end").serverLog(DatabaseFigures.serverLog(run.postgres().serverLog())).shutdown(shutdown);
     }
 
     private static Report setup(Report r, Run run, BenchOptions o) {

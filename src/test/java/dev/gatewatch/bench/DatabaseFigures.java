@@ -37,7 +37,7 @@ final class DatabaseFigures {
     }
 
     /** Checks recorded in [from, to) (by recorded_at: what reached the database in the window) and their start lag. */
-    record Stored(long checks, long failed, double lagP50, double lagP99, double lagMax, double totalP50) {
+    record Stored(long checks, long failed, double lagP50, double lagP99, double lagMax, double totalP50, long started) {
     }
 
     record Failure(String errorClass, String message, long count) {
@@ -129,11 +129,12 @@ final class DatabaseFigures {
                        coalesce(percentile_cont(0.5) within group (order by extract(epoch from started_at - due_at) * 1000), 0),
                        coalesce(percentile_cont(0.99) within group (order by extract(epoch from started_at - due_at) * 1000), 0),
                        coalesce(max(extract(epoch from started_at - due_at) * 1000), 0),
-                       coalesce(percentile_cont(0.5) within group (order by total_ms), 0)
+                       coalesce(percentile_cont(0.5) within group (order by total_ms), 0),
+                       (select count(*) from check_result where started_at >= ? and started_at < ?)
                 from check_result where recorded_at >= ? and recorded_at < ?
                 """, from, to); ResultSet rs = ps.executeQuery()) {
             rs.next();
-            return new Stored(rs.getLong(1), rs.getLong(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5), rs.getDouble(6));
+            return new Stored(rs.getLong(1), rs.getLong(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5), rs.getDouble(6), rs.getLong(7));
         }
     }
 
@@ -238,10 +239,13 @@ final class DatabaseFigures {
         return sorted;
     }
 
+    /** The statement with its parameters set to from, to, from, to, ... (each ? pair is the window's ends). */
     private PreparedStatement window(String sql, Instant from, Instant to) throws SQLException {
         PreparedStatement ps = c.prepareStatement(sql);
-        ps.setObject(1, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
-        ps.setObject(2, OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
+        int parameters = ps.getParameterMetaData().getParameterCount();
+        for (int i = 1; i <= parameters; i++) {
+            ps.setObject(i, OffsetDateTime.ofInstant(i % 2 == 1 ? from : to, ZoneOffset.UTC));
+        }
         return ps;
     }
 

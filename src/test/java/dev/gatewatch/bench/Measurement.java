@@ -14,6 +14,11 @@ record Measurement(Run.Sample start, Run.Sample end, DatabaseFigures.Stored stor
         return stored.checks() / seconds();
     }
 
+    /** Checks started in the window, stored by the time the figures were read (so after the checker stopped). */
+    double startedPerSecond() {
+        return stored.started() / seconds();
+    }
+
     boolean kept() {
         return keptPerSecond() >= 0.97 * offered && stored.lagP99() < 500;
     }

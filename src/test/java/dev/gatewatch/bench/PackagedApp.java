@@ -63,9 +63,14 @@ final class PackagedApp {
     static void stop(Process p) throws InterruptedException {
         if (p != null && p.isAlive()) {
             p.destroy();
-            if (!p.waitFor(STOP_SECONDS, TimeUnit.SECONDS)) {
-                System.out.printf("pid %d did not stop within %d s of SIGTERM: killed%n", p.pid(), STOP_SECONDS);
-                p.destroyForcibly().waitFor();
+            try {
+                if (!p.waitFor(STOP_SECONDS, TimeUnit.SECONDS)) {
+                    System.out.printf("pid %d did not stop within %d s of SIGTERM: killed%n", p.pid(), STOP_SECONDS);
+                    p.destroyForcibly().waitFor();
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                throw e;
             }
         }
     }

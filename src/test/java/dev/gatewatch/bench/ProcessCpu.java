@@ -64,8 +64,8 @@ final class ProcessCpu {
     }
 
     /**
-     * utime + stime of a process's live threads, grouped by thread name with digits taken out (so the four Vert.x event
-     * loops are one group): where the harness spends its CPU.
+     * utime + stime of a process's live threads, grouped by thread name without its trailing number (so the DNS
+     * responder's threads are one group; Linux keeps 15 characters of a name): where the harness spends its CPU.
      */
     static Map<String, Long> threadTicks(long pid) throws IOException {
         Map<String, Long> groups = new HashMap<>();
@@ -77,7 +77,7 @@ final class ProcessCpu {
                 } catch (IOException gone) {
                     continue;
                 }
-                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "").replaceAll("[-#: ]+$", "");
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[-#: ]*[0-9]+$", "");
                 String[] rest = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
                 groups.merge(name, parse(rest[11]) + parse(rest[12]), Long::sum);
             }

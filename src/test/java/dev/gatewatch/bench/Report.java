@@ -52,8 +52,8 @@ final class Report {
     }
 
     /** Per DNS responder: queries and answers in the window, kernel drops in the window and over the run; targets served. */
-    Report harness(Run.Sample from, Run.Sample to) {
-        line("harness health", "in the window (drops also over the whole run)");
+    Report harness(Run.Sample from, Run.Sample to, String span) {
+        line("harness health", "%s (drops also over the whole run)", span);
         for (int i = 0; i < to.dns().size(); i++) {
             HarnessHealth.Responder a = from.dns().get(i);
             HarnessHealth.Responder b = to.dns().get(i);
@@ -115,7 +115,7 @@ final class Report {
             return line("results unwritten at stop", "not reported by this build");
         }
         StringBuilder figures = new StringBuilder();
-        for (String pair : s.writerClosed().split("\\s+")) {
+        for (String pair : s.writerClosed().split("[\\s,]+")) {
             String[] kv = pair.split("=", 2);
             figures.append(figures.isEmpty() ? "" : ", ").append(kv.length == 2 ? kv[0] + " " + kv[1] : pair);
         }

@@ -26,7 +26,7 @@ final class Run implements AutoCloseable {
 
     /** New monitors are inserted over this many seconds, one chunk a second, so that their first checks do not all land at once. */
     static final int ADD_SPREAD_SECONDS = 5;
-    private static final Pattern WRITER_CLOSED = Pattern.compile("result writer closed: (.*)");
+    private static final Pattern WRITER_CLOSED = Pattern.compile("result writer closed: ((?:\\w+=\\d+[ ,]*)+)"); // key=N pairs, also inside a JSON log line
 
     private final BenchOptions options;
     private final Path jar;
@@ -152,34 +152,50 @@ final class Run implements AutoCloseable {
         return new Shutdown(seconds, p.exitValue(), closed);
     }
 
+    /** Every step on its own, so that one failing (even with an Error) cannot leave a process or the server running. */
     @Override
     public void close() {
-        try {
-            PackagedApp.stop(checker);
-            PackagedApp.stop(analyzer);
-        } catch (InterruptedException e) {
-            for (Process p : new Process[] {checker, analyzer}) {
-                if (p != null) {
-                    p.destroyForcibly();
-                }
-            }
-            Thread.currentThread().interrupt();
-        }
-        try {
+        quietly(() -> PackagedApp.stop(checker));
+        quietly(() -> PackagedApp.stop(analyzer));
+        quietly(() -> {
             if (connection != null) {
                 connection.close();
             }
-        } catch (SQLException ignored) {
-            // the server goes next
-        }
-        workload.close();
+        });
+        quietly(workload::close);
         if (pg != null) {
-            pg.close();
+            quietly(this::keepServerLog);
+            quietly(pg::close);
         }
+        quietly(() -> Runtime.getRuntime().removeShutdownHook(hook));
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private static void quietly(Step step) {
         try {
-            Runtime.getRuntime().removeShutdownHook(hook);
+            step.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (IllegalStateException shuttingDown) {
-            // we are the hook
+            // removeShutdownHook from within the hook
+        } catch (Throwable t) {
+            System.out.println("cleanup: " + t);
+        }
+    }
+
+    /** The temporary data directory goes with the server: its log is kept beside the checker's. */
+    private void keepServerLog() {
+        try {
+            if (checkerLog != null && Files.exists(pg.serverLog())) {
+                Path kept = checkerLog.resolveSibling(checkerLog.getFileName().toString().replace("checker", "postgres"));
+                Files.copy(pg.serverLog(), kept, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                System.out.println("PostgreSQL server.log kept as " + kept);
+            }
+        } catch (IOException e) {
+            System.out.println("could not keep the PostgreSQL server.log: " + e.getMessage());
         }
     }
 
