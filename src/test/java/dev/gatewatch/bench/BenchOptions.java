@@ -12,6 +12,14 @@ record BenchOptions(int monitors, int resolvers, int interval, int warmup, int s
     record Ceiling(int from, int step, int to, int warmup, int seconds) {
     }
 
+    /**
+     * A measured window of whole intervals (at least {@code seconds}): every monitor then has exactly as many slots in it
+     * whatever its phase, so stored/offered compares like with like.
+     */
+    int wholeIntervals(int seconds) {
+        return Math.max(1, (seconds + interval - 1) / interval) * interval;
+    }
+
     static BenchOptions fromSystemProperties() {
         int interval = Integer.getInteger("bench.interval", 30);
         int resolvers = Integer.getInteger("bench.resolvers", 3);

@@ -13,7 +13,8 @@ import java.util.Map;
  * answers) with fresh connections and real persistence.
  * <p>
  * Honest figures: the rate is what was <em>stored</em> in the window (check_result.recorded_at) against what the
- * monitors ask for (monitors × resolvers / interval); lag is started_at − due_at of the stored checks; CPU is counted
+ * monitors ask for (monitors × resolvers / interval), over a window rounded up to whole intervals so that every monitor
+ * has the same number of slots in it; lag is started_at − due_at of the stored checks; CPU is counted
  * for every process that does Gatewatch's work (checker, analyzer, every PostgreSQL process, exited backends included)
  * and for the harness, against the machine's idle share; failures, database growth per check, pg_stat_statements,
  * server.log errors (deadlocks), the harness's own health (DNS drops) and the results the checker did not write when
@@ -67,7 +68,7 @@ public final class CheckerBenchmark {
         long size0 = db.databaseBytes();
         Run.Sample s0 = run.sample();
         List<double[]> backlog = new ArrayList<>();
-        for (long end = System.nanoTime() + o.seconds() * 1_000_000_000L; System.nanoTime() < end; ) {
+        for (long end = System.nanoTime() + o.wholeIntervals(o.seconds()) * 1_000_000_000L; System.nanoTime() < end; ) {
             run.hold(Duration.ofSeconds(1));
             if (run.withAnalyzer()) {
                 backlog.add(db.analyzerBacklog());
@@ -87,8 +88,8 @@ public final class CheckerBenchmark {
         Report r = new Report().title("Gatewatch checker benchmark");
         setup(r, run, o).line("window", "%.1f s measured after %d s warmup", m.seconds(), o.warmup())
                 .line("checks/s kept / offered", "%.1f / %.1f (%.1f %%)", m.keptPerSecond(), m.offered(), 100 * m.keptPerSecond() / m.offered())
-                .line("checks stored", "%d in the window (%d failed); started in the window %.1f/s", checks, m.stored().failed(),
-                        m.startedPerSecond())
+                .line("checks stored", "%d in the window (%d failed); started in the window and stored %.1f/s; performed %.1f/s"
+                        + " (target requests)", checks, m.stored().failed(), m.startedPerSecond(), m.servedPerSecond())
                 .line("start lag p50 / p99 / max", "%.0f / %.0f / %.0f ms (started_at − due_at of the stored checks)", m.stored().lagP50(),
                         m.stored().lagP99(), m.stored().lagMax())
                 .line("check total p50", "%.0f ms", m.stored().totalP50())
@@ -121,10 +122,10 @@ public final class CheckerBenchmark {
             int monitors = (int) Math.ceil((double) rate * o.interval() / o.resolvers());
             run.addMonitors(monitors - run.workload().monitors());
             System.out.printf("step: %d monitors × %d resolvers every %d s = %.0f checks/s offered; warming up %d s, measuring %d s%n",
-                    monitors, o.resolvers(), o.interval(), run.workload().offered(), c.warmup(), c.seconds());
+                    monitors, o.resolvers(), o.interval(), run.workload().offered(), c.warmup(), o.wholeIntervals(c.seconds()));
             run.hold(Duration.ofSeconds(Math.max(0, c.warmup() - Run.ADD_SPREAD_SECONDS)));
             Run.Sample s0 = run.sample();
-            run.hold(Duration.ofSeconds(c.seconds()));
+            run.hold(Duration.ofSeconds(o.wholeIntervals(c.seconds())));
             Run.Sample s1 = run.sample();
             first = first == null ? s0 : first;
             last = s1;
@@ -139,14 +140,14 @@ public final class CheckerBenchmark {
         Run.Shutdown shutdown = run.stopChecker();
         Report r = new Report().title("Gatewatch checker benchmark: ceiling");
         setup(r, run, o).line("steps", "from %d checks/s by %d (at most %d), each %d s warmup + %d s measured", c.from(), c.step(), c.to(),
-                c.warmup(), c.seconds());
+                c.warmup(), o.wholeIntervals(c.seconds()));
         r.line("ceiling", lastKept == null ? "no step kept (first step %.0f checks/s offered)" : "%.0f checks/s offered, %.1f stored",
                 lastKept == null ? steps.get(0).offered() : lastKept.offered(), lastKept == null ? 0 : lastKept.keptPerSecond());
-        r.line("per step", "checks/s offered, kept (stored), started; lag p99; CPU s/1000 checks checker / PostgreSQL / total;"
+        r.line("per step", "checks/s offered, kept (stored), started, performed (target requests); lag p99; CPU s/1000 checks checker / PostgreSQL / total;"
                 + " harness %% of a core; machine idle");
         for (Measurement m : steps) {
-            r.sub("%8.0f %8.1f %8.1f %6.0f ms  %-8s  %.3f / %.3f / %.3f  harness %4.1f %%  idle %4.1f %%", m.offered(), m.keptPerSecond(),
-                    m.startedPerSecond(), m.stored().lagP99(), m.kept() ? "kept" : "NOT KEPT", m.per1000(m.checker()), m.per1000(m.postgres()),
+            r.sub("%8.0f %8.1f %8.1f %8.1f %6.0f ms  %-8s  %.3f / %.3f / %.3f  harness %4.1f %%  idle %4.1f %%", m.offered(), m.keptPerSecond(),
+                    m.startedPerSecond(), m.servedPerSecond(), m.stored().lagP99(), m.kept() ? "kept" : "NOT KEPT", m.per1000(m.checker()), m.per1000(m.postgres()),
                     m.per1000(m.gatewatch()), m.percentOfCore(m.harness()), 100 * m.machine().idleShare());
         }
         return r.harness(first, last, "from the first step's window to the last one's end").serverLog(DatabaseFigures.serverLog(run.postgres().serverLog())).shutdown(shutdown);

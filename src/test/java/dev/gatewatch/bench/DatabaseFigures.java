@@ -218,7 +218,8 @@ final class DatabaseFigures {
             if (line.contains("deadlock detected")) {
                 deadlocks++;
                 String statement = "(no STATEMENT line)";
-                for (int j = i + 1; j < Math.min(lines.size(), i + 12); j++) {
+                // after the DETAIL, which quotes every process's whole statement, PostgreSQL logs the cancelled one's first line
+                for (int j = i + 1; j < Math.min(lines.size(), i + 200) && !ERROR.matcher(lines.get(j)).find(); j++) {
                     Matcher s = STATEMENT.matcher(lines.get(j));
                     if (s.find()) {
                         statement = shorten(s.group(1), 100);

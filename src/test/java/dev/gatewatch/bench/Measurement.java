@@ -19,6 +19,15 @@ record Measurement(Run.Sample start, Run.Sample end, DatabaseFigures.Stored stor
         return stored.started() / seconds();
     }
 
+    /** Requests the targets served a second: checks the checker performed (one request each here), stored or not. */
+    double servedPerSecond() {
+        long served = 0;
+        for (int i = 0; i < end.served().size(); i++) {
+            served += end.served().get(i) - start.served().get(i);
+        }
+        return served / seconds();
+    }
+
     boolean kept() {
         return keptPerSecond() >= 0.97 * offered && stored.lagP99() < 500;
     }
