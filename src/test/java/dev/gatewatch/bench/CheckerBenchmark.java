@@ -25,7 +25,7 @@ import java.util.Map;
  * -Dbench.env=KEY=VALUE,...} (extra environment for the checker and analyzer, e.g. GATEWATCH_CHECKER_WRITER_BATCH_SIZE=500)
  * {@code -Dbench.report=path} (also write the report there) {@code -Dbench.statements=true} (pg_stat_statements)
  * {@code -Dbench.dns.threads=2} (threads per DNS responder). The harness runs in a JVM of its own, not in Maven's (whose
- * JIT and heap would be counted as harness CPU), unless {@code -Dbench.fork=false}.
+ * JIT and heap would be counted as harness CPU), with {@code -Dbench.harness.heap=512m}, unless {@code -Dbench.fork=false}.
  * <p>
  * Ceiling mode, {@code -Dbench.ceiling=true}: the offered load rises in steps by adding monitors to the running system
  * ({@code -Dbench.ceiling.from=1000 -Dbench.ceiling.step=500 -Dbench.ceiling.to=20000} checks/s, each step
