@@ -27,8 +27,9 @@ final class PackagedApp {
     }
 
     /** A throwaway embedded PostgreSQL for a benchmark run. */
-    static EmbeddedPostgres database() throws IOException {
-        return EmbeddedPostgres.start(new EmbeddedPostgres.Settings(Files.createTempDirectory("gatewatch-bench"), 0, true, "bench"));
+    static EmbeddedPostgres database() {
+        // temporary: the server makes (and deletes) a data directory of its own, the one named here is not used
+        return EmbeddedPostgres.start(new EmbeddedPostgres.Settings(Path.of("unused"), 0, true, "bench"));
     }
 
     /** A free TCP port for the app under test. */
