@@ -110,6 +110,29 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
     }
 
+    /** The server's log file ({@code server.log} in the data directory). */
+    public Path serverLog() {
+        return dataDirectory.resolve("server.log");
+    }
+
+    /** The postmaster's process id, from the first line of {@code postmaster.pid}; -1 when the server is not running. */
+    public long postmasterPid() {
+        try {
+            return Long.parseLong(Files.readAllLines(dataDirectory.resolve("postmaster.pid")).get(0).trim());
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Stops and starts the server with the options it was started with, e.g. so that a setting made with {@code alter
+     * system} that needs a restart (such as {@code shared_preload_libraries}) takes effect. Connections are lost.
+     */
+    public void restart() throws IOException {
+        run(List.of(bin("pg_ctl"), "-D", dataDir(), "-l", serverLog().toString(), "-m", "fast",
+                "-t", Long.toString(START_TIMEOUT_SECONDS), "-w", "restart"), true);
+    }
+
     public String version() {
         try {
             return Files.readString(dataDirectory.resolve("PG_VERSION")).trim();

@@ -51,10 +51,10 @@ public final class DashboardBenchmark {
             throw new IllegalStateException(jar + " is missing: run ./mvnw -Pbench-dashboard verify (it packages first)");
         }
         Process app = null;
-        try (EmbeddedPostgres pg = CheckerBenchmark.database()) {
-            int port = CheckerBenchmark.freePort();
+        try (EmbeddedPostgres pg = PackagedApp.database()) {
+            int port = PackagedApp.freePort();
             Path log = Files.createTempFile("gatewatch-bench-dashboard", ".log");
-            app = CheckerBenchmark.start(jar, heap, pg, "api", port, log);
+            app = PackagedApp.start(jar, heap, pg, "api", port, log);
             System.out.printf("app pid %d on port %d, log %s%n", app.pid(), port, log);
             String base = "http://127.0.0.1:" + port;
             Web web = new Web(base);
@@ -126,7 +126,7 @@ public final class DashboardBenchmark {
                 Thread.sleep(hold * 1000L);
             }
         } finally {
-            CheckerBenchmark.stop(app);
+            PackagedApp.stop(app);
         }
     }
 

@@ -56,10 +56,10 @@ public final class LoginFloodBenchmark {
         target.setExecutor(serving);
         target.start();
         Process app = null;
-        try (EmbeddedPostgres pg = CheckerBenchmark.database()) {
-            int port = CheckerBenchmark.freePort();
+        try (EmbeddedPostgres pg = PackagedApp.database()) {
+            int port = PackagedApp.freePort();
             Path log = Files.createTempFile("gatewatch-bench-logins", ".log");
-            app = CheckerBenchmark.start(jar, "512m", pg, "api,checker,analyzer", port, log, Map.of(
+            app = PackagedApp.start(jar, "512m", pg, "api,checker,analyzer", port, log, Map.of(
                     "QUARKUS_HTTP_PROXY_PROXY_ADDRESS_FORWARDING", "true", "QUARKUS_HTTP_PROXY_ALLOW_X_FORWARDED", "true"));
             System.out.printf("app pid %d on port %d, log %s%n", app.pid(), port, log);
             String base = "http://127.0.0.1:" + port;
@@ -83,7 +83,7 @@ public final class LoginFloodBenchmark {
                     login answers by status (-1: no answer): %s
                     """, monitors, seconds, quiet.row("quiet"), flood.row(threads + " threads of logins"), new java.util.TreeMap<>(flood.statuses()));
         } finally {
-            CheckerBenchmark.stop(app);
+            PackagedApp.stop(app);
             target.stop(0);
             serving.shutdownNow();
         }

@@ -14,10 +14,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A tiny authoritative UDP DNS server on a loopback address, answering only what a test configured.
  * Unknown names get NXDOMAIN. Answers can be changed while a test runs.
+ * <p>
+ * The socket asks for a large receive buffer and a responder may serve it with several threads, so that a benchmark's
+ * burst of queries is answered rather than dropped by the kernel (which would show up as DNS timeouts of the checker).
  */
 public final class DnsResponder implements AutoCloseable {
 
@@ -29,6 +33,8 @@ public final class DnsResponder implements AutoCloseable {
     private static final int RCODE_NXDOMAIN = 3;
     // Short TTL so a resolver cache never hides a mid-test change for long.
     private static final int TTL_SECONDS = 1;
+    // Capped by net.core.rmem_max; what the kernel granted is receiveBufferBytes().
+    private static final int RECEIVE_BUFFER_BYTES = 8 << 20;
 
     private enum Kind { ANSWER, NXDOMAIN, SERVFAIL, DROP }
 
@@ -45,21 +51,32 @@ public final class DnsResponder implements AutoCloseable {
     private final Map<String, Rule> rules = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> perName = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
-    private final Thread thread;
+    private final AtomicLong answered = new AtomicLong();
+    private final List<Thread> threads;
 
-    private DnsResponder(DatagramSocket socket, String address) {
+    private DnsResponder(DatagramSocket socket, String address, int threadCount) {
         this.socket = socket;
         this.address = address;
-        this.thread = new Thread(this::serve, "dns-responder-" + address + ":" + socket.getLocalPort());
-        thread.setDaemon(true);
+        this.threads = java.util.stream.IntStream.range(0, threadCount).mapToObj(i -> {
+            Thread t = new Thread(this::serve, "dns-responder-" + address + ":" + socket.getLocalPort() + "-" + i);
+            t.setDaemon(true);
+            return t;
+        }).toList();
     }
 
     /** Binds an ephemeral UDP port on {@code bindIp} (any 127.x.y.z works on Linux) and starts answering. */
     public static DnsResponder start(String bindIp) {
+        return start(bindIp, 1);
+    }
+
+    /** As {@link #start(String)}, answering with {@code threads} threads (each receives and answers on its own). */
+    public static DnsResponder start(String bindIp, int threads) {
         try {
-            DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(bindIp), 0));
-            DnsResponder responder = new DnsResponder(socket, bindIp);
-            responder.thread.start();
+            DatagramSocket socket = new DatagramSocket(null);
+            socket.setReceiveBufferSize(RECEIVE_BUFFER_BYTES);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(bindIp), 0));
+            DnsResponder responder = new DnsResponder(socket, bindIp, Math.max(1, threads));
+            responder.threads.forEach(Thread::start);
             return responder;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot bind DNS responder on " + bindIp, e);
@@ -126,6 +143,20 @@ public final class DnsResponder implements AutoCloseable {
         return total.get();
     }
 
+    /** Replies sent. */
+    public long answered() {
+        return answered.get();
+    }
+
+    /** The socket's receive buffer as the kernel granted it (Linux reports twice what it allows for data). */
+    public int receiveBufferBytes() {
+        try {
+            return socket.getReceiveBufferSize();
+        } catch (SocketException e) {
+            return -1;
+        }
+    }
+
     public int queries(String name) {
         AtomicInteger n = perName.get(normalize(name));
         return n == null ? 0 : n.get();
@@ -135,7 +166,9 @@ public final class DnsResponder implements AutoCloseable {
     public void close() {
         socket.close();
         try {
-            thread.join(2000);
+            for (Thread t : threads) {
+                t.join(2000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -182,6 +215,7 @@ public final class DnsResponder implements AutoCloseable {
                 byte[] reply = handle(buf, packet.getLength());
                 if (reply != null) {
                     socket.send(new DatagramPacket(reply, reply.length, packet.getSocketAddress()));
+                    answered.incrementAndGet();
                 }
             } catch (RuntimeException | IOException e) {
                 // Malformed input or a send failure must never stop the server.
