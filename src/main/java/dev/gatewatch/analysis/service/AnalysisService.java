@@ -72,24 +72,27 @@ public class AnalysisService {
             select m.id from monitor m where m.id = any(?) on conflict do nothing
             """;
 
-    /** {@code %s}: which monitors besides those with something going on (active): see {@link #ANY_NEW} and {@link #HEARD}. */
+    /**
+     * The monitors to judge among those named (by the result writers' notices, or by {@link #WITH_NEW}), plus those
+     * with something going on (active); the list is hashed once, so a long one costs no more per row than a short one.
+     */
     private static final String CLAIM = """
             select s.monitor_id, s.state::text, m.owner_id, m.confirmation_window_seconds, m.success_threshold,
                    m.max_response_time_ms, m.interval_seconds, m.quick_confirmation, s.last_result_id,
                    (select max(l.result_id) from check_latest l where l.monitor_id = s.monitor_id) as newest
             from analysis_state s join monitor m on m.id = s.monitor_id
-            where not m.paused and s.analyzed_at < ? and (s.active or %s)
+            where not m.paused and s.analyzed_at < ? and (s.active or s.monitor_id in (select unnest(?::bigint[])))
             order by s.analyzed_at
             limit ?
             for update of s skip locked
             """;
 
-    /** Every monitor with results newer than its state has seen: a scan of all monitors' latest results. */
-    private static final String ANY_NEW = CLAIM.formatted(
-            "exists (select 1 from check_latest l where l.monitor_id = s.monitor_id and l.result_id > s.last_result_id)");
-
-    /** The monitors the result writer named since the last pass ({@link ResultListener}): looked up by id. */
-    private static final String HEARD = CLAIM.formatted("s.monitor_id = any(?)");
+    /** Every monitor with results newer than its state has seen: one pass over all latest results (the full scan). */
+    private static final String WITH_NEW = """
+            select s.monitor_id from analysis_state s
+            join (select monitor_id, max(result_id) as newest from check_latest group by monitor_id) l on l.monitor_id = s.monitor_id
+            where l.newest > s.last_result_id
+            """;
 
     private static final String SAMPLES = """
             select r.id, r.monitor_id, r.region, r.resolver, r.started_at, r.ok, r.status, r.error_class, r.total_ms,
@@ -195,15 +198,16 @@ public class AnalysisService {
         Instant tickStart;
         Set<String> live;
         ResultListener.Work work = listener == null ? new ResultListener.Work(true, Set.of()) : listener.next(Instant.now());
-        Long[] heard = work.monitors().toArray(Long[]::new);
+        Long[] heard;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(true);
             try (PreparedStatement ps = c.prepareStatement(work.everything() ? ENSURE_ROWS : ENSURE_HEARD_ROWS)) {
                 if (!work.everything()) {
-                    ps.setArray(1, c.createArrayOf("bigint", heard));
+                    ps.setArray(1, c.createArrayOf("bigint", work.monitors().toArray(Long[]::new)));
                 }
                 ps.executeUpdate();
             }
+            heard = work.everything() ? withNewResults(c) : work.monitors().toArray(Long[]::new);
             tickStart = dbNow(c);
             live = liveRegions(c);
         }
@@ -211,10 +215,20 @@ public class AnalysisService {
         int total = 0;
         int n;
         do {
-            n = batch(tickStart, live, work.everything() ? null : heard);
+            n = batch(tickStart, live, heard);
             total += n;
         } while (n == config.analyzer().batchSize());
         return total;
+    }
+
+    private static Long[] withNewResults(Connection c) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(WITH_NEW); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                ids.add(rs.getLong(1));
+            }
+        }
+        return ids.toArray(Long[]::new);
     }
 
     /** Operators are told, once, when a region goes silent (its checks then count as no data) and when it is back. */
@@ -254,7 +268,7 @@ public class AnalysisService {
     private record Claimed(long monitorId, long ownerId, MonitorState state, Policy policy, long seen, long newest) {
     }
 
-    /** @param heard the monitors to look at besides the active ones; null: every monitor with new results */
+    /** @param heard the monitors to look at besides the active ones */
     private int batch(Instant tickStart, Set<String> live, Long[] heard) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -327,13 +341,10 @@ public class AnalysisService {
 
     private List<Claimed> claim(Connection c, Instant tickStart, Long[] heard) throws SQLException {
         List<Claimed> claimed = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(heard == null ? ANY_NEW : HEARD)) {
-            int i = 1;
-            ps.setObject(i++, OffsetDateTime.ofInstant(tickStart, java.time.ZoneOffset.UTC));
-            if (heard != null) {
-                ps.setArray(i++, c.createArrayOf("bigint", heard));
-            }
-            ps.setInt(i, config.analyzer().batchSize());
+        try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
+            ps.setObject(1, OffsetDateTime.ofInstant(tickStart, java.time.ZoneOffset.UTC));
+            ps.setArray(2, c.createArrayOf("bigint", heard));
+            ps.setInt(3, config.analyzer().batchSize());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String text = rs.getString("state");
