@@ -96,9 +96,7 @@ final class ResultStore {
      */
     static Outcome write(Connection c, List<Batch> batches, boolean synchronousCommit) throws SQLException {
         if (!synchronousCommit) {
-            try (Statement st = c.createStatement()) {
-                st.execute("set local synchronous_commit = off");
-            }
+            commitWithoutWaitingForDisk(c);
         }
         Set<SlotKey> completed = complete(c, batches);
         List<CheckResult> results = new ArrayList<>();
@@ -117,6 +115,13 @@ final class ResultStore {
             notifyAnalyzers(c, results);
         }
         return new Outcome(results, superseded);
+    }
+
+    /** This transaction's commit returns before its WAL reaches disk (see {@code gatewatch.checker.writer.synchronous-commit}). */
+    static void commitWithoutWaitingForDisk(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("set local synchronous_commit = off");
+        }
     }
 
     /**

@@ -267,9 +267,7 @@ final class WriterLane {
     private void commitRollups(Connection c, List<RollupBuffer.Row> part) throws SQLException {
         try {
             if (!settings.synchronousCommit()) {
-                try (var st = c.createStatement()) {
-                    st.execute("set local synchronous_commit = off");
-                }
+                ResultStore.commitWithoutWaitingForDisk(c);
             }
             RollupStore.write(c, part);
             c.commit();
