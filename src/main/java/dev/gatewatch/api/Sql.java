@@ -73,17 +73,8 @@ public final class Sql {
      * (Hibernate's, Agroal's) to the first SQLSTATE.
      */
     public static boolean dataError(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SQLException sql) {
-                for (SQLException s = sql; s != null; s = s.getNextException()) {
-                    String state = s.getSQLState();
-                    if (state != null) {
-                        return state.startsWith("22") || state.startsWith("23");
-                    }
-                }
-            }
-        }
-        return false;
+        String state = sqlState(e);
+        return state != null && (state.startsWith("22") || state.startsWith("23"));
     }
 
     /**
@@ -95,6 +86,7 @@ public final class Sql {
         return state != null && state.startsWith("40");
     }
 
+    /** The first SQLSTATE through wrapping exceptions and chained ones; null when there is none. */
     private static String sqlState(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SQLException sql) {

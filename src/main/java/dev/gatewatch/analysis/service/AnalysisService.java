@@ -198,16 +198,18 @@ public class AnalysisService {
         Instant tickStart;
         Set<String> live;
         ResultListener.Work work = listener == null ? new ResultListener.Work(true, Set.of()) : listener.next(Instant.now());
-        Long[] heard;
+        Long[] heard = work.monitors().toArray(Long[]::new);
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(true);
             try (PreparedStatement ps = c.prepareStatement(work.everything() ? ENSURE_ROWS : ENSURE_HEARD_ROWS)) {
                 if (!work.everything()) {
-                    ps.setArray(1, c.createArrayOf("bigint", work.monitors().toArray(Long[]::new)));
+                    ps.setArray(1, c.createArrayOf("bigint", heard));
                 }
                 ps.executeUpdate();
             }
-            heard = work.everything() ? withNewResults(c) : work.monitors().toArray(Long[]::new);
+            if (work.everything()) {
+                heard = withNewResults(c);
+            }
             tickStart = dbNow(c);
             live = liveRegions(c);
         }

@@ -13,6 +13,7 @@ import java.util.function.LongConsumer;
 import org.jboss.logging.Logger;
 
 import dev.gatewatch.api.FaultLog;
+import dev.gatewatch.api.Sql;
 import dev.gatewatch.check.CheckResult;
 import dev.gatewatch.check.CheckTask;
 import dev.gatewatch.check.probe.Probe;
@@ -234,7 +235,7 @@ public final class CheckerEngine {
                     full = claims.size() == limit && overShare.isEmpty();
                 }
             } catch (SQLException | RuntimeException e) {
-                if (dev.gatewatch.api.Sql.rolledBack(e)) {
+                if (Sql.rolledBack(e)) {
                     // A conflict PostgreSQL settled by rolling this statement back: the database is there, try again.
                     LOG.debugf("schedule statement rolled back (%s); trying again", e.getMessage());
                     pause(settings.pollInterval().toMillis());

@@ -15,6 +15,7 @@ import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
 import dev.gatewatch.api.FaultLog;
+import dev.gatewatch.api.Sql;
 import dev.gatewatch.check.CheckResult;
 
 /**
@@ -134,7 +135,7 @@ final class WriterLane {
         }
         // Stopping: one more go at everything held, then the rollups; what still fails is counted by the caller.
         while (true) {
-            List<Batch> rest = takeAll();
+            List<Batch> rest = takeNow();
             if (rest.isEmpty() || !cycle(rest)) {
                 break;
             }
@@ -197,7 +198,7 @@ final class WriterLane {
                 commit(c, List.of(fallback));
                 return;
             } catch (SQLException e) {
-                if (!dev.gatewatch.api.Sql.dataError(e)) {
+                if (!Sql.dataError(e)) {
                     throw e;
                 }
                 LOG.warnf("could not store them without details either (%s)", e.getMessage());
@@ -229,21 +230,21 @@ final class WriterLane {
      * costs the same however many results it holds). A row PostgreSQL refuses is dropped and counted.
      */
     private void writeRollups(boolean due) {
-        if (!due || rollups.isEmpty()) {
-            if (due) {
-                rollupsWanted = false;
-                lastRollupWrite = Instant.now();
-            }
+        if (!due) {
             return;
         }
         // Only minutes that ended a while ago, so that each is written once, whole; everything when asked to flush.
         boolean all = rollupsWanted || !running || settings.rollupInterval().isZero();
         List<RollupBuffer.Row> rows = rollups.drain(all ? null : Instant.now().minus(MINUTE_GRACE).truncatedTo(ChronoUnit.MINUTES));
-        if (rows.isEmpty()) {
-            rollupsWanted = false;
-            lastRollupWrite = Instant.now();
+        if (!rows.isEmpty() && !written(rows)) {
             return;
         }
+        rollupsWanted = false;
+        lastRollupWrite = Instant.now();
+    }
+
+    /** Writes drained rollup rows; false, with what was not written put back, while the database is unreachable. */
+    private boolean written(List<RollupBuffer.Row> rows) {
         Deque<List<RollupBuffer.Row>> work = new ArrayDeque<>();
         work.push(rows);
         try (Connection c = dataSource.getConnection()) {
@@ -254,14 +255,15 @@ final class WriterLane {
                         + " missing from the rollups", bad.monitorId(), bad.region(), bad.resolver(), bad.bucket(),
                         cause.getMessage(), bad.totals().checks);
             }, ensurePartitions, part -> { });
-            rollupsWanted = false;
-            lastRollupWrite = Instant.now();
+            return true;
         } catch (SQLException e) {
             work.forEach(rollups::restore);
             rollupRetryAt = Instant.now().plusSeconds(2); // the results go on being written meanwhile
             faults.failed("cannot write rollups (" + e.getMessage() + "); keeping them in memory");
+            return false;
+        } finally {
+            rollupResults = rollups.results();
         }
-        rollupResults = rollups.results();
     }
 
     private void commitRollups(Connection c, List<RollupBuffer.Row> part) throws SQLException {
@@ -299,7 +301,7 @@ final class WriterLane {
         }
     }
 
-    private List<Batch> takeAll() {
+    private List<Batch> takeNow() {
         synchronized (buffer) {
             return removeUpTo(settings.batchSize());
         }
