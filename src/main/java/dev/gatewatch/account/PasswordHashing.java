@@ -32,14 +32,16 @@ public class PasswordHashing {
         }
     }
 
-    static final int COST = 12;
+    private final int cost;
     /** Compared against when an e-mail is unknown, so both cases cost the same. */
-    private static final String DUMMY_HASH = BcryptUtil.bcryptHash("not-a-real-password", COST);
+    private final String dummyHash;
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private final ThreadPoolExecutor pool;
 
     public PasswordHashing(GatewatchConfig config) {
+        cost = config.web().login().bcryptCost();
+        dummyHash = BcryptUtil.bcryptHash("not-a-real-password", cost);
         int threads = Math.max(1, config.web().login().hashingThreads());
         AtomicInteger n = new AtomicInteger();
         pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
@@ -61,12 +63,12 @@ public class PasswordHashing {
 
         /** The bcrypt hash of {@code password}. */
     public String hash(String password) {
-        return run(() -> BcryptUtil.bcryptHash(password, COST));
+        return run(() -> BcryptUtil.bcryptHash(password, cost));
     }
 
     /** Whether {@code password} matches {@code hash}; a null hash (no such account) costs the same and never matches. */
     public boolean matches(String password, String hash) {
-        return run(() -> BcryptUtil.matches(password, hash == null ? DUMMY_HASH : hash)) && hash != null;
+        return run(() -> BcryptUtil.matches(password, hash == null ? dummyHash : hash)) && hash != null;
     }
 
     private <T> T run(Callable<T> work) {

@@ -201,6 +201,15 @@ public interface GatewatchConfig {
         @WithDefault("1h")
         Duration forgetAfter();
 
+        /**
+         * The bcrypt work factor of new password hashes: each step doubles the CPU a login costs (12: ~0.3 s on one core
+         * of the build machine). Existing hashes keep the factor they were made with until the password is next set.
+         */
+        @WithDefault("12")
+        @jakarta.validation.constraints.Min(4)
+        @jakarta.validation.constraints.Max(31)
+        int bcryptCost();
+
         /** Threads that hash passwords (bcrypt, ~0.3 s of CPU each); the rest of the node keeps the other cores. */
         @WithDefault("1")
         int hashingThreads();

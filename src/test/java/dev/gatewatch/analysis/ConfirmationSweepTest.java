@@ -43,14 +43,17 @@ class ConfirmationSweepTest {
     private record Miss(String what, int regions, int resolvers, int interval, int duration, int phase, int delay, String got) {
     }
 
+    /** One schedule of the sweep. */
+    private record Case(int interval, int regions, int resolvers, int duration, int phase, int delay) {
+    }
+
+    /** What one schedule gave: its alerts, and the second the first failing check's episode started. */
+    private record Outcome(Case c, List<Simulation.Seen> alerts, int firstFailure) {
+    }
+
     @Test
     void blipsNeverPageAndOutagesAlwaysDoAsOutagesOfEverything() {
-        List<Miss> misses = new ArrayList<>();
-        java.util.Map<String, Integer> near = new java.util.TreeMap<>();
-        java.util.Map<String, Integer> nearRuns = new java.util.TreeMap<>();
-        java.util.Map<Integer, Integer> toAlert = new java.util.TreeMap<>();
-        java.util.Map<Integer, Integer> fromFirstCheck = new java.util.TreeMap<>();
-        int runs = 0;
+        List<Case> cases = new ArrayList<>();
         for (int interval : List.of(10, 30)) {
             for (int regions = 1; regions <= 3; regions++) {
                 for (int resolvers = 1; resolvers <= 3; resolvers++) {
@@ -62,39 +65,54 @@ class ConfirmationSweepTest {
                     for (int duration : durations) {
                         for (int phase = 0; phase < interval; phase++) {
                             for (int delay = 0; delay < DELAYS.size(); delay++) {
-                                runs++;
-                                Timeline t = world(regions, resolvers, interval, duration);
-                                Simulation.Result r = Simulation.run(t, new Analyzer(Settings.DEFAULTS), MonitorState.initial(), 0,
-                                        START + duration + 10 * WINDOW, phase, DELAYS.get(delay));
-                                List<Simulation.Seen> alerts = r.alerts();
-                                boolean blip = duration <= WINDOW - 5;
-                                boolean sure = duration >= sureAfter(interval);
-                                String got = alerts.stream().map(s -> s.label() + " " + s.event().episode().scope().extent()).toList().toString();
-                                boolean whole = !alerts.isEmpty() && alerts.get(0).event().type() == Event.Type.OPENED
-                                        && alerts.get(0).event().episode().scope().extent() == Extent.WHOLE;
-                                if (blip && !alerts.isEmpty()) {
-                                    misses.add(new Miss("blip paged", regions, resolvers, interval, duration, phase, delay, got));
-                                } else if (!blip && !alerts.isEmpty() && !whole) {
-                                    misses.add(new Miss("outage not called an outage of everything", regions, resolvers, interval, duration, phase, delay, got));
-                                } else if (sure && alerts.isEmpty()) {
-                                    misses.add(new Miss("outage missed", regions, resolvers, interval, duration, phase, delay, got));
-                                } else if (!blip && !sure) {
-                                    near.merge(interval + " s interval, " + duration + " s outage", alerts.isEmpty() ? 0 : 1, Integer::sum);
-                                    nearRuns.merge(interval + " s interval, " + duration + " s outage", 1, Integer::sum);
-                                }
-                                if (sure && !alerts.isEmpty()) {
-                                    toAlert.merge(interval, alerts.get(0).second() - START, Math::max);
-                                    int first = (int) java.time.Duration.between(Simulation.T0, r.events().get(0).event().episode().start()).toSeconds();
-                                    int fromFirst = alerts.get(0).second() - first;
-                                    fromFirstCheck.merge(interval, fromFirst, Math::max);
-                                    if (fromFirst > WINDOW + 15) {
-                                        misses.add(new Miss("alert later than window + 15 s after the first failing check", regions, resolvers,
-                                                interval, duration, phase, delay, fromFirst + " s"));
-                                    }
-                                }
+                                cases.add(new Case(interval, regions, resolvers, duration, phase, delay));
                             }
                         }
                     }
+                }
+            }
+        }
+        // The simulations are pure and independent: run them on every core, then judge them in order.
+        List<Outcome> outcomes = cases.parallelStream().map(c -> {
+            Simulation.Result r = Simulation.run(world(c.regions(), c.resolvers(), c.interval(), c.duration()), new Analyzer(Settings.DEFAULTS),
+                    MonitorState.initial(), 0, START + c.duration() + 10 * WINDOW, c.phase(), DELAYS.get(c.delay()));
+            int first = r.events().isEmpty() ? -1
+                    : (int) java.time.Duration.between(Simulation.T0, r.events().get(0).event().episode().start()).toSeconds();
+            return new Outcome(c, r.alerts(), first);
+        }).toList();
+        List<Miss> misses = new ArrayList<>();
+        java.util.Map<String, Integer> near = new java.util.TreeMap<>();
+        java.util.Map<String, Integer> nearRuns = new java.util.TreeMap<>();
+        java.util.Map<Integer, Integer> toAlert = new java.util.TreeMap<>();
+        java.util.Map<Integer, Integer> fromFirstCheck = new java.util.TreeMap<>();
+        int runs = outcomes.size();
+        for (Outcome o : outcomes) {
+            Case c = o.c();
+            int interval = c.interval(), regions = c.regions(), resolvers = c.resolvers(), duration = c.duration(), phase = c.phase(),
+                    delay = c.delay();
+            List<Simulation.Seen> alerts = o.alerts();
+            boolean blip = duration <= WINDOW - 5;
+            boolean sure = duration >= sureAfter(interval);
+            String got = alerts.stream().map(s -> s.label() + " " + s.event().episode().scope().extent()).toList().toString();
+            boolean whole = !alerts.isEmpty() && alerts.get(0).event().type() == Event.Type.OPENED
+                    && alerts.get(0).event().episode().scope().extent() == Extent.WHOLE;
+            if (blip && !alerts.isEmpty()) {
+                misses.add(new Miss("blip paged", regions, resolvers, interval, duration, phase, delay, got));
+            } else if (!blip && !alerts.isEmpty() && !whole) {
+                misses.add(new Miss("outage not called an outage of everything", regions, resolvers, interval, duration, phase, delay, got));
+            } else if (sure && alerts.isEmpty()) {
+                misses.add(new Miss("outage missed", regions, resolvers, interval, duration, phase, delay, got));
+            } else if (!blip && !sure) {
+                near.merge(interval + " s interval, " + duration + " s outage", alerts.isEmpty() ? 0 : 1, Integer::sum);
+                nearRuns.merge(interval + " s interval, " + duration + " s outage", 1, Integer::sum);
+            }
+            if (sure && !alerts.isEmpty()) {
+                toAlert.merge(interval, alerts.get(0).second() - START, Math::max);
+                int fromFirst = alerts.get(0).second() - o.firstFailure();
+                fromFirstCheck.merge(interval, fromFirst, Math::max);
+                if (fromFirst > WINDOW + 15) {
+                    misses.add(new Miss("alert later than window + 15 s after the first failing check", regions, resolvers,
+                            interval, duration, phase, delay, fromFirst + " s"));
                 }
             }
         }

@@ -24,10 +24,21 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 class MonitorValidationTest {
 
+    /** One owner for the class: every case is refused and stores nothing (each case checks), so they can share it. */
+    private static TestOwner shared;
+
     TestOwner owner;
 
     @BeforeEach
     void owner() {
+        if (shared == null) {
+            shared = Owners.create();
+        }
+        owner = shared;
+    }
+
+    /** For a case that stores a monitor: an owner of its own, so the shared one still has none. */
+    private void ownOwner() {
         owner = Owners.create();
     }
 
@@ -144,6 +155,7 @@ class MonitorValidationTest {
 
     @Test
     void aResolverOnAPublicAddressMustUsePort53() {
+        ownOwner();
         for (String resolver : new String[] { "1.1.1.1:22", "1.1.1.1:853", "8.8.8.8:5353", "[2606:4700:4700::1111]:443" }) {
             owner.api().body("{\"name\":\"n\",\"url\":\"http://127.0.0.1/\",\"resolvers\":[\"system\",\"" + resolver + "\"]}")
                     .post("/api/v1/monitors").then().statusCode(400).contentType("application/problem+json")
@@ -158,6 +170,7 @@ class MonitorValidationTest {
 
     @Test
     void patternsAreRe2AcceptedInLinearTimeOrRefusedWithTheReason() {
+        ownOwner();
         owner.api().body("{\"name\":\"n\",\"url\":\"http://127.0.0.1/\",\"bodyAssertions\":[{\"type\":\"regex\",\"value\":\"(a)\\\\1\"}]}")
                 .post("/api/v1/monitors").then().statusCode(400).contentType("application/problem+json")
                 .body("errors[0].field", equalTo("bodyAssertions[0].value"))
