@@ -265,6 +265,36 @@ class AnalysisServiceTest {
     }
 
     @Test
+    void aStateTheDatabaseRefusesSetsAsideThatMonitorAloneAndTheBatchIsStored() throws Exception {
+        // Healthy monitors are stored together in one statement: one refused row must not cost the others theirs.
+        long a = monitor("{\"name\":\"quiet-a\",\"url\":\"http://127.0.0.1:9/a\",\"intervalSeconds\":30}");
+        long poisoned = monitor("{\"name\":\"quiet-poisoned\",\"url\":\"http://127.0.0.1:9/p\",\"intervalSeconds\":30}");
+        long b = monitor("{\"name\":\"quiet-b\",\"url\":\"http://127.0.0.1:9/b\",\"intervalSeconds\":30}");
+        Instant t0 = Instant.now().minusSeconds(20).truncatedTo(ChronoUnit.SECONDS);
+        for (long m : List.of(a, poisoned, b)) {
+            write(m, t0, true, "system");
+        }
+        double setAsideBefore = metrics.get("gatewatch.analyzer.set.aside").counter().count();
+        Sql.update(dataSource, "alter table analysis_state add constraint refuses_one check (monitor_id <> " + poisoned + " or state is null)");
+        try {
+            analysis.tick();
+        } finally {
+            Sql.update(dataSource, "alter table analysis_state drop constraint refuses_one");
+        }
+        for (long m : List.of(a, b)) {
+            assertNotNull(single("select state from analysis_state where monitor_id = ?", m), "monitor " + m + " stored");
+        }
+        assertNull(single("select state from analysis_state where monitor_id = ?", poisoned), "the refused state is not stored");
+        assertEquals(single("select max(result_id) from check_latest where monitor_id = ?", poisoned),
+                single("select last_result_id from analysis_state where monitor_id = ?", poisoned), "set aside: its results count as seen");
+        assertEquals(setAsideBefore + 1, metrics.get("gatewatch.analyzer.set.aside").counter().count());
+
+        write(poisoned, t0.plusSeconds(10), true, "system");
+        analysis.tick();
+        assertNotNull(single("select state from analysis_state where monitor_id = ?", poisoned), "judged again with newer results");
+    }
+
+    @Test
     void deploymentAndIncidentInputIsValidated() {
         long m = monitor("{\"name\":\"v\",\"url\":\"http://127.0.0.1:9/v\"}");
         owner.api().body("{\"startedAt\":\"yesterday\",\"expectedDurationSeconds\":0,\"version\":\"" + "x".repeat(201) + "\"}")

@@ -284,25 +284,25 @@ public class AnalysisService {
                     Instant now = dbNow(c);
                     Map<Long, List<Sample>> samples = samples(c, claimed, now);
                     Map<Long, List<Deployment>> deployments = deployments(c, claimed);
+                    List<Judged> quiet = new ArrayList<>();
                     for (Claimed m : claimed) {
                         List<Sample> mine = samples.getOrDefault(m.monitorId(), List.of());
                         recordLag(m, mine, now);
-                        // One monitor's failure must not hold up the batch: it is undone alone and retried next tick.
-                        var savepoint = c.setSavepoint();
+                        Analyzer.Step step;
                         try {
-                            var step = analyzer.step(m.state(), m.policy(), mine,
+                            step = analyzer.step(m.state(), m.policy(), mine,
                                     new Context(now, live, deployments.getOrDefault(m.monitorId(), List.of())));
-                            MonitorState next = record(c, m, step);
-                            save(c, m, next, now);
-                            c.releaseSavepoint(savepoint);
-                        } catch (SQLException | RuntimeException e) {
-                            c.rollback(savepoint);
-                            if (e instanceof SQLException sql && !Sql.dataError(sql)) {
-                                throw sql; // the database, not this monitor's data: the whole batch is retried
-                            }
+                        } catch (RuntimeException e) {
                             setAside(c, m, e);
+                            continue;
+                        }
+                        if (quiet(m, step)) {
+                            quiet.add(new Judged(m, step.state())); // nothing but its state to store: with the others, below
+                        } else {
+                            isolated(c, m, now, () -> save(c, List.of(new Judged(m, record(c, m, step))), now));
                         }
                     }
+                    saveQuiet(c, quiet, now);
                 }
                 c.commit();
                 return claimed.size();
@@ -549,22 +549,93 @@ public class AnalysisService {
         }
     }
 
-    private void save(Connection c, Claimed m, MonitorState s, Instant now) throws SQLException {
+    /** A monitor judged in this batch and the state to store for it. */
+    private record Judged(Claimed claimed, MonitorState state) {
+    }
+
+    private interface Work {
+        void run() throws SQLException;
+    }
+
+    /**
+     * A monitor up before and after with nothing to record: no events, no episode, no change of check pace. Most
+     * evaluations are of this kind, and all they write is the state.
+     */
+    private static boolean quiet(Claimed m, Analyzer.Step step) {
+        MonitorState before = m.state();
+        MonitorState after = step.state();
+        return step.events().isEmpty() && before.episode() == null && after.episode() == null && before.degraded() == null
+                && after.degraded() == null && !before.hurry() && !after.hurry();
+    }
+
+    /** One monitor's writes under a savepoint: its failure on its data is undone alone and the batch goes on. */
+    private void isolated(Connection c, Claimed m, Instant now, Work work) throws SQLException {
+        var savepoint = c.setSavepoint();
+        try {
+            work.run();
+            c.releaseSavepoint(savepoint);
+        } catch (SQLException | RuntimeException e) {
+            c.rollback(savepoint);
+            if (e instanceof SQLException sql && !Sql.dataError(sql)) {
+                throw sql; // the database, not this monitor's data: the whole batch is retried
+            }
+            setAside(c, m, e);
+        }
+    }
+
+    /**
+     * The quiet monitors' states in one statement (a savepoint and an update per monitor cost the database more than the
+     * rest of the evaluation); if the database refuses one of them, each is stored alone so only that one is set aside.
+     */
+    private void saveQuiet(Connection c, List<Judged> quiet, Instant now) throws SQLException {
+        if (quiet.isEmpty()) {
+            return;
+        }
+        var savepoint = c.setSavepoint();
+        try {
+            save(c, quiet, now);
+            c.releaseSavepoint(savepoint);
+        } catch (SQLException | RuntimeException e) {
+            c.rollback(savepoint);
+            if (e instanceof SQLException sql && !Sql.dataError(sql)) {
+                throw sql;
+            }
+            for (Judged j : quiet) {
+                isolated(c, j.claimed(), now, () -> save(c, List.of(j), now));
+            }
+        }
+    }
+
+    private void save(Connection c, List<Judged> judged, Instant now) throws SQLException {
         // Streams of regions or resolvers that stopped reporting long ago are dropped so the state stays small.
         Instant cutoff = now.minus(config.analyzer().lookback());
-        Map<String, StreamState> streams = new HashMap<>(s.streams());
-        streams.values().removeIf(x -> x.latest().at().isBefore(cutoff) && x.latest().ok());
-        MonitorState kept = s.withStreams(streams);
+        int n = judged.size();
+        Long[] ids = new Long[n];
+        String[] states = new String[n];
+        String[] phases = new String[n];
+        Boolean[] active = new Boolean[n];
+        Long[] newest = new Long[n];
+        for (int i = 0; i < n; i++) {
+            MonitorState s = judged.get(i).state();
+            Map<String, StreamState> streams = new HashMap<>(s.streams());
+            streams.values().removeIf(x -> x.latest().at().isBefore(cutoff) && x.latest().ok());
+            ids[i] = judged.get(i).claimed().monitorId();
+            states[i] = write(s.withStreams(streams));
+            phases[i] = s.phase().name().toLowerCase(java.util.Locale.ROOT);
+            active[i] = s.phase() != Phase.UP || s.degraded() != null || s.slowSince() != null;
+            newest[i] = judged.get(i).claimed().newest();
+        }
         try (PreparedStatement ps = c.prepareStatement("""
-                update analysis_state set state = ?::jsonb, phase = ?, active = ?, last_result_id = greatest(last_result_id, ?),
-                    analyzed_at = now()
-                where monitor_id = ?
+                update analysis_state s set state = u.state::jsonb, phase = u.phase, active = u.active,
+                    last_result_id = greatest(s.last_result_id, u.newest), analyzed_at = now()
+                from unnest(?::bigint[], ?::text[], ?::text[], ?::boolean[], ?::bigint[]) as u(id, state, phase, active, newest)
+                where s.monitor_id = u.id
                 """)) {
-            ps.setString(1, write(kept));
-            ps.setString(2, s.phase().name().toLowerCase(java.util.Locale.ROOT));
-            ps.setBoolean(3, s.phase() != Phase.UP || s.degraded() != null || s.slowSince() != null);
-            ps.setLong(4, m.newest());
-            ps.setLong(5, m.monitorId());
+            ps.setArray(1, c.createArrayOf("bigint", ids));
+            ps.setArray(2, c.createArrayOf("text", states));
+            ps.setArray(3, c.createArrayOf("text", phases));
+            ps.setArray(4, c.createArrayOf("boolean", active));
+            ps.setArray(5, c.createArrayOf("bigint", newest));
             ps.executeUpdate();
         }
     }
