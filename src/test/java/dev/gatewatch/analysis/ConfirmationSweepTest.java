@@ -40,11 +40,11 @@ class ConfirmationSweepTest {
     private static final List<IntUnaryOperator> DELAYS = List.of(n -> 0, n -> 1, n -> 2, n -> 3,
             n -> Math.floorMod(n * 2654435761L, 4) > 0 ? (int) Math.floorMod(n * 40503L, 4) : 0);
 
-    private record Miss(String what, int regions, int resolvers, int interval, int duration, int phase, int delay, String got) {
-    }
-
     /** One schedule of the sweep. */
     private record Case(int interval, int regions, int resolvers, int duration, int phase, int delay) {
+    }
+
+    private record Miss(String what, Case schedule, String got) {
     }
 
     /** What one schedule gave: its alerts, and the second the first failing check's episode started. */
@@ -88,8 +88,8 @@ class ConfirmationSweepTest {
         int runs = outcomes.size();
         for (Outcome o : outcomes) {
             Case c = o.c();
-            int interval = c.interval(), regions = c.regions(), resolvers = c.resolvers(), duration = c.duration(), phase = c.phase(),
-                    delay = c.delay();
+            int interval = c.interval();
+            int duration = c.duration();
             List<Simulation.Seen> alerts = o.alerts();
             boolean blip = duration <= WINDOW - 5;
             boolean sure = duration >= sureAfter(interval);
@@ -97,11 +97,11 @@ class ConfirmationSweepTest {
             boolean whole = !alerts.isEmpty() && alerts.get(0).event().type() == Event.Type.OPENED
                     && alerts.get(0).event().episode().scope().extent() == Extent.WHOLE;
             if (blip && !alerts.isEmpty()) {
-                misses.add(new Miss("blip paged", regions, resolvers, interval, duration, phase, delay, got));
+                misses.add(new Miss("blip paged", c, got));
             } else if (!blip && !alerts.isEmpty() && !whole) {
-                misses.add(new Miss("outage not called an outage of everything", regions, resolvers, interval, duration, phase, delay, got));
+                misses.add(new Miss("outage not called an outage of everything", c, got));
             } else if (sure && alerts.isEmpty()) {
-                misses.add(new Miss("outage missed", regions, resolvers, interval, duration, phase, delay, got));
+                misses.add(new Miss("outage missed", c, got));
             } else if (!blip && !sure) {
                 near.merge(interval + " s interval, " + duration + " s outage", alerts.isEmpty() ? 0 : 1, Integer::sum);
                 nearRuns.merge(interval + " s interval, " + duration + " s outage", 1, Integer::sum);
@@ -111,13 +111,12 @@ class ConfirmationSweepTest {
                 int fromFirst = alerts.get(0).second() - o.firstFailure();
                 fromFirstCheck.merge(interval, fromFirst, Math::max);
                 if (fromFirst > WINDOW + 15) {
-                    misses.add(new Miss("alert later than window + 15 s after the first failing check", regions, resolvers,
-                            interval, duration, phase, delay, fromFirst + " s"));
+                    misses.add(new Miss("alert later than window + 15 s after the first failing check", c, fromFirst + " s"));
                 }
             }
         }
         System.out.printf("confirmation sweep: %d runs, %d wrong%n", runs, misses.size());
-        misses.stream().collect(java.util.stream.Collectors.groupingBy(m -> m.what() + " interval " + m.interval() + " duration " + m.duration(),
+        misses.stream().collect(java.util.stream.Collectors.groupingBy(m -> m.what() + " interval " + m.schedule().interval() + " duration " + m.schedule().duration(),
                 java.util.TreeMap::new, java.util.stream.Collectors.counting())).forEach((k, v) -> System.out.println("  " + k + ": " + v));
         near.forEach((k, v) -> System.out.printf("  %s: paged in %d of %d schedules%n", k, v, nearRuns.get(k)));
         toAlert.forEach((k, v) -> System.out.printf("  %d s interval: longest time from the start of an outage to its alert %d s,"

@@ -299,7 +299,7 @@ public class AnalysisService {
                         if (quiet(m, step)) {
                             quiet.add(new Judged(m, step.state())); // nothing but its state to store: with the others, below
                         } else {
-                            isolated(c, m, now, () -> save(c, List.of(new Judged(m, record(c, m, step))), now));
+                            isolated(c, m, x -> save(x, List.of(new Judged(m, record(x, m, step))), now));
                         }
                     }
                     saveQuiet(c, quiet, now);
@@ -553,10 +553,6 @@ public class AnalysisService {
     private record Judged(Claimed claimed, MonitorState state) {
     }
 
-    private interface Work {
-        void run() throws SQLException;
-    }
-
     /**
      * A monitor up before and after with nothing to record: no events, no episode, no change of check pace. Most
      * evaluations are of this kind, and all they write is the state.
@@ -568,17 +564,29 @@ public class AnalysisService {
                 && after.degraded() == null && !before.hurry() && !after.hurry();
     }
 
-    /** One monitor's writes under a savepoint: its failure on its data is undone alone and the batch goes on. */
-    private void isolated(Connection c, Claimed m, Instant now, Work work) throws SQLException {
+    /**
+     * Runs {@code work} under a savepoint. What fails on this data (the database refusing a row, or the code on it) is
+     * undone alone and returned; any other database failure is thrown, and the whole batch is retried.
+     */
+    private static Exception refused(Connection c, Sql.Work work) throws SQLException {
         var savepoint = c.setSavepoint();
         try {
-            work.run();
+            work.run(c);
             c.releaseSavepoint(savepoint);
+            return null;
         } catch (SQLException | RuntimeException e) {
             c.rollback(savepoint);
             if (e instanceof SQLException sql && !Sql.dataError(sql)) {
-                throw sql; // the database, not this monitor's data: the whole batch is retried
+                throw sql;
             }
+            return e;
+        }
+    }
+
+    /** One monitor's writes: if they fail on its data they are undone alone, it is set aside and the batch goes on. */
+    private void isolated(Connection c, Claimed m, Sql.Work work) throws SQLException {
+        Exception e = refused(c, work);
+        if (e != null) {
             setAside(c, m, e);
         }
     }
@@ -588,20 +596,9 @@ public class AnalysisService {
      * rest of the evaluation); if the database refuses one of them, each is stored alone so only that one is set aside.
      */
     private void saveQuiet(Connection c, List<Judged> quiet, Instant now) throws SQLException {
-        if (quiet.isEmpty()) {
-            return;
-        }
-        var savepoint = c.setSavepoint();
-        try {
-            save(c, quiet, now);
-            c.releaseSavepoint(savepoint);
-        } catch (SQLException | RuntimeException e) {
-            c.rollback(savepoint);
-            if (e instanceof SQLException sql && !Sql.dataError(sql)) {
-                throw sql;
-            }
+        if (!quiet.isEmpty() && refused(c, x -> save(x, quiet, now)) != null) {
             for (Judged j : quiet) {
-                isolated(c, j.claimed(), now, () -> save(c, List.of(j), now));
+                isolated(c, j.claimed(), x -> save(x, List.of(j), now));
             }
         }
     }
