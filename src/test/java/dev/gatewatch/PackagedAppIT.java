@@ -109,7 +109,7 @@ class PackagedAppIT {
         try (EmbeddedPostgres pg = EmbeddedPostgres.start(settings());
              Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.username(), "");
              Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("select count(*), count(distinct (monitor_id, region, resolver, due_at)) from check_result"
+             ResultSet rs = st.executeQuery("select count(*), count(distinct (monitor_id, region, resolver, due_at)) from check_result_full"
                      + " where region = '" + REGION + "'")) {
             rs.next();
             assertEquals(answered, rs.getLong(1), "every check the target answered is stored");
@@ -144,7 +144,7 @@ class PackagedAppIT {
             }
             try (Connection c = DriverManager.getConnection(url, "postgres", ""); Statement st = c.createStatement()) {
                 long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (count(st, "select count(distinct checker_id) from check_result where region = '" + REGION + "'") < 2
+                while (count(st, "select count(distinct checker_id) from check_result_full where region = '" + REGION + "'") < 2
                         && System.nanoTime() < until) {
                     Thread.sleep(500);
                 }
@@ -152,9 +152,9 @@ class PackagedAppIT {
                 checker.process.kill();
                 killedAt = Instant.now();
                 Thread.sleep(3 * interval * 1000L);
-                assertTrue(count(st, "select count(*) from check_result where checker_id = '" + node.group(1) + "'") > 0,
+                assertTrue(count(st, "select count(*) from check_result_full where checker_id = '" + node.group(1) + "'") > 0,
                         "the killed instance had checked");
-                try (ResultSet rs = st.executeQuery("select monitor_id, started_at, due_at from check_result where region = '" + REGION
+                try (ResultSet rs = st.executeQuery("select monitor_id, started_at, due_at from check_result_full where region = '" + REGION
                         + "' order by started_at")) {
                     while (rs.next()) {
                         starts.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(rs.getObject(2, OffsetDateTime.class).toInstant());

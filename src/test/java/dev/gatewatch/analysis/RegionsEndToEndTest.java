@@ -187,7 +187,7 @@ class RegionsEndToEndTest {
         }
         // Every region passes every site twice before the trouble starts.
         RealTime.waitFor(Duration.ofSeconds(60), () -> monitors.values().stream().allMatch(m -> Sql.number(dataSource, """
-                select count(*) from (select region from check_result where monitor_id = ? and ok group by region having count(*) >= 2) x
+                select count(*) from (select region from check_result_full where monitor_id = ? and ok group by region having count(*) >= 2) x
                 """, m) == 3));
 
         Instant cut = Instant.now();
@@ -242,7 +242,7 @@ class RegionsEndToEndTest {
         // Every name went through dnsmasq, from inside the namespaces.
         SITES.forEach(site -> assertTrue(dns.log().contains("query[A] " + site + ".test"), "dnsmasq was asked for " + site + ".test"));
         String ids = monitors.values().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
-        assertEquals(0, Sql.number(dataSource, "select count(*) from check_result where monitor_id in (" + ids + ") and resolver <> ?",
+        assertEquals(0, Sql.number(dataSource, "select count(*) from check_result_full where monitor_id in (" + ids + ") and resolver <> ?",
                 dns.spec()), "every check resolved through dnsmasq");
         System.out.printf("netns e2e: partial (%s, refused) confirmed %d s after the cut, outage (%s, %s, black-holed) %d s; "
                         + "%.1f s restart a deploy blip of %d–%d s%n", r1, toPartial, r1, r2, toOutage, restart,

@@ -12,7 +12,7 @@ import java.util.Map;
  * monitors × 1-3 resolvers (loopback DNS responders, each sending the name to its own 127.0.0.x, where a Vert.x target
  * answers) with fresh connections and real persistence.
  * <p>
- * Honest figures: the rate is what was <em>stored</em> in the window (check_result.recorded_at) against what the
+ * Honest figures: the rate is what was <em>stored</em> in the window (by result id) against what the
  * monitors ask for (monitors × resolvers / interval), over a window rounded up to whole intervals so that every monitor
  * has the same number of slots in it; lag is started_at − due_at of the stored checks; CPU is counted
  * for every process that does Gatewatch's work (checker, analyzer, every PostgreSQL process, exited backends included)
@@ -81,8 +81,8 @@ public final class CheckerBenchmark {
         long checkerPeak = ProcessCpu.statusKb(run.checkerPid(), "VmHWM");
         long analyzerPeak = ProcessCpu.statusKb(run.analyzerPid(), "VmHWM");
         Run.Shutdown shutdown = run.stopChecker();
-        // after the stop: a batch begun in the window (recorded_at is its transaction's start) is counted once it committed
-        Measurement m = new Measurement(s0, s1, db.stored(s0.at(), s1.at()), run.workload().offered());
+        // after the stop: a batch that drew its ids in the window is counted once it committed
+        Measurement m = new Measurement(s0, s1, db.stored(s0, s1), run.workload().offered());
         long checks = m.stored().checks();
 
         Report r = new Report().title("Gatewatch checker benchmark");
@@ -96,7 +96,7 @@ public final class CheckerBenchmark {
                 .cpu(m, run.withAnalyzer())
                 .line("RSS peak (VmHWM)", "checker %d MiB%s", checkerPeak / 1024,
                         run.withAnalyzer() ? ", analyzer " + analyzerPeak / 1024 + " MiB" : "")
-                .failures(db.failures(s0.at(), s1.at(), 15))
+                .failures(db.failures(s0, s1, 15))
                 .growth(size1 - size0, checks, DatabaseFigures.grewMost(relations0, relations1, 8))
                 .statements(db.statementsEnabled(), statements)
                 .harness(s0, s1, "in the window")
@@ -129,7 +129,7 @@ public final class CheckerBenchmark {
             Run.Sample s1 = run.sample();
             first = first == null ? s0 : first;
             last = s1;
-            Measurement m = new Measurement(s0, s1, run.database().stored(s0.at(), s1.at()), run.workload().offered());
+            Measurement m = new Measurement(s0, s1, run.database().stored(s0, s1), run.workload().offered());
             steps.add(m);
             System.out.printf("  kept %.1f checks/s, lag p99 %.0f ms: %s%n", m.keptPerSecond(), m.stored().lagP99(), m.kept() ? "kept" : "not kept");
             if (!m.kept()) {

@@ -8,7 +8,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -36,7 +35,10 @@ final class DatabaseFigures {
         this.c = c;
     }
 
-    /** Checks recorded in [from, to) (by recorded_at: what reached the database in the window) and their start lag. */
+    /**
+     * Checks stored between two samples (by id: the writer draws a batch's ids as its transaction begins, so this is what
+     * reached the database in the window) and their start lag; {@code started}: those that started in the window.
+     */
     record Stored(long checks, long failed, double lagP50, double lagP99, double lagMax, double totalP50, long started) {
     }
 
@@ -123,29 +125,38 @@ final class DatabaseFigures {
         return top;
     }
 
-    Stored stored(Instant from, Instant to) throws SQLException {
-        try (PreparedStatement ps = window("""
+    /** Where the result id sequence stands: every result stored later has a larger id. */
+    long resultMark() throws SQLException {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select case when is_called then last_value else 0 end from check_result_id_seq")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    Stored stored(Run.Sample from, Run.Sample to) throws SQLException {
+        try (PreparedStatement ps = marks("""
                 select count(*), count(*) filter (where not ok),
                        coalesce(percentile_cont(0.5) within group (order by extract(epoch from started_at - due_at) * 1000), 0),
                        coalesce(percentile_cont(0.99) within group (order by extract(epoch from started_at - due_at) * 1000), 0),
                        coalesce(max(extract(epoch from started_at - due_at) * 1000), 0),
                        coalesce(percentile_cont(0.5) within group (order by total_ms), 0),
-                       (select count(*) from check_result where started_at >= ? and started_at < ?)
-                from check_result where recorded_at >= ? and recorded_at < ?
-                """, from, to); ResultSet rs = ps.executeQuery()) {
+                       count(*) filter (where started_at >= ? and started_at < ?)
+                from check_result where id > ? and id <= ?
+                """, true, from, to); ResultSet rs = ps.executeQuery()) {
             rs.next();
             return new Stored(rs.getLong(1), rs.getLong(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5), rs.getDouble(6), rs.getLong(7));
         }
     }
 
     /** Failed checks of the window by error class and the start of their message (digits as N, so ports and ids fold). */
-    List<Failure> failures(Instant from, Instant to, int limit) throws SQLException {
+    List<Failure> failures(Run.Sample from, Run.Sample to, int limit) throws SQLException {
         List<Failure> failures = new ArrayList<>();
-        try (PreparedStatement ps = window("""
+        try (PreparedStatement ps = marks("""
                 select coalesce(error_class, '-'), left(regexp_replace(coalesce(error_message, ''), '[0-9]+', 'N', 'g'), 80) cause, count(*)
-                from check_result where recorded_at >= ? and recorded_at < ? and not ok
+                from check_result where id > ? and id <= ? and not ok
                 group by 1, 2 order by 3 desc limit %d
-                """.formatted(limit), from, to); ResultSet rs = ps.executeQuery()) {
+                """.formatted(limit), false, from, to); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 failures.add(new Failure(rs.getString(1), rs.getString(2), rs.getLong(3)));
             }
@@ -241,12 +252,19 @@ final class DatabaseFigures {
     }
 
     /** The statement with its parameters set to from, to, from, to, ... (each ? pair is the window's ends). */
-    private PreparedStatement window(String sql, Instant from, Instant to) throws SQLException {
+    /**
+     * {@code sql} with its parameters: the window's start and end times (when {@code times}), then its start
+     * and end result marks.
+     */
+    private PreparedStatement marks(String sql, boolean times, Run.Sample from, Run.Sample to) throws SQLException {
         PreparedStatement ps = c.prepareStatement(sql);
-        int parameters = ps.getParameterMetaData().getParameterCount();
-        for (int i = 1; i <= parameters; i++) {
-            ps.setObject(i, OffsetDateTime.ofInstant(i % 2 == 1 ? from : to, ZoneOffset.UTC));
+        int i = 1;
+        if (times) {
+            ps.setObject(i++, OffsetDateTime.ofInstant(from.at(), ZoneOffset.UTC));
+            ps.setObject(i++, OffsetDateTime.ofInstant(to.at(), ZoneOffset.UTC));
         }
+        ps.setLong(i++, from.resultMark());
+        ps.setLong(i, to.resultMark());
         return ps;
     }
 

@@ -40,7 +40,8 @@ final class Run implements AutoCloseable {
     private DatabaseFigures database;
 
     /** CPU ticks (of the processes, the server and the machine) and harness counters at one instant. */
-    record Sample(Instant at, long checker, long analyzer, long postgres, long harness, Map<String, Long> harnessThreads,
+    /** @param resultMark the result id sequence's position: rows with ids past it were stored after this sample */
+    record Sample(Instant at, long resultMark, long checker, long analyzer, long postgres, long harness, Map<String, Long> harnessThreads,
             ProcessCpu.Machine machine, List<HarnessHealth.Responder> dns, List<Long> served) {
     }
 
@@ -127,9 +128,9 @@ final class Run implements AutoCloseable {
         }
     }
 
-    Sample sample() throws IOException {
+    Sample sample() throws IOException, SQLException {
         alive();
-        return new Sample(Instant.now(), ProcessCpu.ticks(checker.pid()), ProcessCpu.ticks(analyzerPid()),
+        return new Sample(Instant.now(), database.resultMark(), ProcessCpu.ticks(checker.pid()), ProcessCpu.ticks(analyzerPid()),
                 ProcessCpu.postgresTicks(pg.postmasterPid()), ProcessCpu.ticks(ProcessHandle.current().pid()),
                 ProcessCpu.threadTicks(ProcessHandle.current().pid()), ProcessCpu.machine(),
                 HarnessHealth.responders(workload.responders()), workload.served());

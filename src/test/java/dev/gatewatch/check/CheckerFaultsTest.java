@@ -157,7 +157,7 @@ class CheckerFaultsTest {
             }
         }
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                select error_message, assertion_failures::text, replaced_chars from check_result
+                select error_message, assertion_failures::text, replaced_chars from check_result_full
                 where monitor_id = ? and replaced_chars > 0 limit 1
                 """)) {
             ps.setLong(1, json);
@@ -169,7 +169,7 @@ class CheckerFaultsTest {
             }
         }
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "select error_message, ok, error_body from check_result where monitor_id = ? and error_class = 'unstorable_result' limit 1")) {
+                "select error_message, ok, error_body from check_result_full where monitor_id = ? and error_class = 'unstorable_result' limit 1")) {
             ps.setLong(1, refused);
             try (ResultSet rs = ps.executeQuery()) {
                 assertTrue(rs.next());
@@ -224,7 +224,7 @@ class CheckerFaultsTest {
         }
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
                 select count(*) - count(distinct (monitor_id, region, resolver, due_at)), count(*)
-                from check_result where region = ? and monitor_id = any(?)
+                from check_result_full where region = ? and monitor_id = any(?)
                 """)) {
             ps.setString(1, region);
             ps.setArray(2, c.createArrayOf("bigint", ids.toArray()));
@@ -281,7 +281,7 @@ class CheckerFaultsTest {
         }
         List<Long> lags = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "select extract(epoch from started_at - due_at) * 1000 from check_result where monitor_id = ? and started_at > ? order by 1")) {
+                "select extract(epoch from started_at - due_at) * 1000 from check_result_full where monitor_id = ? and started_at > ? order by 1")) {
             ps.setLong(1, victim);
             ps.setObject(2, OffsetDateTime.ofInstant(from, java.time.ZoneOffset.UTC));
             try (ResultSet rs = ps.executeQuery()) {
@@ -321,7 +321,7 @@ class CheckerFaultsTest {
 
     long count(long monitorId, String condition) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "select count(*) from check_result where monitor_id = ? and " + condition)) {
+                "select count(*) from check_result_full where monitor_id = ? and " + condition)) {
             ps.setLong(1, monitorId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -335,7 +335,7 @@ class CheckerFaultsTest {
     List<Instant> column(long monitorId, String column, Instant from, Instant to) throws Exception {
         List<Instant> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "select " + column + " from check_result where monitor_id = ? and started_at between ? and ? order by 1")) {
+                "select " + column + " from check_result_full where monitor_id = ? and started_at between ? and ? order by 1")) {
             ps.setLong(1, monitorId);
             ps.setObject(2, OffsetDateTime.ofInstant(from, java.time.ZoneOffset.UTC));
             ps.setObject(3, OffsetDateTime.ofInstant(to, java.time.ZoneOffset.UTC));

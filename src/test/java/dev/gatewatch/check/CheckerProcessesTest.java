@@ -73,7 +73,7 @@ class CheckerProcessesTest {
         Map<Long, List<Instant>> dues = new HashMap<>();
         Map<String, Integer> byNode = new HashMap<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "select monitor_id, started_at, due_at, checker_id from check_result where region = ? and monitor_id = any(?) order by started_at")) {
+                "select monitor_id, started_at, due_at, checker_id from check_result_full where region = ? and monitor_id = any(?) order by started_at")) {
             ps.setString(1, region);
             ps.setArray(2, c.createArrayOf("bigint", ids.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
@@ -124,7 +124,7 @@ class CheckerProcessesTest {
             vertx.close();
         }
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "select count(*) from check_result where region = ? and monitor_id = any(?)")) {
+                "select count(*) from check_result_full where region = ? and monitor_id = any(?)")) {
             ps.setString(1, region);
             ps.setArray(2, c.createArrayOf("bigint", ids.toArray()));
             try (ResultSet rs = ps.executeQuery()) {

@@ -153,7 +153,7 @@ class DatabaseOutageTest {
             }
         }
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "select count(*) - count(distinct (monitor_id, region, resolver, due_at)) from check_result where monitor_id = any(?)")) {
+                "select count(*) - count(distinct (monitor_id, region, resolver, due_at)) from check_result_full where monitor_id = any(?)")) {
             ps.setArray(1, c.createArrayOf("bigint", ids.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -185,7 +185,7 @@ class DatabaseOutageTest {
     List<Instant> starts(long id, Instant from, Instant to) throws Exception {
         List<Instant> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "select started_at from check_result where monitor_id = ? and started_at between ? and ? order by 1")) {
+                "select started_at from check_result_full where monitor_id = ? and started_at between ? and ? order by 1")) {
             ps.setLong(1, id);
             ps.setObject(2, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
             ps.setObject(3, OffsetDateTime.ofInstant(to, ZoneOffset.UTC));

@@ -189,7 +189,7 @@ class ResultStorageTest {
         String stored = nasty.replace('\u0000', '\uFFFD');
         Instant now = Instant.now();
         CheckResult r = new CheckResult(1, "storage", "system", node, now, now, false, 502, ErrorClass.ASSERTION_FAILED, nasty,
-                new Timings(1, 1, null, 2, 0, 5), "127.0.0.1", 0, "http://127.0.0.1/" + nasty, 2, null, nasty, null,
+                new Timings(1, 1, null, 2, 0, 5), "127.0.0.1", 1, "http://127.0.0.1/" + nasty, 2, null, nasty, null,
                 List.of(nasty, "second"));
         try (ResultWriter writer = new ResultWriter(dataSource, new ResultWriter.Settings(100, Duration.ofMillis(20), 1000), () -> { })) {
             writer.submit(List.of(r), null);
@@ -198,7 +198,7 @@ class ResultStorageTest {
         }
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
                 select error_message, error_body, final_url, assertion_failures->>0, assertion_failures->>1, replaced_chars, status
-                from check_result where checker_id = ?""")) {
+                from check_result_full where checker_id = ?""")) {
             ps.setString(1, node);
             try (ResultSet rs = ps.executeQuery()) {
                 assertTrue(rs.next());
@@ -218,6 +218,42 @@ class ResultStorageTest {
     }
 
 
+    @Test
+    void resultsNameTheirCheckerAndResolverByOneKeyEachAndTheViewSpellsThemOut() throws Exception {
+        String node = "labels-" + UUID.randomUUID();
+        String resolver = "127.0.0.9:" + (10000 + (int) (Math.random() * 50000));
+        Instant now = Instant.now();
+        CheckResult redirected = new CheckResult(1, "storage", resolver, node, now, now.plusMillis(1), true, 200, null, null,
+                new Timings(1, 1, null, 2, 0, 5), "127.0.0.1", 2, "http://127.0.0.1/landed", 2, null, null, null, List.of());
+        // Two writers, as two processes would be: each has its own cache and both add the same new keys.
+        try (ResultWriter a = new ResultWriter(dataSource, new ResultWriter.Settings(100, Duration.ofMillis(20), 1000), () -> { });
+                ResultWriter b = new ResultWriter(dataSource, new ResultWriter.Settings(100, Duration.ofMillis(20), 1000, 2,
+                        Duration.ZERO, true), () -> { })) {
+            for (int i = 0; i < 20; i++) {
+                (i % 2 == 0 ? a : b).submit(List.of(result(1, node, now.plusMillis(10 + i), 10, true)), null);
+            }
+            a.submit(List.of(redirected), null);
+            assertTrue(a.flush(Duration.ofSeconds(10)));
+            assertTrue(b.flush(Duration.ofSeconds(10)));
+        }
+        assertEquals(1, single("select count(*) from result_checker where checker_id = ?", node), "one key for the checker");
+        assertEquals(1, single("select count(*) from result_resolver where resolver = ?", resolver), "one key for the resolver");
+        assertEquals(21, count(node));
+        assertEquals(20, single("select count(*) from check_result_full where checker_id = ? and region = 'storage' and resolver = 'system'"
+                + " and final_url is null", node), "no final URL without a redirect");
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "select region, resolver, final_url, redirects from check_result_full where checker_id = ? and redirects > 0")) {
+            ps.setString(1, node);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next());
+                assertEquals("storage", rs.getString(1));
+                assertEquals(resolver, rs.getString(2));
+                assertEquals("http://127.0.0.1/landed", rs.getString(3));
+                assertEquals(2, rs.getInt(4));
+            }
+        }
+    }
+
     static void submit(ResultWriter writer, String node, int n) {
         Instant base = Instant.now();
         for (int i = 0; i < n; i++) {
@@ -232,11 +268,11 @@ class ResultStorageTest {
     }
 
     long count(String node) throws Exception {
-        return single("select count(*) from check_result where checker_id = ?", node);
+        return single("select count(*) from check_result_full where checker_id = ?", node);
     }
 
     long distinctStarts(String node) throws Exception {
-        return single("select count(distinct started_at) from check_result where checker_id = ?", node);
+        return single("select count(distinct started_at) from check_result_full where checker_id = ?", node);
     }
 
     long single(String sql, String node) throws Exception {

@@ -88,7 +88,7 @@ class TwoCheckersTest {
             Map<Long, List<Instant>> dues = new HashMap<>();
             Map<String, Integer> byEngine = new HashMap<>();
             try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                    "select monitor_id, due_at, checker_id from check_result where region = ? and monitor_id = any(?) order by due_at")) {
+                    "select monitor_id, due_at, checker_id from check_result_full where region = ? and monitor_id = any(?) order by due_at")) {
                 ps.setString(1, REGION);
                 ps.setArray(2, c.createArrayOf("bigint", ids.toArray()));
                 try (ResultSet rs = ps.executeQuery()) {

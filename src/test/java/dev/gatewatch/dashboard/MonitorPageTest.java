@@ -240,9 +240,13 @@ class MonitorPageTest {
                 """, id, t);
         // 25 raw results in the last minutes; the page shows the newest 20.
         Sql.update(dataSource, """
-                insert into check_result (monitor_id, region, resolver, checker_id, due_at, started_at, ok, status, dns_ms, connect_ms, tls_ms,
+                with c as (insert into result_checker (checker_id, region) values ('test', 'eu-west')
+                           on conflict (checker_id, region) do update set region = excluded.region returning id),
+                     v as (insert into result_resolver (resolver) values ('system')
+                           on conflict (resolver) do update set resolver = excluded.resolver returning id)
+                insert into check_result (monitor_id, checker_key, resolver_key, due_at, started_at, ok, status, dns_ms, connect_ms, tls_ms,
                                           ttfb_ms, download_ms, total_ms, resolved_ip, cdn_provider, cdn_pop)
-                select ?, 'eu-west', 'system', 'test', ?::timestamptz - n * interval '10 seconds', ?::timestamptz - n * interval '10 seconds',
+                select ?, (select id from c), (select id from v), ?::timestamptz - n * interval '10 seconds', ?::timestamptz - n * interval '10 seconds',
                        true, 200, 11, 22, 33, 144, 5, case when n = 3 then 215 else 200 end, '127.0.0.2', 'cloudflare', 'FRA'
                 from generate_series(1, 25) n
                 """, id, t, t);

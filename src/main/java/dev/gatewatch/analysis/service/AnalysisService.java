@@ -74,14 +74,16 @@ public class AnalysisService {
 
     /**
      * The monitors to judge among those named (by the result writers' notices, or by {@link #WITH_NEW}), plus those
-     * with something going on (active); the list is hashed once, so a long one costs no more per row than a short one.
+     * with something going on (active, from their partial index); both are looked up by key, so a claim costs what it
+     * names rather than a scan of every monitor's state (which it did as an {@code active or ... in (...)} filter).
      */
     private static final String CLAIM = """
             select s.monitor_id, s.state::text, m.owner_id, m.confirmation_window_seconds, m.success_threshold,
                    m.max_response_time_ms, m.interval_seconds, m.quick_confirmation, s.last_result_id,
                    (select max(l.result_id) from check_latest l where l.monitor_id = s.monitor_id) as newest
             from analysis_state s join monitor m on m.id = s.monitor_id
-            where not m.paused and s.analyzed_at < ? and (s.active or s.monitor_id in (select unnest(?::bigint[])))
+            where not m.paused and s.analyzed_at < ?
+              and s.monitor_id = any(array(select unnest(?::bigint[]) union select a.monitor_id from analysis_state a where a.active))
             order by s.analyzed_at
             limit ?
             for update of s skip locked
@@ -98,7 +100,7 @@ public class AnalysisService {
             select r.id, r.monitor_id, r.region, r.resolver, r.started_at, r.ok, r.status, r.error_class, r.total_ms,
                    r.dns_ms, r.connect_ms, r.ttfb_ms, r.resolved_ip, r.cdn_provider, r.cdn_pop, r.error_source,
                    r.error_generator
-            from check_result r join unnest(?::bigint[], ?::timestamptz[]) as t(m, since)
+            from check_result_full r join unnest(?::bigint[], ?::timestamptz[]) as t(m, since)
               on r.monitor_id = t.m and r.started_at > t.since
             where r.started_at > ?
             """;

@@ -67,7 +67,7 @@ public class CheckQueries {
             throw new InvalidInputException("limit", "must be between 1 and " + MAX_RESULTS);
         }
         return query(ownerId, monitorId, """
-                select * from check_result where monitor_id = ? and started_at >= ? and started_at < ?
+                select * from check_result_full where monitor_id = ? and started_at >= ? and started_at < ?
                   and (?::text is null or region = ?) and (?::text is null or resolver = ?)
                 order by started_at desc, id desc limit ?
                 """, rs -> new ResultView(rs.getLong("id"), rs.getString("region"), rs.getString("resolver"), Sql.instant(rs, "due_at"),

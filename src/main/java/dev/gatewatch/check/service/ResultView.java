@@ -8,6 +8,7 @@ import dev.gatewatch.check.Timings;
 /**
  * A stored check result as the API shows it.
  *
+ * @param finalUrl      where the last redirect led; null when the monitor's URL answered itself (no redirect)
  * @param replacedChars characters of the response's text that PostgreSQL cannot hold (NUL, broken UTF-16) and were
  *                      stored as U+FFFD; null when none were
  */

@@ -41,7 +41,7 @@ final class ResultStore {
     private static final String IDS = "select nextval('check_result_id_seq') from generate_series(1, ?)";
 
     private static final String COPY = """
-            copy check_result (id, monitor_id, region, resolver, checker_id, due_at, started_at, ok, status, error_class,
+            copy check_result (id, monitor_id, checker_key, resolver_key, due_at, started_at, ok, status, error_class,
                 error_message, dns_ms, connect_ms, tls_ms, ttfb_ms, download_ms, total_ms, resolved_ip, redirects, final_url,
                 body_bytes, server, cdn_provider, cdn_pop, cdn_request_id, error_source, error_generator, error_body,
                 tls_expires_at, assertion_failures, replaced_chars) from stdin
@@ -94,7 +94,8 @@ final class ResultStore {
      * @param synchronousCommit false: the commit returns before its WAL is flushed (see {@code
      *                          gatewatch.checker.writer.synchronous-commit})
      */
-    static Outcome write(Connection c, List<Batch> batches, boolean synchronousCommit) throws SQLException {
+    static Outcome write(Connection c, List<Batch> batches, ResultLabels labels, boolean synchronousCommit) throws SQLException {
+        labels.resolve(c, batches.stream().flatMap(b -> b.results().stream()).toList());
         if (!synchronousCommit) {
             commitWithoutWaitingForDisk(c);
         }
@@ -110,7 +111,7 @@ final class ResultStore {
         }
         if (!results.isEmpty()) {
             long[] ids = ids(c, results.size());
-            copy(c, results, ids);
+            copy(c, results, ids, labels);
             latest(c, results, ids);
             notifyAnalyzers(c, results);
         }
@@ -195,7 +196,7 @@ final class ResultStore {
         return ids;
     }
 
-    private static void copy(Connection c, List<CheckResult> rs, long[] ids) throws SQLException {
+    private static void copy(Connection c, List<CheckResult> rs, long[] ids, ResultLabels labels) throws SQLException {
         CopyText rows = new CopyText();
         for (int i = 0; i < rs.size(); i++) {
             CheckResult r = rs.get(i);
@@ -203,11 +204,11 @@ final class ResultStore {
             var e = r.edge();
             Storable s = new Storable();
             List<String> failures = r.assertionFailures() == null ? List.of() : r.assertionFailures().stream().map(s::text).toList();
-            Object[] row = {ids[i], r.monitorId(), s.text(r.region()), s.text(r.resolver()), s.text(r.checkerId()), r.dueAt(),
+            Object[] row = {ids[i], r.monitorId(), labels.checkerKey(r), labels.resolverKey(r), r.dueAt(),
                     r.startedAt(), r.ok(), r.status() == null ? null : r.status().shortValue(),
                     r.errorClass() == null ? null : r.errorClass().code(), s.text(r.errorMessage()), t.dnsMs(), t.connectMs(),
                     t.tlsMs(), t.ttfbMs(), t.downloadMs(), t.totalMs(), s.text(r.resolvedIp()), (short) r.redirects(),
-                    s.text(r.finalUrl()), r.bodyBytes(), e == null ? null : s.text(e.server()), e == null ? null : s.text(e.provider()),
+                    finalUrl(r, s), r.bodyBytes(), e == null ? null : s.text(e.server()), e == null ? null : s.text(e.provider()),
                     e == null ? null : s.text(e.pop()), e == null ? null : s.text(e.requestId()),
                     e == null || r.status() == null || r.status() < 400 ? null : e.errorSource().code(),
                     e == null ? null : s.text(e.generator()), s.text(r.errorBody()), r.tlsExpiresAt(),
@@ -227,6 +228,11 @@ final class ResultStore {
                 copy.cancelCopy();
             }
         }
+    }
+
+    /** Only after a redirect: otherwise it is the monitor's own URL again, a third of a healthy row. */
+    private static String finalUrl(CheckResult r, Storable s) {
+        return r.redirects() == 0 ? null : s.text(r.finalUrl());
     }
 
     private static void latest(Connection c, List<CheckResult> rs, long[] ids) throws SQLException {

@@ -66,8 +66,9 @@ public final class ResultWriter implements AutoCloseable {
     /** @param ensurePartitions run when a row has no partition to go to (a clock far ahead, or maintenance late) */
     public ResultWriter(DataSource dataSource, Settings settings, Runnable ensurePartitions) {
         List<WriterLane> made = new ArrayList<>();
+        ResultLabels labels = new ResultLabels();
         for (int i = 0; i < settings.lanes(); i++) {
-            made.add(new WriterLane(i, dataSource, settings, ensurePartitions, counts));
+            made.add(new WriterLane(i, dataSource, settings, ensurePartitions, counts, labels));
         }
         this.lanes = List.copyOf(made);
     }

@@ -34,6 +34,7 @@ final class WriterLane {
     private final int bufferLimit;
     private final Runnable ensurePartitions;
     private final ResultWriter.Counts counts;
+    private final ResultLabels labels;
     private final Deque<Batch> buffer = new ArrayDeque<>();
     private final RollupBuffer rollups = new RollupBuffer();
     private final FaultLog faults;
@@ -49,8 +50,10 @@ final class WriterLane {
     private Instant rollupRetryAt = Instant.MIN;
     private int failures;
 
-    WriterLane(int index, DataSource dataSource, ResultWriter.Settings settings, Runnable ensurePartitions, ResultWriter.Counts counts) {
+    WriterLane(int index, DataSource dataSource, ResultWriter.Settings settings, Runnable ensurePartitions, ResultWriter.Counts counts,
+            ResultLabels labels) {
         this.dataSource = dataSource;
+        this.labels = labels;
         this.settings = settings;
         this.bufferLimit = Math.max(1, settings.bufferLimit() / settings.lanes());
         this.ensurePartitions = ensurePartitions;
@@ -212,7 +215,7 @@ final class WriterLane {
     private void commit(Connection c, List<Batch> part) throws SQLException {
         ResultStore.Outcome outcome;
         try {
-            outcome = ResultStore.write(c, part, settings.synchronousCommit());
+            outcome = ResultStore.write(c, part, labels, settings.synchronousCommit());
             c.commit();
         } catch (SQLException | RuntimeException e) {
             c.rollback();
