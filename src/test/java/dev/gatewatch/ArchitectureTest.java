@@ -63,6 +63,7 @@ class ArchitectureTest {
             new Row("check",     KERNEL.and("monitor"),               "a check runs a monitor's definition"),
             new Row("analysis",  KERNEL.and(CHECK_RECORDS),           "results reach the analyzer through the database, never by a call from check"),
             new Row("alerting",  KERNEL.and("analysis.model"),        "an alert carries the analysis's verdict values, nothing of how they were found"),
+            new Row("diagnosis", KERNEL.and("monitor", "check", "analysis"), "an on-demand check runs the probe in every region and is read as the analyzer reads checks"),
             new Row("dashboard", Allowed.EVERYTHING,                  "the dashboard reads everything"));
 
     @TestFactory

@@ -25,6 +25,11 @@ public class CurrentOwner {
         return id;
     }
 
+    /** The owner, or null when the request carries no login (on the pages and endpoints anyone may use). */
+    public Long idOrNull() {
+        return identity.getAttribute(OWNER_ID);
+    }
+
     public String email() {
         return identity.getPrincipal().getName();
     }

@@ -5,6 +5,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 import dev.gatewatch.analysis.model.Classification;
@@ -16,6 +20,8 @@ import dev.gatewatch.analysis.model.Lasted;
 import dev.gatewatch.analysis.model.Policy;
 import dev.gatewatch.analysis.model.Sample;
 import dev.gatewatch.analysis.model.Scope;
+import dev.gatewatch.analysis.model.Snapshot;
+import dev.gatewatch.analysis.model.StreamState;
 import dev.gatewatch.api.Durations;
 
 /** Puts an episode's evidence into plain words: which layer answered, who agrees, the likely cause, the first step. */
@@ -61,6 +67,36 @@ public final class Explainer {
             case DEGRADED -> throw new IllegalStateException();
         };
         return new Explanation(summary, layer, agreement, cause[0], cause[1]);
+    }
+
+    /**
+     * Checks made together (one per region and resolver) in plain words, with the same reading of layers, scope and
+     * causes as an episode's: for a diagnosis, where there is no history to follow.
+     */
+    public static Snapshot snapshot(List<Sample> checks, Instant at) {
+        List<Sample> bad = checks.stream().filter(s -> !s.ok()).toList();
+        Scope scope = Scopes.of(checks.stream().map(s -> StreamState.empty().next(s)).toList());
+        SortedSet<Integer> statuses = new TreeSet<>();
+        SortedSet<String> classes = new TreeSet<>();
+        SortedMap<String, Integer> layers = new TreeMap<>();
+        for (Sample s : bad) {
+            if (s.status() != null) {
+                statuses.add(s.status());
+            }
+            if (s.errorClass() != null) {
+                classes.add(s.errorClass().code());
+            }
+            layers.merge(Analyzer.layer(s), 1, Integer::sum);
+        }
+        Evidence v = new Evidence(bad.size(), statuses, classes, layers, !bad.isEmpty() && bad.stream().allMatch(Analyzer::blipKind),
+                bad, bad, checks.stream().filter(Sample::ok).mapToInt(Sample::totalMs).max().orElse(0), null, bad.isEmpty() ? null : at);
+        if (bad.isEmpty()) {
+            return new Snapshot(scope, v, null, new Explanation("Every check passes", "The site answers.", agreement(scope), null, null));
+        }
+        String failure = failure(v);
+        Episode e = new Episode(null, Scopes.verdict(scope), at, null, null, scope, v, null, null);
+        String[] cause = cause(e, scope, v);
+        return new Snapshot(scope, v, failure, new Explanation(failure, layer(v), agreement(scope), cause[0], cause[1]));
     }
 
     private static Explanation degraded(Episode e, Policy policy, String duration) {
@@ -290,6 +326,13 @@ public final class Explainer {
                             + "application is not running or not listening; \"upstream prematurely closed connection\" that it crashed "
                             + "mid-request; \"upstream sent invalid header\" that it answered with something that is not HTTP. "
                             + "Then check the application (systemctl status, docker ps, kubectl get pods) and its logs."};
+        }
+        if (st.isEmpty() && ec.contains("connect_refused")) {
+            // The checks' own connections were refused: nothing between them and the server to blame.
+            return new String[] {"Nothing accepts connections on the site's port: the server, or the proxy in front of the "
+                    + "application, is not running or is restarting.",
+                    "Check that the web server or proxy is running and listening on the port (systemctl status, docker ps, "
+                            + "ss -ltnp) and read its logs from " + when + "."};
         }
         if (st.contains(521) || ec.contains("connect_refused") || (st.contains(502) && !dominant.startsWith("server:"))) {
             return new String[] {"The back end crashed or is restarting: the " + (dominant.startsWith("edge:") ? "CDN" : "proxy")

@@ -96,7 +96,9 @@ public class OpenApiDocument implements OASFilter {
 
     private void errors(String path, PathItem item) {
         boolean api = path.startsWith("/api/");
-        boolean pub = path.startsWith("/status/") || path.equals("/login") || path.equals("/signup");
+        boolean pub = path.startsWith("/status/") || path.equals("/login") || path.equals("/signup") || path.startsWith("/diagnose");
+        // diagnosing a URL and reading a diagnosis by its id need no account (quarkus.http.auth.permission.diagnose-api)
+        boolean openApi = path.equals("/api/v1/diagnose") || path.startsWith("/api/v1/diagnoses/");
         item.getOperations().forEach((method, op) -> {
             APIResponses responses = op.getResponses() == null ? OASFactory.createAPIResponses() : op.getResponses();
             op.setResponses(responses);
@@ -118,7 +120,11 @@ public class OpenApiDocument implements OASFilter {
             if (method != PathItem.HttpMethod.GET) {
                 add.add(CONFLICT);
             }
-            if (api) {
+            if (openApi) {
+                // no credentials, or a token (which must then be valid): the owner sees more of their own diagnoses
+                add.add(NO_TOKEN);
+                op.setSecurity(List.of(OASFactory.createSecurityRequirement(), OASFactory.createSecurityRequirement().addScheme(TOKEN_SCHEME)));
+            } else if (api) {
                 add.add(NO_TOKEN);
                 // the API's paths are protected by configuration (quarkus.http.auth.permission.api), not annotations
                 op.setSecurity(List.of(OASFactory.createSecurityRequirement().addScheme(TOKEN_SCHEME)));

@@ -43,6 +43,12 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
+    public Response refused(ProblemException e, UriInfo uri) {
+        Response problem = e.problem().at(uri.getPath()).toResponse();
+        return e.retryAfterSeconds() == null ? problem : Response.fromResponse(problem).header("Retry-After", e.retryAfterSeconds()).build();
+    }
+
+    @ServerExceptionMapper
     public Response constraint(ConstraintViolationException e, UriInfo uri) {
         List<FieldError> errors = new ArrayList<>();
         e.getConstraintViolations().forEach(v -> {

@@ -60,6 +60,9 @@ public interface GatewatchConfig {
     /** A dead man's switch: a URL pinged while the whole pipeline is healthy, so an outside service pages when it stops. */
     Heartbeat heartbeat();
 
+    /** On-demand diagnosis ("is it down for everyone?"): a URL checked at once from every live region and resolver. */
+    Diagnosis diagnosis();
+
     enum Role {
         api, checker, analyzer, notifier
     }
@@ -535,5 +538,61 @@ public interface GatewatchConfig {
         /** Longest wait for the heartbeat service to answer. */
         @WithDefault("10s")
         Duration timeout();
+    }
+
+    interface Diagnosis {
+        /**
+         * Whether anyone, without an account, may diagnose a URL ({@code /diagnose} and {@code POST /api/v1/diagnose}).
+         * Off by default: an open diagnosis page lets strangers make this installation send requests.
+         */
+        @WithDefault("false")
+        boolean anonymous();
+
+        /**
+         * The resolvers every diagnosis asks besides the system one (a monitor's own are added for its diagnoses):
+         * public resolvers a visitor might switch to.
+         */
+        @WithDefault("system,1.1.1.1,8.8.8.8,9.9.9.9")
+        List<String> resolvers();
+
+        /** Ports an anonymous diagnosis may reach, on the URL and on every redirect hop. */
+        @WithDefault("80,443")
+        Set<Integer> anonymousPorts();
+
+        /** Longest wait for one check of an anonymous diagnosis (an owner's monitor uses its own timeout, up to this). */
+        @WithDefault("8s")
+        Duration checkTimeout();
+
+        /** How long after the request a region without answers is shown as not answering. */
+        @WithDefault("12s")
+        Duration regionDeadline();
+
+        /** How long a diagnosis and its page are kept. */
+        @WithDefault("7d")
+        Duration keep();
+
+        /** An anonymous request for a URL diagnosed this recently is answered with that diagnosis instead of new checks. */
+        @WithDefault("60s")
+        Duration reuseWithin();
+
+        /** New anonymous diagnoses one client address may start per hour. */
+        @WithDefault("20")
+        int perClientPerHour();
+
+        /** New anonymous diagnoses the whole installation starts per minute, at most. */
+        @WithDefault("60")
+        int perMinute();
+
+        /** New diagnoses one owner may start per minute. */
+        @WithDefault("10")
+        int perOwnerPerMinute();
+
+        /** Diagnoses a checker works on at once (each checks through every resolver in parallel). */
+        @WithDefault("4")
+        int concurrency();
+
+        /** How often a checker looks for diagnoses when it has heard no notice (the notices make it immediate). */
+        @WithDefault("5s")
+        Duration pollInterval();
     }
 }

@@ -18,6 +18,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.gatewatch.account.OwnedMonitors;
 import dev.gatewatch.analysis.service.DeploymentService;
+import dev.gatewatch.diagnosis.service.DiagnosisService;
 import dev.gatewatch.analysis.service.DeploymentView;
 import dev.gatewatch.analysis.service.IncidentQueries;
 import dev.gatewatch.analysis.service.IncidentView;
@@ -57,10 +58,15 @@ public class MonitorDetails {
     private final DashboardQueries dashboard;
     private final CheckQueries checks;
     private final IncidentQueries incidents;
+    /** The newest diagnoses listed beside the incidents. */
+    private static final int DIAGNOSES_SHOWN = 10;
+
     private final DeploymentService deployments;
+    private final DiagnosisService diagnoses;
 
     public MonitorDetails(AgroalDataSource dataSource, DashboardQueries dashboard, CheckQueries checks, IncidentQueries incidents,
-            DeploymentService deployments) {
+            DeploymentService deployments, DiagnosisService diagnoses) {
+        this.diagnoses = diagnoses;
         this.dataSource = dataSource;
         this.dashboard = dashboard;
         this.checks = checks;
@@ -97,7 +103,8 @@ public class MonitorDetails {
                 r.timings().connectMs(), r.timings().tlsMs(), r.timings().ttfbMs(), r.timings().downloadMs(), r.timings().totalMs(), scale)))
                 .toList();
 
-        return new MonitorDetail(live, range, byRegion, byResolver, recent, dashboard.strips(List.of(monitorId), now).get(monitorId), timeline);
+        return new MonitorDetail(live, range, byRegion, byResolver, recent, dashboard.strips(List.of(monitorId), now).get(monitorId), timeline,
+                diagnoses.history(ownerId, monitorId, DIAGNOSES_SHOWN));
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -49,6 +50,7 @@ class TenantIsolationTest {
         long deployment = ((Number) alice.api().body("{\"version\":\"v1\"}").post("/api/v1/monitors/" + monitor + "/deployments")
                 .then().statusCode(201).extract().path("id")).longValue();
         long incident = Fixtures.incident(dataSource, monitor);
+        Fixtures.diagnosis(dataSource, monitor);
         long channel = ((Number) alice.api().body("{\"type\":\"slack\",\"name\":\"alice-ops\",\"secrets\":{\"webhookUrl\":\"http://127.0.0.1:9/hook\"}}")
                 .post("/api/v1/channels").then().statusCode(201).extract().path("id")).longValue();
         long window = ((Number) alice.api().body("{\"name\":\"alice-maintenance\",\"recurrence\":{\"start\":\"02:00\",\"durationMinutes\":30}}")
@@ -62,8 +64,10 @@ class TenantIsolationTest {
         Map<String, Map<String, Object>> paths = openapi.getMap("paths");
         List<String> checked = new ArrayList<>();
         for (var path : paths.entrySet()) {
-            if (!path.getKey().contains("{") || path.getKey().startsWith("/status/") || path.getKey().startsWith("/password-reset/")) {
-                // public status pages and badges are public by design, checked below; a reset link is its own key (PasswordResetTest)
+            if (!path.getKey().contains("{") || path.getKey().startsWith("/status/") || path.getKey().startsWith("/password-reset/")
+                    || path.getKey().startsWith("/api/v1/diagnoses/") || path.getKey().startsWith("/diagnose/")) {
+                // public status pages and badges are public by design, checked below; a reset link is its own key (PasswordResetTest);
+                // a diagnosis is shared by its link, also by design: what another owner sees of it is checked below
                 continue;
             }
             for (String method : path.getValue().keySet()) {
@@ -98,6 +102,19 @@ class TenantIsolationTest {
                 "POST /monitors/{monitorId}/pause", "POST /monitors/{monitorId}/resume", "POST /monitors/{monitorId}/delete",
                 "GET /maintenance/{windowId}", "POST /maintenance/{windowId}", "POST /maintenance/{windowId}/delete")),
                 "the web UI's monitor and maintenance forms must be checked, got " + checked);
+
+        // Alice's diagnosis, shared by its link: another owner sees the verdict and checks, not the error page's body
+        String diagnosis = Fixtures.diagnosisId(Map.of("monitorId", monitor));
+        dev.gatewatch.api.Sql.update(dataSource, """
+                insert into diagnosis_result (diagnosis_id, region, resolver, checker_id, started_at, ok, status, total_ms, error_body)
+                values (?::uuid, 'eu', 'system', 'n1', now(), false, 502, 5, 'alice''s internal error page')
+                """, diagnosis);
+        assertEquals("alice's internal error page", alice.api().get("/api/v1/diagnoses/" + diagnosis).then().statusCode(200)
+                .extract().path("checks[0].errorBody"));
+        JsonPath shared = mallory.api().get("/api/v1/diagnoses/" + diagnosis).then().statusCode(200).extract().jsonPath();
+        assertEquals(502, shared.getInt("checks[0].status"));
+        assertNull(shared.get("checks[0].errorBody"), shared.prettify());
+        assertTrue(!mallory.web().get("/diagnose/" + diagnosis).then().statusCode(200).extract().asString().contains("internal error page"));
 
         // Alice's resources are untouched by all of that
         alice.api().get("/api/v1/monitors/" + monitor).then().statusCode(200).body("name", equalTo("alice's")).body("paused", equalTo(false));

@@ -38,6 +38,7 @@ final class Bodies {
                     + "\"description\":\"release\",\"version\":\"v2\",\"monitorIds\":[]}"),
             Map.entry("POST /api/v1/monitors/{monitorId}/deployments", "{\"expectedDurationSeconds\":300,\"description\":\"release\",\"version\":\"v2\"}"),
             Map.entry("POST /api/v1/deployments/{deploymentId}/end", "{\"endedAt\":null}"),
+            Map.entry("POST /api/v1/diagnose", "{\"url\":\"http://127.0.0.1/contract\"}"),
             Map.entry("PUT /api/v1/status-page", "{\"slug\":\"SLUG\",\"title\":\"Contract\",\"description\":\"d\","
                     + "\"enabled\":true,\"showDetails\":false,\"groups\":[{\"name\":\"Web\",\"monitors\":[{\"monitorId\":0,\"displayName\":\"Shop\"}]}]}"));
 

@@ -184,6 +184,11 @@ class OpenApiContractTest {
         assertTrue(violations.isEmpty(), violations.size() + " valid requests break the document:\n" + String.join("\n", violations));
     }
 
+    @org.junit.jupiter.api.AfterEach
+    void noContractNode() {
+        dev.gatewatch.api.Sql.update(dataSource, "delete from checker_node where id = 'contract-node'");
+    }
+
     private void badInput(ApiDocument.Operation op) {
         badPathParameters(op);
         badQueryParameters(op);
@@ -203,6 +208,12 @@ class OpenApiContractTest {
         Files.writeString(Path.of("target/openapi.json"), raw);
         document = new ApiDocument(JSON.readTree(raw));
         ids = Fixtures.create(owner, dataSource);
+        // a diagnosis is accepted only with a live region: a node heartbeating for this test's length (none answers it)
+        dev.gatewatch.api.Sql.update(dataSource, """
+                insert into checker_node (id, region, host, version, started_at, last_seen_at)
+                values ('contract-node', 'contract', 'contract', 'test', now(), now() + interval '10 minutes')
+                on conflict (id) do update set last_seen_at = excluded.last_seen_at, stopped_at = null
+                """);
     }
 
     // ---- generators ---------------------------------------------------------------------------------------------
@@ -408,7 +419,8 @@ class OpenApiContractTest {
         while (m.find()) {
             String name = m.group(1);
             String value = override.containsKey(name) ? override.get(name)
-                    : name.equals("slug") ? Fixtures.slug(ids) : String.valueOf(ids.getOrDefault(name, 1L));
+                    : name.equals("slug") ? Fixtures.slug(ids) : name.equals("diagnosisId") ? Fixtures.diagnosisId(ids)
+                    : String.valueOf(ids.getOrDefault(name, 1L));
             m.appendReplacement(url, Matcher.quoteReplacement(value));
         }
         m.appendTail(url);

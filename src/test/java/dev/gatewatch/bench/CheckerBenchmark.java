@@ -78,6 +78,8 @@ public final class CheckerBenchmark {
         long size1 = db.databaseBytes();
         var relations1 = db.relationBytes();
         var statements = db.topStatements(10);
+        var incidents = db.incidents(s0, s1);
+        var phases = db.phases();
         long checkerPeak = ProcessCpu.statusKb(run.checkerPid(), "VmHWM");
         long analyzerPeak = ProcessCpu.statusKb(run.analyzerPid(), "VmHWM");
         Run.Shutdown shutdown = run.stopChecker();
@@ -97,6 +99,7 @@ public final class CheckerBenchmark {
                 .line("RSS peak (VmHWM)", "checker %d MiB%s", checkerPeak / 1024,
                         run.withAnalyzer() ? ", analyzer " + analyzerPeak / 1024 + " MiB" : "")
                 .failures(db.failures(s0, s1, 15))
+                .incidents(incidents, phases)
                 .growth(size1 - size0, checks, DatabaseFigures.grewMost(relations0, relations1, 8))
                 .statements(db.statementsEnabled(), statements)
                 .harness(s0, s1, "in the window")

@@ -164,6 +164,38 @@ final class DatabaseFigures {
         return failures;
     }
 
+    /** Incidents written in the window (opened, or their evidence updated) by track, kind and status: a healthy run has none. */
+    List<Failure> incidents(Run.Sample from, Run.Sample to) throws SQLException {
+        List<Failure> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                select track || ' ' || kind, status || case when started_at >= ? then ', opened in the window' else ', opened before' end, count(*)
+                from incident where updated_at >= ? and updated_at < ?
+                group by 1, 2 order by 3 desc
+                """)) {
+            ps.setObject(1, OffsetDateTime.ofInstant(from.at(), ZoneOffset.UTC));
+            ps.setObject(2, OffsetDateTime.ofInstant(from.at(), ZoneOffset.UTC));
+            ps.setObject(3, OffsetDateTime.ofInstant(to.at(), ZoneOffset.UTC));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Failure(rs.getString(1), rs.getString(2), rs.getLong(3)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** How many monitors the analyzer holds in each phase now. */
+    Map<String, Long> phases() throws SQLException {
+        Map<String, Long> out = new LinkedHashMap<>();
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select phase, count(*) from analysis_state group by 1 order by 2 desc")) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        return out;
+    }
+
     long databaseBytes() throws SQLException {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select pg_database_size(current_database())")) {
             rs.next();
@@ -251,7 +283,6 @@ final class DatabaseFigures {
         return sorted;
     }
 
-    /** The statement with its parameters set to from, to, from, to, ... (each ? pair is the window's ends). */
     /**
      * {@code sql} with its parameters: the window's start and end times (when {@code times}), then its start
      * and end result marks.

@@ -82,6 +82,12 @@ final class Report {
         return this;
     }
 
+    Report incidents(List<DatabaseFigures.Failure> incidents, Map<String, Long> phases) {
+        line("incidents in the window", incidents.isEmpty() ? "none written" : "written (opened or updated), by track and kind");
+        incidents.forEach(i -> sub("%8d  %-22s %s", i.count(), i.errorClass(), i.message()));
+        return sub("analysis phases at the end  %s", phases.isEmpty() ? "-" : phases);
+    }
+
     Report growth(long databaseBytes, long checks, List<DatabaseFigures.Growth> relations) {
         line("database growth", "%s per stored check (%+.1f MiB over the window)", checks == 0 ? "-" : (databaseBytes / checks) + " bytes",
                 databaseBytes / 1048576.0);

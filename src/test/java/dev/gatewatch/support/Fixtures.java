@@ -23,8 +23,22 @@ public final class Fixtures {
         long silence = id(owner, "/api/v1/silences", "{\"reason\":\"contract\",\"durationMinutes\":30}", "id");
         owner.api().body("{\"slug\":\"contract-" + monitor + "\",\"title\":\"Contract\",\"enabled\":true,\"groups\":[{\"name\":\"\","
                 + "\"monitors\":[{\"monitorId\":" + monitor + "}]}]}").put("/api/v1/status-page").then().statusCode(200);
+        diagnosis(dataSource, monitor);
         return Map.of("monitorId", monitor, "tokenId", token, "deploymentId", deployment, "incidentId", incident(dataSource, monitor),
                 "channelId", channel, "windowId", window, "silenceId", silence);
+    }
+
+    /** The fixture diagnosis of the fixture monitor: its id is made from the monitor's. */
+    public static String diagnosisId(Map<String, Long> ids) {
+        return new java.util.UUID(0, ids.get("monitorId")).toString();
+    }
+
+    /** A diagnosis of the monitor, by its owner, with no checks yet; its id is {@link #diagnosisId}'s. */
+    public static void diagnosis(AgroalDataSource dataSource, long monitor) {
+        dev.gatewatch.api.Sql.update(dataSource, """
+                insert into diagnosis (id, owner_id, monitor_id, url, url_key, probe, resolvers, regions, slow_ms, deadline_at, expires_at)
+                select ?::uuid, owner_id, id, url, url, '{}', '{system}', '{}', 3000, now(), now() + interval '1 day' from monitor where id = ?
+                """, new java.util.UUID(0, monitor).toString(), monitor);
     }
 
     public static String slug(Map<String, Long> ids) {

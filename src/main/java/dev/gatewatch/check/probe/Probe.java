@@ -266,7 +266,7 @@ public final class Probe implements AutoCloseable {
         }
 
         void connect(InetAddress address) {
-            Optional<AddressPolicy.Refusal> refusal = guard.classify(address);
+            Optional<AddressPolicy.Refusal> refusal = guard.classify(address, port(current));
             if (refusal.isPresent()) {
                 // Neither the message nor the result names the refused address: it may be an internal DNS answer.
                 fail(ErrorClass.TARGET_BLOCKED, "the address for " + current.getHost() + " is " + refusal.get().category()

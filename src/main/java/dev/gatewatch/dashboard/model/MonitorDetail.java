@@ -18,7 +18,7 @@ import dev.gatewatch.dashboard.chart.PhaseBar;
  * @param timeline    incidents and episodes, newest first
  */
 public record MonitorDetail(Live live, ChartRange range, LineChart byRegion, LineChart byResolver, List<RecentCheck> recent,
-                            List<Day> strip, List<TimelineEntry> timeline) {
+                            List<Day> strip, List<TimelineEntry> timeline, List<dev.gatewatch.diagnosis.service.DiagnosisView> diagnoses) {
 
     /** The refreshed part: the monitor's state, the newest check of every (region, resolver) and silent regions checking it. */
     public record Live(MonitorSummary monitor, StreamGrid streams, Coverage coverage) {

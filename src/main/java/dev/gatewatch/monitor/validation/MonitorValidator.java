@@ -180,7 +180,12 @@ public class MonitorValidator {
         return errors;
     }
 
-    private String url(String raw, List<FieldError> errors) {
+    /**
+     * The URL in canonical form (scheme and host lower-cased, the host as IDNA or a plain address literal, a path), or
+     * null with the reason added to {@code errors} under {@code url}: not http(s), credentials in it, a bad host or
+     * port, or a host the SSRF guard refuses.
+     */
+    public String url(String raw, List<FieldError> errors) {
         if (raw == null || raw.isBlank()) {
             errors.add(new FieldError("url", "is required"));
             return null;

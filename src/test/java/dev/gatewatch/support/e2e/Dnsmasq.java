@@ -45,6 +45,25 @@ public final class Dnsmasq implements AutoCloseable {
      * an A query.
      */
     public static Dnsmasq start(Map<String, String> names) {
+        LinkedHashMap<String, String> copy = checked(names);
+        // A free port can be taken by another process before dnsmasq binds it: try another one then.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return launch(copy, Ports.freeUdpAndTcpPort(LISTEN_ADDRESS));
+            } catch (IllegalStateException e) {
+                if (attempt == 3 || e.getMessage() == null || !e.getMessage().contains("Address already in use")) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** The same on a port chosen before (one the app under test was configured with). */
+    public static Dnsmasq startOn(int port, Map<String, String> names) {
+        return launch(checked(names), port);
+    }
+
+    private static LinkedHashMap<String, String> checked(Map<String, String> names) {
         LinkedHashMap<String, String> copy = new LinkedHashMap<>();
         names.forEach((name, ip) -> {
             if (!NAME.matcher(name).matches()) {
@@ -55,22 +74,12 @@ public final class Dnsmasq implements AutoCloseable {
             }
             copy.put(name, ip);
         });
-        // A free port can be taken by another process before dnsmasq binds it: try another one then.
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return launch(copy);
-            } catch (IllegalStateException e) {
-                if (attempt == 3 || e.getMessage() == null || !e.getMessage().contains("Address already in use")) {
-                    throw e;
-                }
-            }
-        }
+        return copy;
     }
 
-    private static Dnsmasq launch(Map<String, String> copy) {
+    private static Dnsmasq launch(Map<String, String> copy, int port) {
         Path dir = E2eProcess.tempDir("dnsmasq");
         Path log = dir.resolve("dnsmasq.log");
-        int port = Ports.freeUdpAndTcpPort(LISTEN_ADDRESS);
         List<String> command = new ArrayList<>(List.of(BINARY,
                 "--keep-in-foreground",
                 "--no-resolv",
