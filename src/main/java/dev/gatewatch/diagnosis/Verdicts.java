@@ -61,7 +61,7 @@ public final class Verdicts {
                             silent, waiting);
         }
         List<Sample> samples = samples(o.checks());
-        Snapshot snap = Explainer.snapshot(samples, o.at());
+        Snapshot snap = Explainer.snapshot(samples, o.at().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
         String so = waiting.isEmpty() ? "" : "So far: ";
         if (snap.allPass()) {
             List<CheckResult> slow = o.checks().stream().filter(c -> c.timings().totalMs() > o.slowMs()).toList();
@@ -69,7 +69,8 @@ public final class Verdicts {
                 return slow(o, slow, so, silent, waiting);
             }
             int slowest = o.checks().stream().mapToInt(c -> c.timings().totalMs()).max().orElse(0);
-            String headline = so + "Up for everyone: all " + checks(o.checks().size()) + " from " + regions(o.checks())
+            String headline = so + "Up for everyone: " + (o.checks().size() == 1 ? "the check" : "all " + o.checks().size() + " checks")
+                    + " from " + regions(o.checks())
                     + " through " + resolvers(o.checks()) + " passed (" + statuses(o.checks()) + ", the slowest in " + slowest + " ms).";
             return new Verdict(Finding.UP, headline, null, snap.explanation().agreement(), null, upForVisitor(o.checks()),
                     List.of(Step.of("Nothing fails from outside",
@@ -100,7 +101,8 @@ public final class Verdicts {
         String failure = snap.failure();
         return switch (f) {
             case DOWN_EVERYWHERE -> "Down for everyone: " + failure + ", " + (s.liveRegions().size() == 1 ? "in the one region checked ("
-                    + s.liveRegions().get(0) + ")" : "in every region") + " and through every resolver.";
+                    + s.liveRegions().get(0) + ")" : "in every region") + " and through " + (s.resolvers().size() == 1 ? "its resolver"
+                    : "every resolver") + ".";
             case DOWN_VIA_RESOLVERS -> "Down for some visitors, depending on their DNS: " + failure + " through " + words(s.resolvers())
                     + ", while " + words(passing(checks, CheckResult::resolver)) + " reach a working site.";
             case DOWN_AT_NODES -> "Down for some visitors: " + failure + " from " + (s.extent() == Extent.CDN_NODE
@@ -317,10 +319,6 @@ public final class Verdicts {
 
     private static List<String> publicResolvers(List<String> resolvers) {
         return resolvers.stream().filter(PUBLIC_RESOLVERS::containsKey).limit(2).toList();
-    }
-
-    private static String checks(int n) {
-        return n == 1 ? "1 check" : n + " checks";
     }
 
     private static String regions(List<CheckResult> checks) {
