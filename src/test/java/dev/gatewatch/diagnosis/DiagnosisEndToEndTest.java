@@ -190,6 +190,23 @@ class DiagnosisEndToEndTest {
     }
 
     @Test
+    void aDiagnosisThatCannotBeReadIsSetAsideAloneAndTheOneBehindItIsChecked() throws Exception {
+        String bad = java.util.UUID.randomUUID().toString();
+        Sql.update(dataSource, """
+                insert into diagnosis (id, url, url_key, probe, resolvers, regions, slow_ms, deadline_at, expires_at)
+                values (?::uuid, 'http://broken.test/', 'http://broken.test', '[]', '{system}', '{test}', 3000,
+                        now() + interval '20 seconds', now() + interval '1 day')
+                """, bad);
+        Sql.update(dataSource, "insert into diagnosis_task (diagnosis_id, region) values (?::uuid, 'test')", bad);
+        TestOwner owner = Owners.create();
+        JsonPath d = diagnoseAndWait(owner, monitor(owner, "http://site.test:" + web + "/", List.of(dns.spec())));
+        assertEquals("up", d.getString("verdict.finding"), d.prettify());
+        assertEquals(1, Sql.number(dataSource, "select count(*) from diagnosis_task where diagnosis_id = ?::uuid and done_at is not null", bad),
+                "the unreadable one is marked done, not claimed again and again");
+        Sql.update(dataSource, "delete from diagnosis where id = ?::uuid", bad);
+    }
+
+    @Test
     void aRegionThatTakesNoDiagnosisIsShownAsNotAnsweringOnceTheDeadlinePasses() throws Exception {
         // a checker of region "mars" that heartbeats but does not take diagnoses (an old version, say)
         Sql.update(dataSource, """

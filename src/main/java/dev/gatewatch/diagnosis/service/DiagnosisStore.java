@@ -307,13 +307,20 @@ public final class DiagnosisStore {
             ps.setLong(4, lease.toMillis());
             ps.setString(5, region);
             List<Job> jobs = new ArrayList<>();
+            List<UUID> unreadable = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    jobs.add(new Job(rs.getObject(1, UUID.class), region, JSON.readValue(rs.getString(2), ProbeSpec.class),
-                            List.of((String[]) rs.getArray(3).getArray()), rs.getObject(4, OffsetDateTime.class).toInstant()));
+                    UUID id = rs.getObject(1, UUID.class);
+                    try {
+                        jobs.add(new Job(id, region, JSON.readValue(rs.getString(2), ProbeSpec.class),
+                                List.of((String[]) rs.getArray(3).getArray()), rs.getObject(4, OffsetDateTime.class).toInstant()));
+                    } catch (JsonProcessingException | RuntimeException e) {
+                        unreadable.add(id); // that one alone: the region shows as not answering, the others are checked
+                    }
                 }
-            } catch (JsonProcessingException e) {
-                throw new SQLException("a diagnosis has an unreadable probe", e);
+            }
+            for (UUID id : unreadable) {
+                done(id, region, node);
             }
             return jobs;
         }

@@ -86,10 +86,14 @@ public class DiagnosisPages {
             return Response.status(400).entity(Templates.form(Csrf.token(rc), owner.idOrNull() != null, url == null ? "" : url,
                     e.errors(), null).render()).build();
         } catch (ProblemException e) {
-            var r = Response.status(e.problem().status()).entity(Templates.form(Csrf.token(rc), owner.idOrNull() != null,
-                    url == null ? "" : url, List.of(), e.getMessage()).render());
-            return (e.retryAfterSeconds() == null ? r : r.header("Retry-After", e.retryAfterSeconds())).build();
+            return refused(e, Templates.form(Csrf.token(rc), owner.idOrNull() != null, url == null ? "" : url, List.of(), e.getMessage()));
         }
+    }
+
+    /** The form again saying why, with the refusal's status (429, 503) and its Retry-After. */
+    static Response refused(ProblemException e, TemplateInstance form) {
+        var r = Response.status(e.problem().status()).entity(form.render());
+        return (e.retryAfterSeconds() == null ? r : r.header("Retry-After", e.retryAfterSeconds())).build();
     }
 
     @GET

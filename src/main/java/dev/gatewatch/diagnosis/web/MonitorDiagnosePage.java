@@ -45,8 +45,7 @@ public class MonitorDiagnosePage {
         try {
             return Response.seeOther(URI.create(diagnoses.diagnoseMonitor(owner.id(), monitorId).view().page())).build();
         } catch (ProblemException e) {
-            var r = Response.status(e.problem().status()).entity(DiagnosisPages.Templates.form(Csrf.token(rc), true, "", List.of(), e.getMessage()).render());
-            return (e.retryAfterSeconds() == null ? r : r.header("Retry-After", e.retryAfterSeconds())).build();
+            return DiagnosisPages.refused(e, DiagnosisPages.Templates.form(Csrf.token(rc), true, "", List.of(), e.getMessage()));
         }
     }
 
