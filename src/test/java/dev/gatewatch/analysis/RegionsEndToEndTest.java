@@ -68,10 +68,16 @@ class RegionsEndToEndTest {
             config.put("gatewatch.roles", "api,analyzer");
             // The checkers heartbeat every second; a few seconds of CPU starvation must not make a region silent.
             config.put("gatewatch.checker.node-timeout", "10s");
+            // Diagnoses ask the test's dnsmasq (started later on this port), never the system resolver or a public one.
+            String dnsPort = System.getProperty(DNS_PORT, String.valueOf(Ports.freeUdpAndTcpPort("127.0.0.1")));
+            System.setProperty(DNS_PORT, dnsPort);
+            config.put("gatewatch.diagnosis.resolvers", "127.0.0.1:" + dnsPort);
             return config;
         }
     }
 
+    /** The dnsmasq port, chosen by the profile before the app starts (its diagnoses' resolver). */
+    static final String DNS_PORT = "regions-e2e.dns-port";
     private static final int INTERVAL = 5;
     private static final int WINDOW = 30;
     /** Longer than the 40 s restart: a blip must clear inside it. */
@@ -125,7 +131,7 @@ class RegionsEndToEndTest {
         CLOSE.add(Nginx.start(sites));
         Map<String, String> names = new LinkedHashMap<>();
         SITES.forEach(site -> names.put(site + ".test", "127.0.0.1"));
-        dns = closing(Dnsmasq.start(names));
+        dns = closing(Dnsmasq.startOn(Integer.getInteger(DNS_PORT), names));
         for (int i = 0; i < 3; i++) {
             Netns ns = namespaces.get(i);
             Map<String, Forwarder> forwarders = new LinkedHashMap<>();
@@ -248,12 +254,26 @@ class RegionsEndToEndTest {
                         + "%.1f s restart a deploy blip of %d–%d s%n", r1, toPartial, r1, r2, toOutage, restart,
                 blip.getInt("[0].minDurationSeconds"), blip.getInt("[0].maxDurationSeconds"));
 
+        // The same world diagnosed on demand, from every region at once: down only where the route is cut.
+        JsonPath partialNow = diagnose(owner, monitors.get("partial"));
+        assertEquals("down_in_regions", partialNow.getString("verdict.finding"), partialNow.prettify());
+        assertTrue(partialNow.getString("verdict.headline").startsWith("Down from " + r1 + ": connect refused, while " + r2 + " and "
+                + r3 + " reach the site"), partialNow.getString("verdict.headline"));
+        assertEquals("It depends on where you are", partialNow.getString("verdict.visitor[0].title"));
+        assertTrue(partialNow.getString("verdict.owner[0].text").startsWith("Trace the route from " + r1), partialNow.prettify());
+        JsonPath outageNow = diagnose(owner, monitors.get("outage"));
+        assertEquals("down_in_regions", outageNow.getString("verdict.finding"), outageNow.prettify());
+        assertTrue(outageNow.getString("verdict.headline").startsWith("Down from " + r1 + " and " + r2 + ": connect timeout, while "
+                + r3 + " reach"), outageNow.getString("verdict.headline"));
+
         // Region 3's checker loses the database: the region goes silent, its missing checks are no failures.
         REGIONS.get(0).sites().get("partial").restore();
         REGIONS.get(0).sites().get("outage").restore();
         REGIONS.get(1).sites().get("outage").restore();
         Instant dbCut = Instant.now();
         databases.get(r3).cut();
+        // asked while region 3 still counts as live: it cannot take the diagnosis, and is shown as not answering
+        String asked = owner.api().post("/api/v1/monitors/" + monitors.get("dbcut") + "/diagnose").then().statusCode(202).extract().path("id");
         RealTime.waitFor(Duration.ofSeconds(30), () -> !live(owner, r3));
         long toSilent = Duration.between(dbCut, Instant.now()).toSeconds();
         RealTime.sleepUntil(dbCut.plusSeconds(WINDOW + 3L * INTERVAL));
@@ -266,6 +286,9 @@ class RegionsEndToEndTest {
         assertEquals(0, dbcut.getList("").size(), "no incident while " + r3 + " is silent: " + dbcut.prettify());
         assertEquals(0, alerts(monitors.get("dbcut")), "nothing alerted for the silent region");
         assertEquals(1, incidents(owner, monitors.get("blip")).getList("").size(), "nothing new for the blip's monitor either");
+        JsonPath withoutR3 = waitComplete(owner, asked);
+        assertEquals(List.of(r3), withoutR3.getList("verdict.silent"), withoutR3.prettify());
+        assertEquals("up", withoutR3.getString("verdict.finding"), withoutR3.prettify());
 
         databases.get(r3).restore();
         Instant back = Instant.now();
@@ -275,6 +298,19 @@ class RegionsEndToEndTest {
         // The cut regions, reconnected, recover the partial and the outage.
         RealTime.waitFor(Duration.ofSeconds(40), () -> has(owner, monitors.get("partial"), "partial", "resolved")
                 && has(owner, monitors.get("outage"), "outage", "resolved"));
+    }
+
+    private JsonPath diagnose(TestOwner owner, long monitor) throws InterruptedException {
+        return waitComplete(owner, owner.api().post("/api/v1/monitors/" + monitor + "/diagnose").then().statusCode(202).extract().path("id"));
+    }
+
+    private JsonPath waitComplete(TestOwner owner, String id) throws InterruptedException {
+        JsonPath[] last = new JsonPath[1];
+        RealTime.waitFor(Duration.ofSeconds(30), () -> {
+            last[0] = owner.api().get("/api/v1/diagnoses/" + id).then().statusCode(200).extract().jsonPath();
+            return last[0].getBoolean("complete");
+        });
+        return last[0];
     }
 
     private static <T extends AutoCloseable> T closing(T resource) {

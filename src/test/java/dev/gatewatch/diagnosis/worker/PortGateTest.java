@@ -60,7 +60,7 @@ class PortGateTest {
     private static CheckResult check(String path) throws Exception {
         AddressPolicy loopback = new AddressPolicy(List.of(Cidr.parse("127.0.0.0/8")), List.of());
         Probe probe = new Probe(vertx, new Probe.Settings(64 * 1024, 2048, "Gatewatch-test", List.of(), 2, 1, Duration.ofSeconds(2)),
-                new DiagnosisWorker.PortGate(loopback, Set.of(allowed.actualPort())));
+                new DiagnosisTaker.PortGate(loopback, Set.of(allowed.actualPort())));
         try {
             var task = ProbeSpec.anonymous("http://127.0.0.1:" + allowed.actualPort() + path, 2000)
                     .task("test", List.of(ResolverSpec.parse("system")), Instant.now());
