@@ -55,6 +55,12 @@ class DiagnosisBrowserTest extends BrowserTest {
     @jakarta.inject.Inject
     io.agroal.api.AgroalDataSource dataSource;
 
+    @org.junit.jupiter.api.BeforeEach
+    void onlyThisChecker() {
+        // nodes other test apps left in the same database are not asked
+        dev.gatewatch.api.Sql.update(dataSource, "update checker_node set stopped_at = now() where region <> 'test' and stopped_at is null");
+    }
+
     @AfterEach
     void closeTab() {
         // the anonymous rate limit of this profile is small: leave it to the other tests
