@@ -254,7 +254,9 @@ class RegionsEndToEndTest {
                         + "%.1f s restart a deploy blip of %d–%d s%n", r1, toPartial, r1, r2, toOutage, restart,
                 blip.getInt("[0].minDurationSeconds"), blip.getInt("[0].maxDurationSeconds"));
 
-        // The same world diagnosed on demand, from every region at once: down only where the route is cut.
+        // The same world diagnosed on demand, from every region at once: down only where the route is cut. Only these
+        // three regions are live: nodes other tests left in the shared database (some with heartbeats in the future) stop.
+        Sql.update(dataSource, "update checker_node set stopped_at = now() where stopped_at is null and region not like 'ns-%'");
         JsonPath partialNow = diagnose(owner, monitors.get("partial"));
         assertEquals("down_in_regions", partialNow.getString("verdict.finding"), partialNow.prettify());
         assertTrue(partialNow.getString("verdict.headline").startsWith("Down from " + r1 + ": connect refused, while " + r2 + " and "
