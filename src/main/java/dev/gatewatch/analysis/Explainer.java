@@ -201,7 +201,7 @@ public final class Explainer {
                     + (s.addresses().containsKey(r) ? " (answering " + String.join(", ", s.addresses().get(r)) + ")" : "")).toList())
                     + " fails in every region, while the other resolvers" + (s.healthyAddresses().isEmpty() ? ""
                     : " (answering " + String.join(", ", s.healthyAddresses()) + ")") + " pass.";
-            case ADDRESS -> "They disagree by address: checks that reached " + String.join(", ", failingAddresses(s))
+            case ADDRESS -> "They disagree by address: checks that reached " + String.join(", ", s.failingAddresses())
                     + " fail, checks that reached " + String.join(", ", s.healthyAddresses()) + " pass.";
             case CDN_NODE -> "They disagree by CDN node: answers from " + String.join(", ", s.pops()) + " fail, answers from "
                     + String.join(", ", s.healthyPops()) + " pass.";
@@ -214,9 +214,6 @@ public final class Explainer {
         };
     }
 
-    private static List<String> failingAddresses(Scope s) {
-        return s.addresses().values().stream().flatMap(List::stream).distinct().sorted().toList();
-    }
 
     /** The likely cause and the first step, most specific first: the scope, then the kind of failure. */
     private static String[] cause(Episode e, Scope s, Evidence v) {
@@ -240,22 +237,22 @@ public final class Explainer {
             case RESOLVER -> {
                 if (s.byNode()) {
                     return nodeCause(s, v, "through " + String.join(", ", s.resolvers()) + ", which send"
-                            + (s.resolvers().size() == 1 ? "s" : "") + " visitors to " + String.join(", ", failingAddresses(s)));
+                            + (s.resolvers().size() == 1 ? "s" : "") + " visitors to " + String.join(", ", s.failingAddresses()));
                 }
                 return new String[] {"DNS routes part of the traffic to a broken node: " + String.join(", ", s.resolvers())
-                        + " returns " + String.join(", ", failingAddresses(s)) + ", which fails, while other resolvers return a "
+                        + " returns " + String.join(", ", s.failingAddresses()) + ", which fails, while other resolvers return a "
                         + "working address. A stale or wrong DNS record, or a geo/latency DNS policy pointing at a dead node.",
                         "Check the A/AAAA records at your DNS provider (dig @" + s.resolvers().get(0) + " <host>); fix or remove the "
-                                + "record for " + String.join(", ", failingAddresses(s)) + ", or bring that node back. Changes reach "
+                                + "record for " + String.join(", ", s.failingAddresses()) + ", or bring that node back. Changes reach "
                                 + "users as the old record's TTL expires."};
             }
             case ADDRESS -> {
                 if (s.byNode()) {
-                    return nodeCause(s, v, "at " + String.join(", ", failingAddresses(s)));
+                    return nodeCause(s, v, "at " + String.join(", ", s.failingAddresses()));
                 }
-                return new String[] {"One of the addresses the name points to is broken (" + String.join(", ", failingAddresses(s))
+                return new String[] {"One of the addresses the name points to is broken (" + String.join(", ", s.failingAddresses())
                         + ") while " + String.join(", ", s.healthyAddresses()) + " works: a dead node in round-robin DNS or behind a load balancer.",
-                        "Take " + String.join(", ", failingAddresses(s)) + " out of DNS or the load balancer, or restart that node."};
+                        "Take " + String.join(", ", s.failingAddresses()) + " out of DNS or the load balancer, or restart that node."};
             }
             case CDN_NODE -> {
                 return new String[] {"A problem at CDN node " + String.join(", ", s.pops()) + " or on its route to your origin; "
@@ -303,7 +300,7 @@ public final class Explainer {
                 + "DNS is not broken; it only decides which node a visitor lands on.",
                 (originFails ? "Check the back end that " + nodes + " proxies to and that proxy's error log. " : "Check node " + nodes
                         + " and its provider's status. ") + "Meanwhile steer traffic away from " + nodes + ": take "
-                        + String.join(", ", failingAddresses(s)) + " out of the DNS answers (or the geo/latency policy), or disable "
+                        + String.join(", ", s.failingAddresses()) + " out of the DNS answers (or the geo/latency policy), or disable "
                         + "the node at your CDN or load balancer. Visitors who see errors may reach a working node by switching "
                         + "to another DNS resolver (such as 1.1.1.1 or 8.8.8.8)."};
     }

@@ -106,7 +106,7 @@ public final class Verdicts {
             case DOWN_VIA_RESOLVERS -> "Down for some visitors, depending on their DNS: " + failure + " through " + words(s.resolvers())
                     + ", while " + words(passing(checks, CheckResult::resolver)) + " reach a working site.";
             case DOWN_AT_NODES -> "Down for some visitors: " + failure + " from " + (s.extent() == Extent.CDN_NODE
-                    ? "CDN node " + words(s.pops()) : words(failingAddresses(s))) + ", while " + (s.extent() == Extent.CDN_NODE
+                    ? "CDN node " + words(s.pops()) : words(s.failingAddresses())) + ", while " + (s.extent() == Extent.CDN_NODE
                     ? words(s.healthyPops()) : words(s.healthyAddresses())) + " serve the site.";
             case DOWN_IN_REGIONS -> "Down from " + words(s.regions()) + ": " + failure + ", while " + words(passing(checks, CheckResult::region))
                     + " reach the site.";
@@ -205,7 +205,7 @@ public final class Verdicts {
                 if (!good.isEmpty()) {
                     steps.add(switchDns(good, f == Finding.DOWN_VIA_RESOLVERS
                             ? "They send visitors to " + words(s.healthyAddresses()) + ", which works; " + words(s.resolvers())
-                            + " send" + (s.resolvers().size() == 1 ? "s" : "") + " them to " + words(failingAddresses(s)) + ", which fails."
+                            + " send" + (s.resolvers().size() == 1 ? "s" : "") + " them to " + words(s.failingAddresses()) + ", which fails."
                             : "Through them, Gatewatch reached a working " + (s.extent() == Extent.CDN_NODE ? "CDN node." : "address.")));
                 }
                 steps.add(flushDns());
@@ -313,9 +313,6 @@ public final class Verdicts {
         return List.copyOf(new TreeSet<>(checks.stream().map(key).filter(x -> x != null).toList()));
     }
 
-    private static List<String> failingAddresses(Scope s) {
-        return s.addresses().values().stream().flatMap(List::stream).distinct().sorted().toList();
-    }
 
     private static List<String> publicResolvers(List<String> resolvers) {
         return resolvers.stream().filter(PUBLIC_RESOLVERS::containsKey).limit(2).toList();

@@ -19,6 +19,11 @@ public record Scope(Extent extent, List<String> regions, List<String> resolvers,
                     List<String> healthyAddresses, List<String> pops, List<String> healthyPops, int failingStreams,
                     int streams, List<String> liveRegions, boolean quorum) {
 
+    /** Every address a failing check reached, sorted once over all resolvers. */
+    public List<String> failingAddresses() {
+        return addresses.values().stream().flatMap(List::stream).distinct().sorted().toList();
+    }
+
     /** A short label: "whole", "resolver 8.8.8.8 (127.0.0.3), CDN node FRA", "regions eu-west", "CDN node FRA". */
     public String label() {
         return switch (extent) {
@@ -27,7 +32,7 @@ public record Scope(Extent extent, List<String> regions, List<String> resolvers,
             case RESOLVER -> (resolvers.size() == 1 ? "resolver " : "resolvers ") + String.join(", ", resolvers.stream()
                     .map(r -> addresses.getOrDefault(r, List.of()).isEmpty() ? r : r + " (" + String.join(", ", addresses.get(r)) + ")")
                     .toList()) + node();
-            case ADDRESS -> "address " + String.join(", ", addresses.values().stream().flatMap(List::stream).distinct().sorted().toList())
+            case ADDRESS -> "address " + String.join(", ", failingAddresses())
                     + node();
             case CDN_NODE -> (pops.size() == 1 ? "CDN node " : "CDN nodes ") + String.join(", ", pops);
             case MIXED -> failingStreams + " of " + streams + " checks in " + String.join(", ", regions);

@@ -121,7 +121,7 @@ public class DiagnosisService {
     /** The monitor's diagnoses, newest first (404 unless it is the owner's). */
     public List<DiagnosisView> history(long ownerId, long monitorId, int limit) {
         try {
-            store.monitor(ownerId, monitorId, 1).orElseThrow(() -> new NotFoundProblem("monitor " + monitorId));
+            store.requireOwned(ownerId, monitorId);
             List<DiagnosisView> views = new ArrayList<>();
             for (var s : store.forMonitor(monitorId, Math.max(1, Math.min(limit, 100)))) {
                 views.add(DiagnosisView.of(s, verdict(s), true));

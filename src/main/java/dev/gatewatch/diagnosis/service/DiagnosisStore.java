@@ -113,6 +113,13 @@ public final class DiagnosisStore {
     public record MonitorTarget(ProbeSpec probe, List<String> resolvers, Integer maxResponseTimeMs) {
     }
 
+    /** 404 unless the monitor is the owner's (the kernel's tenant check). */
+    public void requireOwned(long ownerId, long monitorId) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            dev.gatewatch.account.OwnedMonitors.requireOwned(c, ownerId, monitorId);
+        }
+    }
+
     /** The owner's monitor, with the probe its diagnosis sends (its timeout capped); empty when it is not theirs. */
     public Optional<MonitorTarget> monitor(long ownerId, long monitorId, int timeoutCapMs) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
