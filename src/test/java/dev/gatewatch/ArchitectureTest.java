@@ -28,6 +28,7 @@ import dev.gatewatch.account.web.Csrf;
 import dev.gatewatch.check.CheckResult;
 import dev.gatewatch.check.ErrorClass;
 import dev.gatewatch.check.FastConfirmation;
+import dev.gatewatch.check.LiveRegions;
 import dev.gatewatch.check.ResultNotices;
 import dev.gatewatch.check.cdn.ErrorSource;
 
@@ -46,11 +47,11 @@ class ArchitectureTest {
             .and(CurrentOwner.class, OwnedMonitors.class, Csrf.class);
 
     /**
-     * What the analyzer may take from check: the stored result's vocabulary, its one door into the schedule, and the
-     * format of the notices the writer sends through PostgreSQL.
+     * What the analyzer may take from check: the stored result's vocabulary, its one door into the schedule, which
+     * regions are live, and the format of the notices the writer sends through PostgreSQL.
      */
     private static final Allowed CHECK_RECORDS = Allowed.classes(CheckResult.class, ErrorClass.class, ErrorSource.class,
-            FastConfirmation.class, ResultNotices.class);
+            FastConfirmation.class, LiveRegions.class, ResultNotices.class);
 
     private static final List<Row> TABLE = List.of(
             // package          may use (besides itself)              why

@@ -2,6 +2,7 @@ package dev.gatewatch.check;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
@@ -14,6 +15,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import jakarta.inject.Inject;
 
@@ -30,12 +32,13 @@ import dev.gatewatch.support.TargetServers;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
 import io.vertx.core.Vertx;
 
 /**
  * The real PostgreSQL server stopped for 60 s and started again under a running checker: the checker goes on checking
  * the monitors it holds, readiness is DOWN meanwhile and the dead man's switch goes quiet, and afterwards every check is
- * stored, once, and the pings come back.
+ * stored, once, and the pings come back. Diagnoses asked for or read meanwhile get a 503 problem, not a 500.
  */
 @Tag("slow") // real faults, processes or a long sweep: runs in ./mvnw verify, not in the quick ./mvnw test
 @QuarkusTest
@@ -124,6 +127,9 @@ class DatabaseOutageTest {
             }
             Thread.sleep(2000);
         }
+        // Asking for a diagnosis, or reading one, while the database is away: 503 problems with Retry-After, never a 500.
+        Response asked = owner.api().post("/api/v1/monitors/" + ids.get(0) + "/diagnose");
+        Response shared = given().get("/api/v1/diagnoses/" + UUID.randomUUID());
         double awayDuring = CheckerFaultsTest.metric(metrics(), "gatewatch_check_database_away_checks_total") - awayBefore;
         long pingsInOutage = pings() - pingsAtStop;
         server.start();
@@ -134,6 +140,11 @@ class DatabaseOutageTest {
                 && ids.stream().allMatch(id -> stored(id, up, Instant.now()) >= 2), Duration.ofSeconds(60), "backlog written");
 
         assertTrue(readiness.subList(1, readiness.size()).stream().allMatch(s -> s == 503), "readiness DOWN in the outage: " + readiness);
+        for (Response r : List.of(asked, shared)) {
+            assertEquals(503, r.statusCode(), r.asString());
+            assertEquals("application/problem+json", r.contentType(), r.asString());
+            assertNotNull(r.header("Retry-After"), r.asString());
+        }
         assertTrue(stalled.size() >= 10, "readiness says results are not being stored: " + stalled.size() + " of " + readiness.size());
         assertTrue(pingsInOutage <= 1, "the dead man's switch went quiet: " + pingsInOutage + " pings in the outage");
         long pingsAtUp = pings();

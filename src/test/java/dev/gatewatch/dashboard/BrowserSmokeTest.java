@@ -18,7 +18,6 @@ import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
@@ -66,22 +65,8 @@ class BrowserSmokeTest extends BrowserTest {
     @TestHTTPResource("/")
     URL root;
 
-    private Tab tab;
-
-    @AfterEach
-    void closeTab() {
-        if (tab != null) {
-            List<String> off = tab.offLoopbackRequests();
-            List<String> errors = tab.scriptErrors();
-            tab.close();
-            assertEquals(List.of(), off, "requests off loopback (all refused)");
-            assertEquals(List.of(), errors, "script errors");
-        }
-    }
-
     private Tab open(TestInfo test, View view) throws Exception {
-        tab = browser.open(root.toURI(), test, view);
-        return tab;
+        return open(root.toURI(), test, view);
     }
 
     @Test

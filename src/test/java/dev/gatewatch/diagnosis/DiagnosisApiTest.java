@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import dev.gatewatch.api.Sql;
+import dev.gatewatch.diagnosis.service.DiagnosisStore;
 import dev.gatewatch.support.Owners;
 import dev.gatewatch.support.Owners.TestOwner;
 import io.agroal.api.AgroalDataSource;
@@ -68,5 +69,33 @@ class DiagnosisApiTest {
         assertTrue(malformed.statusCode() == 404 || malformed.statusCode() == 400, malformed.asString());
         assertEquals("application/problem+json", malformed.contentType());
         assertEquals(404, given().redirects().follow(false).get("/diagnose/" + UUID.randomUUID()).statusCode());
+    }
+
+    @Test
+    void thePurgeRemovesExpiredDiagnosesWithTheirChecksAndForgetsClientKeysAfterAnHour() throws Exception {
+        String expired = UUID.randomUUID().toString();
+        String old = UUID.randomUUID().toString();
+        String recent = UUID.randomUUID().toString();
+        String insert = """
+                insert into diagnosis (id, url, url_key, probe, resolvers, regions, slow_ms, client_key, created_at, deadline_at, expires_at)
+                values (?::uuid, 'http://purge.test/', 'http://purge.test', '[]', '{system}', '{test}', 3000, 'k',
+                        now() - ? * interval '1 minute', now(), now() + ? * interval '1 minute')
+                """;
+        Sql.update(dataSource, insert, expired, 10, -1);
+        Sql.update(dataSource, insert, old, 61, 60);
+        Sql.update(dataSource, insert, recent, 59, 60);
+        Sql.update(dataSource, "insert into diagnosis_task (diagnosis_id, region) values (?::uuid, 'test')", expired);
+        try {
+            new DiagnosisStore(dataSource).purge(java.time.Duration.ofHours(1));
+            assertEquals(0, Sql.number(dataSource, "select count(*) from diagnosis where id = ?::uuid", expired), "expired: gone");
+            assertEquals(0, Sql.number(dataSource, "select count(*) from diagnosis_task where diagnosis_id = ?::uuid", expired),
+                    "its tasks went with it");
+            assertEquals(1, Sql.number(dataSource, "select count(*) from diagnosis where id = ?::uuid and client_key is null", old),
+                    "over an hour old: kept, its client key forgotten");
+            assertEquals(1, Sql.number(dataSource, "select count(*) from diagnosis where id = ?::uuid and client_key = 'k'", recent),
+                    "under an hour old: kept with its key (it still counts against the hourly limit)");
+        } finally {
+            Sql.update(dataSource, "delete from diagnosis where url = 'http://purge.test/'");
+        }
     }
 }

@@ -76,6 +76,7 @@ class DiagnosisEndToEndTest {
     private static final List<AutoCloseable> CLOSE = new ArrayList<>();
     private static Backend app;
     private static Backend deploying;
+    private static Backend slow;
     private static Dnsmasq dns;
     private static Dnsmasq deadNodeDns;
     private static int web;
@@ -90,9 +91,11 @@ class DiagnosisEndToEndTest {
         nothing = Ports.freeTcpPort("127.0.0.1");
         app = closing(Backend.start("127.0.0.1", 0));
         deploying = closing(Backend.start("127.0.0.1", 0));
+        slow = closing(Backend.start("127.0.0.1", 0)).slow(Duration.ofMillis(800));
         closing(Nginx.start(List.of(Nginx.Site.of("127.0.0.1", web, "site.test", app.spec()),
-                Nginx.Site.of("127.0.0.1", web, "deploy.test", deploying.spec()))));
-        dns = closing(Dnsmasq.startOn(Integer.getInteger(DNS_PORT), Map.of("site.test", "127.0.0.1", "deploy.test", "127.0.0.1")));
+                Nginx.Site.of("127.0.0.1", web, "deploy.test", deploying.spec()), Nginx.Site.of("127.0.0.1", web, "slow.test", slow.spec()))));
+        dns = closing(Dnsmasq.startOn(Integer.getInteger(DNS_PORT), Map.of("site.test", "127.0.0.1", "deploy.test", "127.0.0.1",
+                "slow.test", "127.0.0.1")));
         // the other resolver sends site.test's visitors to 127.0.0.2, where nothing listens: a dead node
         deadNodeDns = closing(Dnsmasq.start(Map.of("site.test", "127.0.0.2")));
     }
@@ -181,6 +184,23 @@ class DiagnosisEndToEndTest {
         // both resolvers were really asked
         assertTrue(deadNodeDns.log().contains("query[A] site.test"), "the dead node's resolver was asked");
         assertTrue(dns.log().contains("query[A] site.test"), "the default resolver was asked");
+    }
+
+    @Test
+    void aSlowBackEndIsUpButSlowForEveryoneAndTheOwnerIsToldWhichPhaseToLookAt() throws Exception {
+        TestOwner owner = Owners.create();
+        long monitor = owner.api().body(Map.of("name", "slow", "url", "http://slow.test:" + web + "/", "intervalSeconds", 300,
+                "timeoutMs", 2500, "maxResponseTimeMs", 300, "resolvers", List.of(dns.spec())))
+                .post("/api/v1/monitors").then().statusCode(201).extract().jsonPath().getLong("id");
+        JsonPath d = diagnoseAndWait(owner, monitor);
+        assertEquals("slow", d.getString("verdict.finding"), d.prettify());
+        assertTrue(d.getString("verdict.headline").startsWith("Up, but slow: every check took over 300 ms"), d.getString("verdict.headline"));
+        assertTrue(d.getString("verdict.headline").endsWith("most of it waiting for the first byte."), d.getString("verdict.headline"));
+        assertTrue(d.getInt("checks[0].timings.ttfbMs") >= 800, d.prettify());
+        assertEquals(200, d.getInt("checks[0].status"));
+        assertEquals("It is slow for everyone, not just you", d.getString("verdict.visitor[0].title"));
+        assertEquals("Find what is slow", d.getString("verdict.owner[0].title"));
+        assertTrue(d.getString("verdict.owner[0].text").contains("worker pool and slow queries"), d.prettify());
     }
 
     @Test

@@ -27,6 +27,7 @@ import dev.gatewatch.account.login.LoginService;
 import dev.gatewatch.account.login.LoginService.Outcome;
 import dev.gatewatch.account.login.SessionService;
 import dev.gatewatch.account.security.SessionCookie;
+import dev.gatewatch.api.ClientAddress;
 import dev.gatewatch.api.Durations;
 import dev.gatewatch.api.FieldError;
 import dev.gatewatch.api.InvalidInputException;
@@ -86,7 +87,7 @@ public class AccountPages {
     public Response logIn(@FormParam("email") String email, @FormParam("password") String password,
             @FormParam(Csrf.FIELD) String csrf, @CookieParam(Csrf.COOKIE) String csrfCookie, RoutingContext rc) {
         Csrf.verify(csrfCookie, csrf);
-        Outcome outcome = logins.logIn(email, password, clientAddress(rc), rc.request().getHeader("User-Agent"));
+        Outcome outcome = logins.logIn(email, password, ClientAddress.of(rc), rc.request().getHeader("User-Agent"));
         if (outcome instanceof Outcome.LoggedIn in) {
             return Response.seeOther(URI.create("/")).cookie(cookie.of(in.token())).build();
         }
@@ -113,7 +114,7 @@ public class AccountPages {
             @FormParam(Csrf.FIELD) String csrf, @CookieParam(Csrf.COOKIE) String csrfCookie, RoutingContext rc) {
         Csrf.verify(csrfCookie, csrf);
         try {
-            Outcome outcome = logins.changePassword(owner.id(), current, next, clientAddress(rc), rc.request().getHeader("User-Agent"));
+            Outcome outcome = logins.changePassword(owner.id(), current, next, ClientAddress.of(rc), rc.request().getHeader("User-Agent"));
             if (outcome instanceof Outcome.LoggedIn in) {
                 return Response.ok(Templates.password(Csrf.token(rc), owner.email(), List.of(), true, null).render())
                         .cookie(cookie.of(in.token())).build();
@@ -150,12 +151,6 @@ public class AccountPages {
     /** "Try again in 16 s." for a throttled form. */
     static String tryAgainIn(Duration d) {
         return "Try again in " + Durations.words(Duration.ofSeconds(seconds(d))) + ".";
-    }
-
-    /** The peer's address (the client's, where quarkus.http.proxy.proxy-address-forwarding trusts a proxy's headers). */
-    static String clientAddress(RoutingContext rc) {
-        var address = rc.request().remoteAddress();
-        return address == null ? null : address.hostAddress();
     }
 
     @GET

@@ -20,6 +20,7 @@ import org.jboss.resteasy.reactive.RestPath;
 
 import dev.gatewatch.account.PasswordHashing;
 import dev.gatewatch.account.login.PasswordResetService;
+import dev.gatewatch.api.ClientAddress;
 import dev.gatewatch.api.Durations;
 import dev.gatewatch.api.FieldError;
 import dev.gatewatch.api.InvalidInputException;
@@ -58,7 +59,7 @@ public class PasswordResetPages {
     public Response ask(@FormParam("email") String email, @FormParam(Csrf.FIELD) String csrf, @CookieParam(Csrf.COOKIE) String csrfCookie,
             RoutingContext rc) {
         Csrf.verify(csrfCookie, csrf);
-        Duration wait = resets.request(email, AccountPages.clientAddress(rc));
+        Duration wait = resets.request(email, ClientAddress.of(rc));
         if (!wait.isZero()) {
             return Response.status(429).header("Retry-After", AccountPages.seconds(wait)).entity(Templates.ask(Csrf.token(rc),
                     email == null ? "" : email, false, validFor(), "Too many reset links asked for this address. " + AccountPages.tryAgainIn(wait))

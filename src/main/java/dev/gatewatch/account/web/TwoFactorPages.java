@@ -23,6 +23,7 @@ import dev.gatewatch.account.login.TwoFactorService;
 import dev.gatewatch.account.login.TwoFactorService.CodeOutcome;
 import dev.gatewatch.account.login.TwoFactorService.Enrolment;
 import dev.gatewatch.account.security.SessionCookie;
+import dev.gatewatch.api.ClientAddress;
 import dev.gatewatch.api.InvalidInputException;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -68,7 +69,7 @@ public class TwoFactorPages {
     public Response code(@FormParam("code") String code, @FormParam(Csrf.FIELD) String csrf, @CookieParam(Csrf.COOKIE) String csrfCookie,
             @CookieParam(SessionCookie.NAME) String pending, RoutingContext rc) {
         Csrf.verify(csrfCookie, csrf);
-        CodeOutcome outcome = twoFactor.complete(pending, code, AccountPages.clientAddress(rc), rc.request().getHeader("User-Agent"));
+        CodeOutcome outcome = twoFactor.complete(pending, code, ClientAddress.of(rc), rc.request().getHeader("User-Agent"));
         if (outcome instanceof CodeOutcome.Accepted in) {
             return Response.seeOther(URI.create("/")).cookie(cookie.of(in.token())).build();
         }
@@ -126,7 +127,7 @@ public class TwoFactorPages {
     public Response disable(@FormParam("password") String password, @FormParam(Csrf.FIELD) String csrf,
             @CookieParam(Csrf.COOKIE) String csrfCookie, RoutingContext rc) {
         Csrf.verify(csrfCookie, csrf);
-        Outcome check = logins.check(owner.email(), password, AccountPages.clientAddress(rc));
+        Outcome check = logins.check(owner.email(), password, ClientAddress.of(rc));
         if (check instanceof Outcome.Checked) {
             twoFactor.disable(owner.id());
             return Response.ok(settings(rc, null, List.of(), null)).build();

@@ -40,6 +40,7 @@ import dev.gatewatch.api.FaultLog;
 import dev.gatewatch.api.Sql;
 import dev.gatewatch.check.ErrorClass;
 import dev.gatewatch.check.FastConfirmation;
+import dev.gatewatch.check.LiveRegions;
 import dev.gatewatch.check.cdn.ErrorSource;
 import dev.gatewatch.config.GatewatchConfig;
 import io.agroal.api.AgroalDataSource;
@@ -266,17 +267,7 @@ public class AnalysisService {
     }
 
     private Set<String> liveRegions(Connection c) throws SQLException {
-        Set<String> live = new HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "select distinct region from checker_node where stopped_at is null and last_seen_at > now() - ? * interval '1 millisecond'")) {
-            ps.setLong(1, config.checker().nodeTimeout().toMillis());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    live.add(rs.getString(1));
-                }
-            }
-        }
-        return live;
+        return new HashSet<>(LiveRegions.of(c, config.checker().nodeTimeout()));
     }
 
     /** @param seen the newest result id judged before; @param newest the newest there is now */

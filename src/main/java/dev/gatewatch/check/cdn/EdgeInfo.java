@@ -21,4 +21,12 @@ public record EdgeInfo(String provider, String pop, String requestId, String ser
     public EdgeInfo {
         Objects.requireNonNull(errorSource, "errorSource");
     }
+
+    /**
+     * The stored code of who generated the error, or null for an answer below 400 (or none), where there is no error
+     * to attribute whatever the headers say.
+     */
+    public static String errorSourceCode(EdgeInfo edge, Integer status) {
+        return edge == null || status == null || status < 400 ? null : edge.errorSource().code();
+    }
 }

@@ -23,6 +23,7 @@ import dev.gatewatch.api.Storable;
 import dev.gatewatch.check.CheckResult;
 import dev.gatewatch.check.ErrorClass;
 import dev.gatewatch.check.ResultNotices;
+import dev.gatewatch.check.cdn.EdgeInfo;
 import dev.gatewatch.check.schedule.Completion;
 
 /**
@@ -210,7 +211,7 @@ final class ResultStore {
                     t.tlsMs(), t.ttfbMs(), t.downloadMs(), t.totalMs(), s.text(r.resolvedIp()), (short) r.redirects(),
                     finalUrl(r, s), r.bodyBytes(), e == null ? null : s.text(e.server()), e == null ? null : s.text(e.provider()),
                     e == null ? null : s.text(e.pop()), e == null ? null : s.text(e.requestId()),
-                    e == null || r.status() == null || r.status() < 400 ? null : e.errorSource().code(),
+                    EdgeInfo.errorSourceCode(e, r.status()),
                     e == null ? null : s.text(e.generator()), s.text(r.errorBody()), r.tlsExpiresAt(),
                     failures.isEmpty() ? null : json(failures)};
             for (Object v : row) {

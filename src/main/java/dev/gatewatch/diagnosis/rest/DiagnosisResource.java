@@ -21,6 +21,7 @@ import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import dev.gatewatch.account.CurrentOwner;
+import dev.gatewatch.api.ClientAddress;
 import dev.gatewatch.diagnosis.service.DiagnosisService;
 import dev.gatewatch.diagnosis.service.DiagnosisView;
 import io.vertx.ext.web.RoutingContext;
@@ -55,7 +56,7 @@ public class DiagnosisResource {
     @APIResponse(responseCode = "429", description = "A rate limit is reached: problem+json with Retry-After")
     @APIResponse(responseCode = "503", description = "No checker is running, or the database is away: problem+json with Retry-After")
     public RestResponse<DiagnosisView> diagnose(DiagnoseRequest request, RoutingContext rc) {
-        var started = diagnoses.diagnoseUrl(request == null ? null : request.url(), clientAddress(rc));
+        var started = diagnoses.diagnoseUrl(request == null ? null : request.url(), ClientAddress.of(rc));
         return created(started);
     }
 
@@ -74,9 +75,4 @@ public class DiagnosisResource {
                 .location(location).entity(v).build();
     }
 
-    /** The peer's address (the client's, where quarkus.http.proxy.proxy-address-forwarding trusts a proxy's headers). */
-    public static String clientAddress(RoutingContext rc) {
-        var address = rc.request().remoteAddress();
-        return address == null ? null : address.hostAddress();
-    }
 }

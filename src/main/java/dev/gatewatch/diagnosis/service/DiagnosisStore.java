@@ -28,6 +28,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatewatch.api.Sql;
 import dev.gatewatch.check.CheckResult;
 import dev.gatewatch.check.ErrorClass;
+import dev.gatewatch.check.LiveRegions;
 import dev.gatewatch.check.Timings;
 import dev.gatewatch.check.cdn.EdgeInfo;
 import dev.gatewatch.check.cdn.ErrorSource;
@@ -94,18 +95,8 @@ public final class DiagnosisStore {
 
     /** The regions with a checker that reported within {@code nodeTimeout}. */
     public List<String> liveRegions(Duration nodeTimeout) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                select distinct region from checker_node where stopped_at is null and last_seen_at > now() - ? * interval '1 millisecond'
-                order by region
-                """)) {
-            ps.setLong(1, nodeTimeout.toMillis());
-            List<String> regions = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    regions.add(rs.getString(1));
-                }
-            }
-            return regions;
+        try (Connection c = dataSource.getConnection()) {
+            return LiveRegions.of(c, nodeTimeout);
         }
     }
 
@@ -369,7 +360,7 @@ public final class DiagnosisStore {
             ps.setString(i++, e == null ? null : e.provider());
             ps.setString(i++, e == null ? null : e.pop());
             ps.setString(i++, e == null ? null : e.requestId());
-            ps.setString(i++, e == null || r.status() == null || r.status() < 400 ? null : e.errorSource().code());
+            ps.setString(i++, EdgeInfo.errorSourceCode(e, r.status()));
             ps.setString(i++, e == null ? null : e.generator());
             ps.setString(i++, r.errorBody());
             ps.setObject(i++, r.tlsExpiresAt() == null ? null : OffsetDateTime.ofInstant(r.tlsExpiresAt(), ZoneOffset.UTC));

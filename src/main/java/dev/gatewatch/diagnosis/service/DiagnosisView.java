@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.gatewatch.check.CheckResult;
 import dev.gatewatch.check.Timings;
+import dev.gatewatch.check.cdn.EdgeInfo;
 import dev.gatewatch.diagnosis.Verdict;
 
 /**
@@ -45,7 +46,7 @@ public record DiagnosisView(UUID id, String url, Long monitorId, Instant created
         return new CheckView(c.region(), c.resolver(), c.ok(), c.status(), c.errorClass() == null ? null : c.errorClass().code(),
                 c.errorMessage(), c.timings(), c.resolvedIp(), c.redirects(), c.finalUrl(), e == null ? null : e.server(),
                 e == null ? null : e.provider(), e == null ? null : e.pop(), e == null ? null : e.requestId(),
-                e == null || c.status() == null || c.status() < 400 ? null : e.errorSource().code(), e == null ? null : e.generator(),
+                EdgeInfo.errorSourceCode(e, c.status()), e == null ? null : e.generator(),
                 c.tlsExpiresAt(), c.assertionFailures() == null || c.assertionFailures().isEmpty() ? null : c.assertionFailures(),
                 owner ? c.errorBody() : null);
     }

@@ -21,6 +21,7 @@ import org.jboss.resteasy.reactive.RestPath;
 
 import dev.gatewatch.account.CurrentOwner;
 import dev.gatewatch.account.web.Csrf;
+import dev.gatewatch.api.ClientAddress;
 import dev.gatewatch.api.FieldError;
 import dev.gatewatch.api.InvalidInputException;
 import dev.gatewatch.api.ProblemException;
@@ -80,7 +81,7 @@ public class DiagnosisPages {
                           RoutingContext rc) {
         Csrf.verify(cookie, csrf);
         try {
-            var started = diagnoses.diagnoseUrl(url, dev.gatewatch.diagnosis.rest.DiagnosisResource.clientAddress(rc));
+            var started = diagnoses.diagnoseUrl(url, ClientAddress.of(rc));
             return Response.seeOther(URI.create(started.view().page())).build();
         } catch (InvalidInputException e) {
             return Response.status(400).entity(Templates.form(Csrf.token(rc), owner.idOrNull() != null, url == null ? "" : url,
