@@ -41,6 +41,8 @@ import io.vertx.core.Vertx;
 public class Checker {
 
     private static final Logger LOG = Logger.getLogger(Checker.class);
+    /** Hour and day rollups are updated in place at every rollup flush: room for HOT updates (as V18 set on existing ones). */
+    private static final int ROLLUP_FILLFACTOR = 70;
 
     private final GatewatchConfig config;
     private final AgroalDataSource dataSource;
@@ -64,9 +66,9 @@ public class Checker {
         this.partitions = new ResultPartitions(dataSource, List.of(
                 new ResultPartitions.Table("check_result", false, results.retention()),
                 new ResultPartitions.Table("check_rollup_minute", false, results.minuteRollupRetention()),
-                new ResultPartitions.Table("check_rollup_hour", true, results.hourRollupRetention()),
-                new ResultPartitions.Table("monitor_rollup_hour", true, results.hourRollupRetention()),
-                new ResultPartitions.Table("monitor_rollup_day", true, results.hourRollupRetention())),
+                new ResultPartitions.Table("check_rollup_hour", true, results.hourRollupRetention(), ROLLUP_FILLFACTOR),
+                new ResultPartitions.Table("monitor_rollup_hour", true, results.hourRollupRetention(), ROLLUP_FILLFACTOR),
+                new ResultPartitions.Table("monitor_rollup_day", true, results.hourRollupRetention(), ROLLUP_FILLFACTOR)),
                 results.partitionsAhead());
     }
 

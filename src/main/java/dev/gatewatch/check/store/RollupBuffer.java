@@ -54,6 +54,23 @@ final class RollupBuffer {
         Integer maxMs;
         private int[] cells = NONE;
 
+        /** Totals as stored in a rollup row, its histogram dense (null: none). */
+        static Totals stored(int checks, int failures, long okTotalMs, Integer maxMs, Integer[] histogram) {
+            Totals t = new Totals();
+            t.checks = checks;
+            t.failures = failures;
+            t.okTotalMs = okTotalMs;
+            t.maxMs = maxMs;
+            if (histogram != null) {
+                for (int i = 0; i < histogram.length; i++) {
+                    if (histogram[i] != null && histogram[i] > 0) {
+                        t.count(Math.min(i, LatencyHistogram.BUCKETS - 1), histogram[i]);
+                    }
+                }
+            }
+            return t;
+        }
+
         void add(CheckResult r) {
             checks++;
             if (!r.ok()) {
@@ -105,7 +122,7 @@ final class RollupBuffer {
     private record Key(long monitorId, Instant minute, String region, String resolver) {
     }
 
-    private static final Comparator<Row> ORDER = Comparator.comparingLong(Row::monitorId).thenComparing(Row::bucket)
+    static final Comparator<Row> ORDER = Comparator.comparingLong(Row::monitorId).thenComparing(Row::bucket)
             .thenComparing(Row::region).thenComparing(Row::resolver);
 
     private final Map<Key, Totals> minutes = new HashMap<>();

@@ -1,15 +1,28 @@
 package dev.gatewatch.check.store;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
+import dev.gatewatch.api.Sql;
 import dev.gatewatch.check.store.RollupBuffer.Row;
 import dev.gatewatch.check.store.RollupBuffer.Table;
+import dev.gatewatch.check.store.RollupBuffer.Totals;
 
-/** The SQL of a rollup flush, in the caller's transaction: one multi-row upsert per table, merged into what is there. */
+/**
+ * The SQL of a rollup flush, in the caller's transaction: per table, one multi-row statement for new rows and, for hour
+ * and day rows already there, one read and one update with the totals merged in Java.
+ */
 final class RollupStore {
 
     /** {@code %s}: the table, its key columns beyond monitor and bucket, the same from the input, and the key again. */
@@ -44,6 +57,30 @@ final class RollupStore {
                 p95_ms = greatest(r.p95_ms, excluded.p95_ms)
             """;
 
+    /**
+     * The hour and day rows already there, read to be merged in Java: merging the histograms and reading their
+     * percentiles in SQL cost ~170 µs of PostgreSQL per row (five SQL-function calls), most of its share of a check.
+     * {@code %s}: the table, its key columns (or empty ones), the join on them.
+     */
+    private static final String EXISTING = """
+            select r.monitor_id, r.bucket, %s, r.checks, r.failures, r.ok_total_ms, r.max_ms, r.hist
+            from %s r join unnest(?::bigint[], ?::timestamptz[], ?::text[], ?::text[]) as t(m, b, rg, rs)
+                on r.monitor_id = t.m and r.bucket = t.b%s
+            """;
+
+    /**
+     * Sets merged totals, only where the row is still as it was read ({@code checks} only grows): a row another
+     * writer changed in between is left for the additive upsert. {@code %s}: the table, the join on the key.
+     */
+    private static final String REPLACE = """
+            update %s as r set checks = t.c, failures = t.f, ok_total_ms = t.s, max_ms = t.mx, p50_ms = t.p50, p95_ms = t.p95,
+                hist = t.h::integer[]
+            from unnest(?::bigint[], ?::timestamptz[], ?::text[], ?::text[], ?::integer[], ?::integer[], ?::bigint[],
+                ?::integer[], ?::integer[], ?::integer[], ?::text[], ?::integer[]) as t(m, b, rg, rs, c, f, s, mx, p50, p95, h, was)
+            where r.monitor_id = t.m and r.bucket = t.b%s and r.checks = t.was
+            returning r.monitor_id, r.bucket, %s
+            """;
+
     private static final String[] TYPES = {"bigint", "text", "text", "text", "integer", "integer", "bigint", "integer",
             "integer", "integer", "text"};
 
@@ -53,27 +90,94 @@ final class RollupStore {
     /** Merges per-minute stream rows into every rollup table. */
     static void write(Connection c, List<Row> minuteRows) throws SQLException {
         for (Map.Entry<Table, List<Row>> e : RollupBuffer.tables(minuteRows).entrySet()) {
-            upsert(c, e.getKey(), e.getValue());
+            if (e.getKey() == Table.CHECK_MINUTE) {
+                upsert(c, e.getKey(), e.getValue());
+            } else {
+                merge(c, e.getKey(), e.getValue());
+            }
         }
+    }
+
+    /**
+     * Rows already there get the totals merged here; new ones, and any another writer changed meanwhile, go through
+     * the additive upsert, which is exact whatever happened in between.
+     */
+    private static void merge(Connection c, Table table, List<Row> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        Map<Key, Totals> there = existing(c, table, rows);
+        List<Row> replaced = new ArrayList<>();
+        List<Integer> was = new ArrayList<>();
+        List<Row> added = new ArrayList<>();
+        for (Row r : rows) {
+            Totals old = there.get(Key.of(r));
+            if (old == null) {
+                added.add(r);
+            } else {
+                was.add(old.checks);
+                old.add(r.totals());
+                replaced.add(new Row(r.monitorId(), r.bucket(), r.region(), r.resolver(), old));
+            }
+        }
+        if (!replaced.isEmpty()) {
+            Set<Key> done = replace(c, table, replaced, was);
+            for (Row r : rows) {
+                if (there.containsKey(Key.of(r)) && !done.contains(Key.of(r))) {
+                    added.add(r); // changed by another writer since it was read: add this flush's part to whatever is there
+                }
+            }
+            added.sort(RollupBuffer.ORDER);
+        }
+        upsert(c, table, added);
+    }
+
+    private static Map<Key, Totals> existing(Connection c, Table table, List<Row> rows) throws SQLException {
+        String sql = EXISTING.formatted(table.perStream ? "r.region, r.resolver" : "'' as region, '' as resolver", table.sqlName,
+                table.perStream ? " and r.region = t.rg and r.resolver = t.rs" : "");
+        Map<Key, Totals> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            Object[][] cols = columns(rows, null);
+            for (int col = 0; col < 4; col++) {
+                ps.setArray(col + 1, PgArrays.of(c, TYPES[col], cols[col]));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Array hist = rs.getArray(9);
+                    out.put(new Key(rs.getLong(1), rs.getObject(2, OffsetDateTime.class).toInstant(), rs.getString(3), rs.getString(4)),
+                            Totals.stored(rs.getInt(5), rs.getInt(6), rs.getLong(7), Sql.integer(rs, "max_ms"),
+                                    hist == null ? null : (Integer[]) hist.getArray()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The keys of the rows replaced (the others changed since they were read). */
+    private static Set<Key> replace(Connection c, Table table, List<Row> rows, List<Integer> was) throws SQLException {
+        String on = table.perStream ? " and r.region = t.rg and r.resolver = t.rs" : "";
+        String sql = REPLACE.formatted(table.sqlName, on, table.perStream ? "r.region, r.resolver" : "'', ''");
+        Set<Key> done = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            Object[][] cols = columns(rows, table);
+            for (int col = 0; col < cols.length; col++) {
+                ps.setArray(col + 1, PgArrays.of(c, TYPES[col], cols[col]));
+            }
+            ps.setArray(cols.length + 1, PgArrays.of(c, "integer", was.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    done.add(new Key(rs.getLong(1), rs.getObject(2, OffsetDateTime.class).toInstant(), rs.getString(3), rs.getString(4)));
+                }
+            }
+        }
+        return done;
     }
 
     private static void upsert(Connection c, Table table, List<Row> rows) throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
-        Object[][] cols = new Object[TYPES.length][rows.size()];
-        for (int i = 0; i < rows.size(); i++) {
-            Row r = rows.get(i);
-            var t = r.totals();
-            int[] hist = t.histogram();
-            // Quantiles of a new row are computed here; a merge with an existing row recomputes them in SQL.
-            Object[] row = {r.monitorId(), r.bucket().toString(), r.region(), r.resolver(), t.checks, t.failures, t.okTotalMs,
-                    t.maxMs, LatencyHistogram.quantile(hist, 0.5, t.maxMs), LatencyHistogram.quantile(hist, 0.95, t.maxMs),
-                    table == Table.CHECK_MINUTE ? null : LatencyHistogram.literal(hist)};
-            for (int col = 0; col < row.length; col++) {
-                cols[col][i] = row[col];
-            }
-        }
+        Object[][] cols = columns(rows, table);
         String key = table.perStream ? ", region, resolver" : "";
         String sql = table == Table.CHECK_MINUTE ? UPSERT_MINUTE : UPSERT.formatted(table.sqlName, key, table.perStream ? ", rg, rs" : "", key);
         try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -81,6 +185,37 @@ final class RollupStore {
                 ps.setArray(col + 1, PgArrays.of(c, TYPES[col], cols[col]));
             }
             ps.execute();
+        }
+    }
+
+    /** The rows as column arrays; {@code table} null for the key columns only. */
+    private static Object[][] columns(List<Row> rows, Table table) {
+        Object[][] cols = new Object[table == null ? 4 : TYPES.length][rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            Row r = rows.get(i);
+            cols[0][i] = r.monitorId();
+            cols[1][i] = r.bucket().toString();
+            cols[2][i] = r.region();
+            cols[3][i] = r.resolver();
+            if (table == null) {
+                continue;
+            }
+            var t = r.totals();
+            int[] hist = t.histogram();
+            // Quantiles of a new or replaced row are computed here; an additive merge recomputes them in SQL.
+            Object[] rest = {t.checks, t.failures, t.okTotalMs, t.maxMs, LatencyHistogram.quantile(hist, 0.5, t.maxMs),
+                    LatencyHistogram.quantile(hist, 0.95, t.maxMs), table == Table.CHECK_MINUTE ? null : LatencyHistogram.literal(hist)};
+            for (int col = 0; col < rest.length; col++) {
+                cols[4 + col][i] = rest[col];
+            }
+        }
+        return cols;
+    }
+
+    /** A rollup row's key; region and resolver are empty for the per-monitor tables. */
+    private record Key(long monitorId, Instant bucket, String region, String resolver) {
+        static Key of(Row r) {
+            return new Key(r.monitorId(), r.bucket(), r.region(), r.resolver());
         }
     }
 }
