@@ -108,7 +108,7 @@ final class RollupBuffer {
                 i++;
             }
             if (i < cells.length && cells[i] >>> 24 == bucket) {
-                cells[i] += n; // a stream-minute never holds 16 million checks
+                cells[i] += n; // 24 bits: 16.7 million checks, a monitor-day at 1 s through 194 streams
                 return;
             }
             int[] grown = new int[cells.length + 1];
