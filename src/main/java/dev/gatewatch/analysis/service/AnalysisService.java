@@ -342,7 +342,8 @@ public class AnalysisService {
     /** From the end of the oldest check this monitor's state had not seen to now, the verdict's time. */
     private void recordLag(Claimed m, List<Sample> samples, Instant now) {
         samples.stream().filter(x -> x.resultId() > m.seen()).map(x -> x.at().plusMillis(x.totalMs())).min(Instant::compareTo)
-                .ifPresent(oldest -> lag.record(Duration.between(oldest, now)));
+                // a result that ended after this pass began (it is judged in it) waited no time
+                .ifPresent(oldest -> lag.record(oldest.isAfter(now) ? Duration.ZERO : Duration.between(oldest, now)));
     }
 
     private List<Claimed> claim(Connection c, Instant tickStart, Long[] heard) throws SQLException {
