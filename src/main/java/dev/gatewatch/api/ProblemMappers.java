@@ -157,6 +157,13 @@ public class ProblemMappers {
             return Problem.of(409, "Conflict", "The request conflicts with stored data; reload and try again (SQLSTATE " + state + ")")
                     .at(uri.getPath()).toResponse();
         }
+        if (databaseAway(e)) {
+            // e.g. a token looked up while PostgreSQL is stopped: the request may simply be tried again
+            LOG.warnf("database unreachable on %s: %s", uri.getPath(), e.getMessage());
+            Response problem = Problem.of(503, "Database unavailable", "The database did not answer; try again in a moment.")
+                    .at(uri.getPath()).toResponse();
+            return Response.fromResponse(problem).header("Retry-After", 5).build();
+        }
         LOG.errorf(e, "Unexpected error on %s", uri.getPath());
         return Problem.of(500, "Internal Server Error", "Something went wrong on our side; it has been logged.")
                 .at(uri.getPath()).toResponse();
@@ -166,6 +173,23 @@ public class ProblemMappers {
     static boolean unstorableText(Throwable e) {
         String state = sqlState(e);
         return "22P05".equals(state) || "22021".equals(state);
+    }
+
+    /**
+     * Whether the database could not be reached: a connection error (SQLSTATE class 08, which Hibernate wraps as
+     * JDBCConnectionException) or no pooled connection within the acquisition timeout (Agroal gives no SQLSTATE).
+     */
+    static boolean databaseAway(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.hibernate.exception.JDBCConnectionException) {
+                return true;
+            }
+            if (t instanceof java.sql.SQLException sql && (sql.getSQLState() != null && sql.getSQLState().startsWith("08")
+                    || sql.getSQLState() == null && String.valueOf(sql.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("acquisition timeout"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The SQLSTATE of the first SQLException among the causes, or null. */

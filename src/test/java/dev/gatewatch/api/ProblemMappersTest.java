@@ -30,4 +30,16 @@ class ProblemMappersTest {
         assertFalse(ProblemMappers.unstorableText(new RuntimeException(new SQLException("out of range", "22003"))));
         assertFalse(ProblemMappers.unstorableText(new RuntimeException(new SQLException("connection", "08006"))));
     }
+
+    @Test
+    void aDatabaseThatCannotBeReachedIsToldApartFromOtherErrors() {
+        assertTrue(ProblemMappers.databaseAway(new RuntimeException(new SQLException("The connection attempt failed.", "08001"))));
+        assertTrue(ProblemMappers.databaseAway(new PersistenceException(new SQLException("I/O error", "08006"))));
+        assertTrue(ProblemMappers.databaseAway(new org.hibernate.exception.JDBCConnectionException("Unable to acquire JDBC Connection",
+                new SQLException("refused"))));
+        assertTrue(ProblemMappers.databaseAway(new RuntimeException(new SQLException("Sorry, acquisition timeout!"))));
+        assertFalse(ProblemMappers.databaseAway(new RuntimeException(new SQLException("value too long", "22001"))));
+        assertFalse(ProblemMappers.databaseAway(new RuntimeException(new SQLException("deadlock detected", "40P01"))));
+        assertFalse(ProblemMappers.databaseAway(new IllegalStateException("a bug")));
+    }
 }
