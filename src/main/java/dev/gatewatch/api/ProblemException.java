@@ -19,6 +19,12 @@ public class ProblemException extends RuntimeException {
         this.retryAfter = retryAfter;
     }
 
+    /** The database did not answer: nothing was changed, and the request may be sent again in a moment. */
+    public static ProblemException databaseUnavailable() {
+        return new ProblemException(503, "Database unavailable", "The database did not answer; try again in a moment.",
+                Duration.ofSeconds(5));
+    }
+
     public Problem problem() {
         return Problem.of(status, title, getMessage());
     }

@@ -160,9 +160,7 @@ public class ProblemMappers {
         if (databaseAway(e)) {
             // e.g. a token looked up while PostgreSQL is stopped: the request may simply be tried again
             LOG.warnf("database unreachable on %s: %s", uri.getPath(), e.getMessage());
-            Response problem = Problem.of(503, "Database unavailable", "The database did not answer; try again in a moment.")
-                    .at(uri.getPath()).toResponse();
-            return Response.fromResponse(problem).header("Retry-After", 5).build();
+            return refused(ProblemException.databaseUnavailable(), uri);
         }
         LOG.errorf(e, "Unexpected error on %s", uri.getPath());
         return Problem.of(500, "Internal Server Error", "Something went wrong on our side; it has been logged.")

@@ -119,7 +119,11 @@ final class RollupBuffer {
         }
     }
 
-    private record Key(long monitorId, Instant minute, String region, String resolver) {
+    /** A rollup row's key; region and resolver are empty for the per-monitor tables. */
+    record Key(long monitorId, Instant bucket, String region, String resolver) {
+        static Key of(Row r) {
+            return new Key(r.monitorId(), r.bucket(), r.region(), r.resolver());
+        }
     }
 
     static final Comparator<Row> ORDER = Comparator.comparingLong(Row::monitorId).thenComparing(Row::bucket)
@@ -160,8 +164,8 @@ final class RollupBuffer {
         for (var it = minutes.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
             Key k = e.getKey();
-            if (before == null || k.minute().isBefore(before)) {
-                rows.add(new Row(k.monitorId(), k.minute(), k.region(), k.resolver(), e.getValue()));
+            if (before == null || k.bucket().isBefore(before)) {
+                rows.add(new Row(k.monitorId(), k.bucket(), k.region(), k.resolver(), e.getValue()));
                 results -= e.getValue().checks;
                 it.remove();
             }
@@ -173,7 +177,7 @@ final class RollupBuffer {
     /** Puts drained rows back (the database was away or a write failed), merged with anything added since. */
     void restore(List<Row> drained) {
         for (Row row : drained) {
-            minutes.computeIfAbsent(new Key(row.monitorId(), row.bucket(), row.region(), row.resolver()), k -> new Totals())
+            minutes.computeIfAbsent(Key.of(row), k -> new Totals())
                     .add(row.totals());
             results += row.totals().checks;
         }
@@ -196,7 +200,7 @@ final class RollupBuffer {
                         t.perStream ? r.resolver() : ""), x -> new Totals()).add(r.totals());
             }
             List<Row> rows = new ArrayList<>(merged.size());
-            merged.forEach((k, v) -> rows.add(new Row(k.monitorId(), k.minute(), k.region(), k.resolver(), v)));
+            merged.forEach((k, v) -> rows.add(new Row(k.monitorId(), k.bucket(), k.region(), k.resolver(), v)));
             rows.sort(ORDER);
             out.put(t, rows);
         }

@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.gatewatch.api.Sql;
+import dev.gatewatch.check.store.RollupBuffer.Key;
 import dev.gatewatch.check.store.RollupBuffer.Row;
 import dev.gatewatch.check.store.RollupBuffer.Table;
 import dev.gatewatch.check.store.RollupBuffer.Totals;
@@ -133,19 +133,13 @@ final class RollupStore {
     }
 
     private static Map<Key, Totals> existing(Connection c, Table table, List<Row> rows) throws SQLException {
-        String sql = EXISTING.formatted(table.perStream ? "r.region, r.resolver" : "'' as region, '' as resolver", table.sqlName,
-                table.perStream ? " and r.region = t.rg and r.resolver = t.rs" : "");
         Map<Key, Totals> out = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            Object[][] cols = columns(rows, null);
-            for (int col = 0; col < 4; col++) {
-                ps.setArray(col + 1, PgArrays.of(c, TYPES[col], cols[col]));
-            }
+        try (PreparedStatement ps = c.prepareStatement(EXISTING.formatted(keyColumns(table), table.sqlName, keyJoin(table)))) {
+            bind(c, ps, columns(rows, null));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Array hist = rs.getArray(9);
-                    out.put(new Key(rs.getLong(1), rs.getObject(2, OffsetDateTime.class).toInstant(), rs.getString(3), rs.getString(4)),
-                            Totals.stored(rs.getInt(5), rs.getInt(6), rs.getLong(7), Sql.integer(rs, "max_ms"),
+                    out.put(key(rs), Totals.stored(rs.getInt(5), rs.getInt(6), rs.getLong(7), Sql.integer(rs, "max_ms"),
                                     hist == null ? null : (Integer[]) hist.getArray()));
                 }
             }
@@ -155,18 +149,13 @@ final class RollupStore {
 
     /** The keys of the rows replaced (the others changed since they were read). */
     private static Set<Key> replace(Connection c, Table table, List<Row> rows, List<Integer> was) throws SQLException {
-        String on = table.perStream ? " and r.region = t.rg and r.resolver = t.rs" : "";
-        String sql = REPLACE.formatted(table.sqlName, on, table.perStream ? "r.region, r.resolver" : "'', ''");
         Set<Key> done = new HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            Object[][] cols = columns(rows, table);
-            for (int col = 0; col < cols.length; col++) {
-                ps.setArray(col + 1, PgArrays.of(c, TYPES[col], cols[col]));
-            }
-            ps.setArray(cols.length + 1, PgArrays.of(c, "integer", was.toArray()));
+        try (PreparedStatement ps = c.prepareStatement(REPLACE.formatted(table.sqlName, keyJoin(table), keyColumns(table)))) {
+            bind(c, ps, columns(rows, table));
+            ps.setArray(TYPES.length + 1, PgArrays.of(c, "integer", was.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    done.add(new Key(rs.getLong(1), rs.getObject(2, OffsetDateTime.class).toInstant(), rs.getString(3), rs.getString(4)));
+                    done.add(key(rs));
                 }
             }
         }
@@ -181,9 +170,7 @@ final class RollupStore {
         String key = table.perStream ? ", region, resolver" : "";
         String sql = table == Table.CHECK_MINUTE ? UPSERT_MINUTE : UPSERT.formatted(table.sqlName, key, table.perStream ? ", rg, rs" : "", key);
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int col = 0; col < cols.length; col++) {
-                ps.setArray(col + 1, PgArrays.of(c, TYPES[col], cols[col]));
-            }
+            bind(c, ps, cols);
             ps.execute();
         }
     }
@@ -212,10 +199,25 @@ final class RollupStore {
         return cols;
     }
 
-    /** A rollup row's key; region and resolver are empty for the per-monitor tables. */
-    private record Key(long monitorId, Instant bucket, String region, String resolver) {
-        static Key of(Row r) {
-            return new Key(r.monitorId(), r.bucket(), r.region(), r.resolver());
+    /** A row's key as {@code EXISTING} and {@code REPLACE} return it: monitor, bucket, then {@link #keyColumns}. */
+    private static Key key(ResultSet rs) throws SQLException {
+        return new Key(rs.getLong(1), rs.getObject(2, OffsetDateTime.class).toInstant(), rs.getString(3), rs.getString(4));
+    }
+
+    /** The table's region and resolver as a statement returns them. */
+    private static String keyColumns(Table table) {
+        return table.perStream ? "r.region, r.resolver" : "'' as region, '' as resolver";
+    }
+
+    /** The join of the table's rows on the input's key beyond monitor and bucket. */
+    private static String keyJoin(Table table) {
+        return table.perStream ? " and r.region = t.rg and r.resolver = t.rs" : "";
+    }
+
+    /** Binds column arrays to the statement's first parameters, in order. */
+    private static void bind(Connection c, PreparedStatement ps, Object[][] cols) throws SQLException {
+        for (int col = 0; col < cols.length; col++) {
+            ps.setArray(col + 1, PgArrays.of(c, TYPES[col], cols[col]));
         }
     }
 }

@@ -226,7 +226,6 @@ public class DiagnosisService {
 
     private static ProblemException unavailable(SQLException e) {
         LOG.warnf("diagnosis: the database failed (%s)", e.getMessage());
-        return new ProblemException(503, "Database unavailable", "The database did not answer; try again in a moment.",
-                Duration.ofSeconds(5));
+        return ProblemException.databaseUnavailable();
     }
 }
