@@ -8,8 +8,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -196,6 +199,28 @@ final class DatabaseFigures {
         return out;
     }
 
+    /**
+     * Waits until a rollup flush has written the minute rows of a minute that began at or after {@code since} (so one
+     * flush after it is in); how long it waited beyond the call, or at most {@code limit}.
+     */
+    Duration awaitRollupFlush(Instant since, Duration limit) throws SQLException, InterruptedException {
+        long start = System.nanoTime();
+        try (PreparedStatement ps = c.prepareStatement(
+                "select exists (select 1 from check_rollup_minute where bucket >= date_trunc('minute', ?::timestamptz))")) {
+            ps.setObject(1, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
+            while (System.nanoTime() - start < limit.toNanos()) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getBoolean(1)) {
+                        break;
+                    }
+                }
+                Thread.sleep(500);
+            }
+        }
+        return Duration.ofNanos(System.nanoTime() - start).truncatedTo(ChronoUnit.SECONDS);
+    }
+
     long databaseBytes() throws SQLException {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select pg_database_size(current_database())")) {
             rs.next();
@@ -204,7 +229,7 @@ final class DatabaseFigures {
     }
 
     /**
-     * Bytes per relation: tables with their TOAST and indexes (pg_total_relation_size), and indexes on their own; a
+     * Bytes per relation: tables with their TOAST (pg_table_size), and indexes on their own, so that the lines add up; a
      * partition's bytes are counted under the partitioned table (or index) at the root of its tree.
      */
     Map<String, Growth> relationBytes() throws SQLException {
@@ -212,7 +237,7 @@ final class DatabaseFigures {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("""
                 select coalesce(pg_partition_root(c.oid), c.oid)::regclass::text,
                        case when c.relkind in ('i', 'I') then 'index' else 'table' end,
-                       sum(case when c.relkind in ('i', 'I') then pg_relation_size(c.oid) else pg_total_relation_size(c.oid) end)
+                       sum(case when c.relkind in ('i', 'I') then pg_relation_size(c.oid) else pg_table_size(c.oid) end)
                 from pg_class c join pg_namespace n on n.oid = c.relnamespace
                 where n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast') and c.relkind in ('r', 'p', 'm', 'i', 'I')
                 group by 1, 2

@@ -20,6 +20,11 @@ final class HttpResponseReader {
 
     static final int HEAD_LIMIT = 64 * 1024;
     private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.[01] (\\d{3})(?: (.*))?");
+    // compiled once: String.matches and split compile their pattern on every call, once per header line of every check
+    private static final Pattern LINE_BREAK = Pattern.compile("\r?\n");
+    private static final Pattern FIELD_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+    private static final Pattern DECIMAL = Pattern.compile("\\d{1,18}");
+    private static final Pattern HEX = Pattern.compile("[0-9a-fA-F]{1,15}");
 
     private final boolean headRequest;
     private final int bodyLimit;
@@ -161,7 +166,7 @@ final class HttpResponseReader {
         String text = head.toString(StandardCharsets.ISO_8859_1);
         head.reset();
         tail = 0;
-        String[] lines = text.split("\r?\n");
+        String[] lines = LINE_BREAK.split(text);
         Matcher m = STATUS_LINE.matcher(lines[0]);
         if (!m.matches()) {
             fail("the status line is not HTTP/1.x: " + printable(lines[0].getBytes(StandardCharsets.ISO_8859_1)));
@@ -181,7 +186,7 @@ final class HttpResponseReader {
                 continue;
             }
             int colon = l.indexOf(':');
-            if (colon <= 0 || !l.substring(0, colon).matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+            if (colon <= 0 || !FIELD_NAME.matcher(l).region(0, colon).matches()) {
                 fail("a header line is malformed: " + printable(l.getBytes(StandardCharsets.ISO_8859_1)));
                 return;
             }
@@ -200,7 +205,7 @@ final class HttpResponseReader {
         } else if (transferEncoding != null && transferEncoding.toLowerCase(Locale.ROOT).contains("chunked")) {
             state = State.CHUNK_SIZE;
         } else if (!lengths.isEmpty()) {
-            if (lengths.stream().distinct().count() > 1 || !lengths.get(0).matches("\\d{1,18}")) {
+            if (lengths.stream().distinct().count() > 1 || !DECIMAL.matcher(lengths.get(0)).matches()) {
                 fail("the Content-Length header is invalid: " + String.join(", ", lengths));
                 return;
             }
@@ -235,7 +240,7 @@ final class HttpResponseReader {
                 }
                 case CHUNK_SIZE -> {
                     String size = l.contains(";") ? l.substring(0, l.indexOf(';')).strip() : l.strip();
-                    if (!size.matches("[0-9a-fA-F]{1,15}")) {
+                    if (!HEX.matcher(size).matches()) {
                         fail("a chunk size is not hexadecimal: " + printable(l.getBytes(StandardCharsets.ISO_8859_1)));
                         return data.length;
                     }

@@ -2,6 +2,7 @@ package dev.gatewatch.monitor.validation;
 
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * A DNS resolver a monitor checks through: {@code system} (the host's own resolver), an IP address, or
@@ -13,7 +14,11 @@ import java.util.Optional;
 public record ResolverSpec(String text, Optional<String> host, int port) {
 
     public static final String SYSTEM = "system";
-    private static final String HOST_NAME = "(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\\.?";
+    // compiled once: every claimed check parses its resolvers
+    private static final Pattern HOST_NAME =
+            Pattern.compile("(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\\.?");
+    private static final Pattern IPV6 = Pattern.compile("[0-9a-f:.]{2,45}");
+    private static final Pattern PORT = Pattern.compile("\\d{1,5}");
 
     public boolean system() {
         return host.isEmpty();
@@ -52,10 +57,10 @@ public record ResolverSpec(String text, Optional<String> host, int port) {
             port = port(text.substring(colon + 1), raw);
         }
         if (host.contains(":")) {
-            if (!host.matches("[0-9a-f:.]{2,45}")) {
+            if (!IPV6.matcher(host).matches()) {
                 throw new IllegalArgumentException("'" + raw + "' is not a valid IPv6 address");
             }
-        } else if (!host.matches(HOST_NAME)) {
+        } else if (!HOST_NAME.matcher(host).matches()) {
             throw new IllegalArgumentException("'" + raw + "' is not an IP address or host name");
         }
         String canonical = host.contains(":") ? (port == 53 ? host : "[" + host + "]:" + port) : (port == 53 ? host : host + ":" + port);
@@ -63,7 +68,7 @@ public record ResolverSpec(String text, Optional<String> host, int port) {
     }
 
     private static int port(String text, String raw) {
-        if (!text.matches("\\d{1,5}") || Integer.parseInt(text) < 1 || Integer.parseInt(text) > 65535) {
+        if (!PORT.matcher(text).matches() || Integer.parseInt(text) < 1 || Integer.parseInt(text) > 65535) {
             throw new IllegalArgumentException("'" + raw + "' has a bad port (1-65535)");
         }
         return Integer.parseInt(text);
