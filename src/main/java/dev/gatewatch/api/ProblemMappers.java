@@ -175,14 +175,16 @@ public class ProblemMappers {
 
     /**
      * Whether the database could not be reached: a connection error (SQLSTATE class 08, which Hibernate wraps as
-     * JDBCConnectionException) or no pooled connection within the acquisition timeout (Agroal gives no SQLSTATE).
+     * JDBCConnectionException), the server shutting down or starting (57P01-57P03: a connection cut by {@code pg_ctl
+     * stop}) or no pooled connection within the acquisition timeout (Agroal gives no SQLSTATE).
      */
-    static boolean databaseAway(Throwable e) {
+    public static boolean databaseAway(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof org.hibernate.exception.JDBCConnectionException) {
                 return true;
             }
-            if (t instanceof java.sql.SQLException sql && (sql.getSQLState() != null && sql.getSQLState().startsWith("08")
+            if (t instanceof java.sql.SQLException sql && (sql.getSQLState() != null && (sql.getSQLState().startsWith("08")
+                    || sql.getSQLState().startsWith("57P"))
                     || sql.getSQLState() == null && String.valueOf(sql.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("acquisition timeout"))) {
                 return true;
             }

@@ -38,6 +38,10 @@ class ProblemMappersTest {
         assertTrue(ProblemMappers.databaseAway(new org.hibernate.exception.JDBCConnectionException("Unable to acquire JDBC Connection",
                 new SQLException("refused"))));
         assertTrue(ProblemMappers.databaseAway(new RuntimeException(new SQLException("Sorry, acquisition timeout!"))));
+        assertTrue(ProblemMappers.databaseAway(new RuntimeException(new SQLException("terminating connection due to administrator command",
+                "57P01"))));
+        assertTrue(ProblemMappers.databaseAway(new RuntimeException(new SQLException("the database system is starting up", "57P03"))));
+        assertFalse(ProblemMappers.databaseAway(new RuntimeException(new SQLException("canceling statement due to user request", "57014"))));
         assertFalse(ProblemMappers.databaseAway(new RuntimeException(new SQLException("value too long", "22001"))));
         assertFalse(ProblemMappers.databaseAway(new RuntimeException(new SQLException("deadlock detected", "40P01"))));
         assertFalse(ProblemMappers.databaseAway(new IllegalStateException("a bug")));

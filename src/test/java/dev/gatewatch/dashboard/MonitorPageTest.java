@@ -210,6 +210,7 @@ class MonitorPageTest {
             throw new IllegalStateException(e);
         }
         OffsetDateTime t = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+        // The checker may have stored the new monitor's first check already: the seeded rows replace what it rolled up.
         // Minute rollups for the last 6 hours: 2 regions × 2 resolvers, one check each per minute.
         Sql.update(dataSource, """
                 insert into check_rollup_minute (monitor_id, bucket, region, resolver, checks, failures, ok_total_ms, max_ms, p50_ms, p95_ms, hist)
@@ -218,6 +219,8 @@ class MonitorPageTest {
                 from generate_series(1, 360) m,
                      (values ('eu-west', 'system', 120, 23), ('eu-west', '1.1.1.1', 120, 23),
                              ('us-east', 'system', 200, 25), ('us-east', '1.1.1.1', 300, 27)) s(region, resolver, ms, pos)
+                on conflict (monitor_id, bucket, region, resolver) do update set checks = excluded.checks, failures = excluded.failures,
+                    ok_total_ms = excluded.ok_total_ms, max_ms = excluded.max_ms, p50_ms = excluded.p50_ms, p95_ms = excluded.p95_ms, hist = excluded.hist
                 """, id, t);
         // Hour rollups only, 40 to 35 days ago, from a region and resolver the minute rollups never saw.
         Sql.update(dataSource, """
@@ -225,6 +228,8 @@ class MonitorPageTest {
                 select ?, date_trunc('hour', ?::timestamptz) - h * interval '1 hour', 'ap-south', '9.9.9.9', 60, 0, 24000, 400, 400, 400,
                        array_fill(0, array[28]) || 60 || array_fill(0, array[31])
                 from generate_series(35 * 24, 40 * 24) h
+                on conflict (monitor_id, bucket, region, resolver) do update set checks = excluded.checks, failures = excluded.failures,
+                    ok_total_ms = excluded.ok_total_ms, max_ms = excluded.max_ms, p50_ms = excluded.p50_ms, p95_ms = excluded.p95_ms, hist = excluded.hist
                 """, id, t);
         // 90 days of daily uptime, one of them bad, and the last day by the hour.
         Sql.update(dataSource, """
@@ -232,11 +237,15 @@ class MonitorPageTest {
                 select ?, date_trunc('day', ?::timestamptz, 'UTC') - d * interval '1 day', 1440, case when d = 10 then 144 else 0 end, 0,
                        array_fill(0, array[60])
                 from generate_series(0, 89) d
+                on conflict (monitor_id, bucket) do update set checks = excluded.checks, failures = excluded.failures,
+                    ok_total_ms = excluded.ok_total_ms, hist = excluded.hist
                 """, id, t);
         Sql.update(dataSource, """
                 insert into monitor_rollup_hour (monitor_id, bucket, checks, failures, ok_total_ms, hist)
                 select ?, date_trunc('hour', ?::timestamptz) - h * interval '1 hour', 60, 0, 60 * 160, array_fill(0, array[60])
                 from generate_series(0, 23) h
+                on conflict (monitor_id, bucket) do update set checks = excluded.checks, failures = excluded.failures,
+                    ok_total_ms = excluded.ok_total_ms, hist = excluded.hist
                 """, id, t);
         // 25 raw results in the last minutes; the page shows the newest 20.
         Sql.update(dataSource, """

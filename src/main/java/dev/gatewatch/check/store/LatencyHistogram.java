@@ -41,10 +41,19 @@ public final class LatencyHistogram {
         return maxMs;
     }
 
-    /** As a PostgreSQL array literal. */
+    /**
+     * As a PostgreSQL array literal without its trailing empty buckets (at least one counter): fast checks fill the
+     * first few, and an hour or day row is rewritten at every flush, so the 60 counters were most of its bytes. Every
+     * reader takes a shorter array as zeros beyond its end ({@code gw_hist_add} pads, {@code gw_hist_quantile} and
+     * {@link RollupBuffer} count what is there).
+     */
     public static String literal(int[] histogram) {
-        StringBuilder out = new StringBuilder(histogram.length * 3).append('{');
-        for (int i = 0; i < histogram.length; i++) {
+        int end = histogram.length;
+        while (end > 1 && histogram[end - 1] == 0) {
+            end--;
+        }
+        StringBuilder out = new StringBuilder(end * 3).append('{');
+        for (int i = 0; i < end; i++) {
             if (i > 0) {
                 out.append(',');
             }

@@ -30,6 +30,7 @@ import dev.gatewatch.api.InvalidInputException;
 import dev.gatewatch.api.NotFoundProblem;
 import dev.gatewatch.api.NulText;
 import dev.gatewatch.api.ProblemException;
+import dev.gatewatch.api.ProblemMappers;
 import dev.gatewatch.config.GatewatchConfig;
 import dev.gatewatch.diagnosis.ProbeSpec;
 import dev.gatewatch.diagnosis.Verdicts;
@@ -81,7 +82,7 @@ public class DiagnosisService {
                     null, List.of(new Limit("per owner per minute", Subject.OWNER, String.valueOf(ownerId), d.perOwnerPerMinute(), MINUTE)));
             return new Started(view(created, ownerId), false);
         } catch (SQLException e) {
-            throw unavailable(e);
+            throw failed(e);
         }
     }
 
@@ -104,7 +105,7 @@ public class DiagnosisService {
                     d.regionDeadline(), d.keep()), reuseSince, limits);
             return new Started(view(id(outcome), null), outcome instanceof Outcome.Reused);
         } catch (SQLException e) {
-            throw unavailable(e);
+            throw failed(e);
         }
     }
 
@@ -114,7 +115,7 @@ public class DiagnosisService {
             var stored = store.load(id).orElseThrow(() -> new NotFoundProblem("diagnosis " + id));
             return DiagnosisView.of(stored, verdict(stored), viewer != null && viewer.equals(stored.ownerId()));
         } catch (SQLException e) {
-            throw unavailable(e);
+            throw failed(e);
         }
     }
 
@@ -128,7 +129,7 @@ public class DiagnosisService {
             }
             return views;
         } catch (SQLException e) {
-            throw unavailable(e);
+            throw failed(e);
         }
     }
 
@@ -224,8 +225,15 @@ public class DiagnosisService {
                 .plusSeconds(1)) + ".", l.retryAfter());
     }
 
-    private static ProblemException unavailable(SQLException e) {
-        LOG.warnf("diagnosis: the database failed (%s)", e.getMessage());
-        return ProblemException.databaseUnavailable();
+    /**
+     * A database that is away is a 503 the pages can show with their form; any other SQL error is a bug in a statement
+     * and goes through as one (a 500, logged).
+     */
+    private static RuntimeException failed(SQLException e) {
+        if (ProblemMappers.databaseAway(e)) {
+            LOG.warnf("diagnosis: the database is unreachable (%s)", e.getMessage());
+            return ProblemException.databaseUnavailable();
+        }
+        return new IllegalStateException("diagnosis: " + e.getMessage(), e);
     }
 }

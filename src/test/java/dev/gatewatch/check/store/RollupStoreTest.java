@@ -112,6 +112,35 @@ class RollupStoreTest {
         }
     }
 
+    @Test
+    void anHourRowWithAllSixtyCountersMergesWithTheShorterOnesWrittenNow() throws Exception {
+        long monitor = 932_000_000L + (System.nanoTime() & 0xffff);
+        Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS);
+        // as an earlier version stored it: 60 counters, here two checks of ~1 s (bucket 31)
+        Sql.update(dataSource, """
+                insert into check_rollup_hour (monitor_id, bucket, region, resolver, checks, failures, ok_total_ms, max_ms, p50_ms, p95_ms, hist)
+                values (?, ?, 'storage', 'system', 2, 0, 2000, 1000, 1000, 1000, array_fill(0, array[31]) || 2 || array_fill(0, array[28]))
+                """, monitor, Sql.at(hour));
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            RollupStore.write(c, rows(monitor, hour, 1, 1, 1, 1, 1, 1)); // six fast checks: one counter stored
+            c.commit();
+        }
+        String where = " from check_rollup_hour where monitor_id = " + monitor;
+        assertEquals(8, Sql.number(dataSource, "select checks" + where));
+        assertEquals(8, Sql.number(dataSource, "select (select sum(x) from unnest(hist) x)" + where), "no counter lost");
+        assertEquals(6, Sql.number(dataSource, "select hist[1]" + where));
+        assertEquals(2, Sql.number(dataSource, "select hist[32]" + where));
+        int[] both = new int[LatencyHistogram.BUCKETS];
+        both[0] = 6;
+        both[31] = 2;
+        assertEquals((long) LatencyHistogram.quantile(both, 0.5, 1000), Sql.number(dataSource, "select p50_ms" + where));
+        assertEquals((long) LatencyHistogram.quantile(both, 0.95, 1000), Sql.number(dataSource, "select p95_ms" + where));
+        for (String table : List.of("check_rollup_minute", "check_rollup_hour", "monitor_rollup_hour", "monitor_rollup_day")) {
+            Sql.update(dataSource, "delete from " + table + " where monitor_id = ?", monitor);
+        }
+    }
+
     private static long number(Connection c, String sql, long param) throws SQLException {
         try (var ps = c.prepareStatement(sql)) {
             ps.setLong(1, param);
