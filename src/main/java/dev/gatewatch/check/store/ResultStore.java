@@ -69,14 +69,16 @@ final class ResultStore {
      * Completes the slots whose row still has the claimed epoch, returning them. Rows are locked in key order first,
      * so two transactions completing or hurrying overlapping slots wait for each other instead of deadlocking; the
      * locks keep claims (SKIP LOCKED) off those rows until commit, so no other checker can take a slot between the fence
-     * and the insert.
+     * and the insert. The lock is taken row by row through the key (lateral): as a join, PostgreSQL hashed the whole
+     * schedule for a few hundred slots (408 ms a call at 100,000 monitors in the bench).
      */
     private static final String COMPLETE = """
             with t as materialized (
                 select * from unnest(?::bigint[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::bigint[]) as t(m, rg, due, next, epoch)),
             locked as materialized (
-                select s.monitor_id, s.region from check_schedule s join t on s.monitor_id = t.m and s.region = t.rg
-                where s.lease_epoch = t.epoch order by s.monitor_id, s.region for update of s)
+                select k.monitor_id, k.region from (select * from t order by m, rg) o
+                cross join lateral (select s.monitor_id, s.region from check_schedule s
+                                    where s.monitor_id = o.m and s.region = o.rg and s.lease_epoch = o.epoch for update) k)
             update check_schedule s set leased_until = null, leased_by = null,
                 next_due_at = case when s.fast_until > now()
                                    then least(t.next, greatest(t.due + s.fast_every_ms * interval '1 millisecond', now()))
