@@ -196,7 +196,7 @@ public final class CheckerEngine {
                     nextHeartbeat = now + settings.heartbeatInterval().toNanos();
                 }
                 if (now >= nextRenewal) {
-                    schedule.renew(settings.nodeId(), settings.lease());
+                    schedule.renew(settings.nodeId(), settings.region(), settings.lease(), settings.lookahead());
                     nextRenewal = now + settings.lease().toNanos() / 4;
                 }
                 lastContact = Instant.now().plusMillis(clockOffsetMs);

@@ -129,13 +129,20 @@ public final class ScheduleStore {
         return claims;
     }
 
-    /** Extends the lease of every slot this node holds; a live checker keeps its slots however long a check takes. */
-    public int renew(String nodeId, Duration lease) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                HELD.formatted("leased_by = ?", "leased_until = now() + ? * interval '1 millisecond'"))) {
+    /**
+     * Extends the lease of every slot this node holds; a live checker keeps its slots however long a check takes. A held
+     * slot was due within {@code lookahead} when it was claimed and only its completion moves it later, so the rows are
+     * found through the due index rather than by reading the whole schedule (270 ms a call at 100,000 monitors).
+     */
+    public int renew(String nodeId, String region, Duration lease, Duration lookahead) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(HELD.formatted(
+                "s.region = ? and s.next_due_at <= now() + ? * interval '1 millisecond' and s.leased_by = ?",
+                "leased_until = now() + ? * interval '1 millisecond'"))) {
             c.setAutoCommit(true);
-            ps.setString(1, nodeId);
-            ps.setLong(2, lease.toMillis());
+            ps.setString(1, region);
+            ps.setLong(2, lookahead.toMillis());
+            ps.setString(3, nodeId);
+            ps.setLong(4, lease.toMillis());
             return ps.executeUpdate();
         }
     }
