@@ -32,7 +32,11 @@ import io.vertx.core.Vertx;
 public final class CheckerEngine {
 
     private static final Logger LOG = Logger.getLogger(CheckerEngine.class);
+    /** New and edited monitors get their slot within this (their first check within two seconds)... */
     private static final Duration SYNC_EVERY = Duration.ofSeconds(2);
+    /** ...by a sync of the monitors changed within this; every monitor is looked at every FULL_SYNC_EVERY. */
+    private static final Duration SYNC_WINDOW = Duration.ofMinutes(1);
+    private static final Duration FULL_SYNC_EVERY = Duration.ofMinutes(1);
     /** Slack for a next slot being claimed a little late, when deciding which held slots nobody else has taken. */
     private static final long HELD_GRACE_MS = 2_000;
     /** Longest wait for the backlog to be written after an outage before claiming anyway. */
@@ -178,6 +182,7 @@ public final class CheckerEngine {
 
     private void run() {
         long nextSync = 0;
+        long nextFullSync = 0;
         long nextHeartbeat = 0;
         long nextRenewal = 0;
         long resumingSince = 0;
@@ -214,8 +219,12 @@ public final class CheckerEngine {
                     continue;
                 }
                 if (now >= nextSync) {
-                    schedule.sync(settings.region());
+                    boolean fullSync = now >= nextFullSync;
+                    schedule.sync(settings.region(), fullSync ? null : SYNC_WINDOW);
                     nextSync = now + SYNC_EVERY.toNanos();
+                    if (fullSync) {
+                        nextFullSync = now + FULL_SYNC_EVERY.toNanos();
+                    }
                 }
                 int room = shares.room();
                 if (room > 0) {

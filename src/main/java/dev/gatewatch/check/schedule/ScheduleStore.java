@@ -32,18 +32,22 @@ public final class ScheduleStore {
     /** Monitors that should be checked from a region: no region list means every region. */
     private static final String ELIGIBLE = "(jsonb_array_length(m.regions) = 0 or m.regions @> jsonb_build_array(?::text))";
 
+    /** The monitors a sync looks at: every one, or those changed within the given milliseconds (the updated_at index). */
+    private static final String EVERY = "true";
+    private static final String RECENT = "m.updated_at >= now() - ? * interval '1 millisecond'";
+
     private static final String SYNC_INSERT = """
             insert into check_schedule (monitor_id, region, next_due_at)
             select m.id, ?, now() + random() * least(m.interval_seconds, 2) * interval '1 second'
             from monitor m
-            where %s and not exists (select 1 from check_schedule s where s.monitor_id = m.id and s.region = ?)
+            where %s and %s and not exists (select 1 from check_schedule s where s.monitor_id = m.id and s.region = ?)
             on conflict do nothing
-            """.formatted(ELIGIBLE);
+            """;
 
     private static final String SYNC_DELETE = """
             delete from check_schedule s using monitor m
-            where s.monitor_id = m.id and s.region = ? and not %s
-            """.formatted(ELIGIBLE);
+            where s.monitor_id = m.id and s.region = ? and %s and not %s
+            """;
 
     /**
      * The monitor is looked up per due row (a subquery, not a join) and the claimed rows are updated by key, so both
@@ -84,17 +88,31 @@ public final class ScheduleStore {
         this.dataSource = dataSource;
     }
 
-    /** Adds rows for monitors newly eligible in this region (first check within two seconds) and drops stale ones. */
-    public void sync(String region) throws SQLException {
+    /**
+     * Adds rows for monitors newly eligible in this region and drops stale ones: of every monitor when {@code
+     * changedWithin} is null, else of those whose {@code updated_at} is within it of the database's clock (the caller
+     * runs a full pass now and then for what a window misses: an app clock far off, a transaction that committed late).
+     */
+    public void sync(String region, Duration changedWithin) throws SQLException {
+        String which = changedWithin == null ? EVERY : RECENT;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(true);
-            try (PreparedStatement insert = c.prepareStatement(SYNC_INSERT); PreparedStatement delete = c.prepareStatement(SYNC_DELETE)) {
-                insert.setString(1, region);
-                insert.setString(2, region);
-                insert.setString(3, region);
+            try (PreparedStatement insert = c.prepareStatement(SYNC_INSERT.formatted(ELIGIBLE, which));
+                 PreparedStatement delete = c.prepareStatement(SYNC_DELETE.formatted(which, ELIGIBLE))) {
+                int i = 1;
+                insert.setString(i++, region);
+                insert.setString(i++, region);
+                if (changedWithin != null) {
+                    insert.setLong(i++, changedWithin.toMillis());
+                }
+                insert.setString(i, region);
                 insert.executeUpdate();
-                delete.setString(1, region);
-                delete.setString(2, region);
+                i = 1;
+                delete.setString(i++, region);
+                if (changedWithin != null) {
+                    delete.setLong(i++, changedWithin.toMillis());
+                }
+                delete.setString(i, region);
                 delete.executeUpdate();
             }
         }
