@@ -32,9 +32,8 @@ public final class ScheduleStore {
     /** Monitors that should be checked from a region: no region list means every region. */
     private static final String ELIGIBLE = "(jsonb_array_length(m.regions) = 0 or m.regions @> jsonb_build_array(?::text))";
 
-    /** The monitors a sync looks at: every one, or those changed within the given milliseconds (the updated_at index). */
+    /** What a full sync looks at: every monitor (a windowed one reads those changed lately, by the updated_at index). */
     private static final String EVERY = "true";
-    private static final String RECENT = "m.updated_at >= now() - ? * interval '1 millisecond'";
 
     private static final String SYNC_INSERT = """
             insert into check_schedule (monitor_id, region, next_due_at)
@@ -94,25 +93,19 @@ public final class ScheduleStore {
      * runs a full pass now and then for what a window misses: an app clock far off, a transaction that committed late).
      */
     public void sync(String region, Duration changedWithin) throws SQLException {
-        String which = changedWithin == null ? EVERY : RECENT;
+        // the window is the caller's constant, written into the statement, so both variants bind the same parameters
+        String which = changedWithin == null ? EVERY
+                : "m.updated_at >= now() - interval '" + changedWithin.toMillis() + " milliseconds'";
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(true);
             try (PreparedStatement insert = c.prepareStatement(SYNC_INSERT.formatted(ELIGIBLE, which));
                  PreparedStatement delete = c.prepareStatement(SYNC_DELETE.formatted(which, ELIGIBLE))) {
-                int i = 1;
-                insert.setString(i++, region);
-                insert.setString(i++, region);
-                if (changedWithin != null) {
-                    insert.setLong(i++, changedWithin.toMillis());
-                }
-                insert.setString(i, region);
+                insert.setString(1, region);
+                insert.setString(2, region);
+                insert.setString(3, region);
                 insert.executeUpdate();
-                i = 1;
-                delete.setString(i++, region);
-                if (changedWithin != null) {
-                    delete.setLong(i++, changedWithin.toMillis());
-                }
-                delete.setString(i, region);
+                delete.setString(1, region);
+                delete.setString(2, region);
                 delete.executeUpdate();
             }
         }
